@@ -1,0 +1,5 @@
+import sys
+
+from accessshare.cli import main
+
+sys.exit(main())

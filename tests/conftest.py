@@ -1,0 +1,29 @@
+"""Fixtures shared by every test: an isolated data directory, so no test touches the user's."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from accessshare.config import AppPaths, resolve_paths
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Point the data directory and XDG folders at a temporary place for every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("ACCESSSHARE_DATA_DIR", str(home / "data"))
+    monkeypatch.delenv("ACCESSSHARE_DB_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+
+
+@pytest.fixture
+def app_paths(tmp_path) -> AppPaths:
+    return resolve_paths(tmp_path / "data").ensure()
