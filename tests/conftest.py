@@ -27,3 +27,21 @@ def _isolated_home(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def app_paths(tmp_path) -> AppPaths:
     return resolve_paths(tmp_path / "data").ensure()
+
+
+# In CI (ACCESSSHARE_REQUIRE_SYSTEM_TESTS=1) a test that skips because a system component is
+# missing fails instead: a green run must mean the real PostgreSQL, Xvfb, AT-SPI, Orca and
+# espeak-ng tests ran.
+_SYSTEM_COMPONENTS = ("xvfb", "orca", "espeak", "postgres", "pg_url", "pyatspi", "at-spi", "dbus")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if not (report.skipped and os.environ.get("ACCESSSHARE_REQUIRE_SYSTEM_TESTS")):
+        return
+    reason = str(report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr)
+    if any(word in reason.lower() for word in _SYSTEM_COMPONENTS):
+        report.outcome = "failed"
+        report.longrepr = f"Required system test was skipped in CI: {reason}"
