@@ -1,0 +1,170 @@
+"""Ctrl+E: steward exports (consent log as JSON or CSV, photos shared for a purpose) and log
+verification, all by keyboard. The work itself is done by an ``ExportActions`` object so this
+dialog stays a thin form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from accessshare.ui.consent_widgets import ReadingPane, add_labelled_row, make_button, name_widget
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    key: str
+    choice_text: str  # the radio button
+    path_label: str  # the path field's label for this choice
+    run_text: str  # the action button
+    wants_folder: bool
+    is_save: bool  # the browse dialog saves (True) or opens (False)
+
+
+EXPORT_KINDS = (
+    ExportKind("json", "Consent log as &JSON", "Save log to", "E&xport", False, True),
+    ExportKind("csv", "Consent log as &CSV", "Save log to", "E&xport", False, True),
+    ExportKind("photos", "&Photos shared for a purpose", "Copy photos into folder", "E&xport", True, True),
+    ExportKind("verify", "&Verify a consent log", "Log file to check", "&Verify", False, False),
+)
+
+
+class ExportActions(Protocol):
+    """What the dialog needs from the app; every method returns one plain sentence of result."""
+
+    def purposes(self) -> list[tuple[str, str]]: ...  # (purpose id, label)
+    def default_path(self, kind: str, purpose: str | None) -> Path: ...
+    def run(self, kind: str, path: Path, purpose: str | None) -> str: ...
+
+
+class ConsentExportDialog(QDialog):
+    def __init__(self, actions: ExportActions, announce: Callable[[str], None],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._actions = actions
+        self._announce = announce
+        self._edited_paths = False
+        self.setWindowTitle("Export and verify consent records")
+        self.setAccessibleName(self.windowTitle())
+
+        self._kind_buttons = QButtonGroup(self)
+        kind_box = QGroupBox("What to do")
+        name_widget(kind_box, "What to do", "Choose an export, or verify a log. Use the arrow keys.")
+        kind_layout = QVBoxLayout(kind_box)
+        for index, kind in enumerate(EXPORT_KINDS):
+            radio = QRadioButton(kind.choice_text, kind_box)
+            name_widget(radio, kind.choice_text)
+            self._kind_buttons.addButton(radio, index)
+            kind_layout.addWidget(radio)
+        self._kind_buttons.button(0).setChecked(True)
+
+        form = QFormLayout()
+        self.purpose = QComboBox()
+        for purpose_id, label in actions.purposes():
+            self.purpose.addItem(label, purpose_id)
+        add_labelled_row(form, "P&urpose", self.purpose, "Only photos shared for this purpose are copied.")
+        self.path = QLineEdit()
+        self.browse = make_button("&Browse…", "Choose the file or folder with a file dialog.", self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path)
+        path_row.addWidget(self.browse)
+        form.addRow("Save log to", path_row)
+        self._path_label = form.labelForField(path_row)
+        self._path_label.setBuddy(self.path)
+
+        self.run_button = make_button("E&xport", "Do it now.", self._run)
+        self.run_button.setDefault(True)
+        self.result = ReadingPane("Result")
+        self.result.setPlaceholderText("The result appears here.")
+        self.result.setMaximumHeight(90)
+        close = make_button("Close", "Close this dialog.", self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(kind_box)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.result)
+
+        self._kind_buttons.idToggled.connect(self._kind_changed)
+        self.path.textEdited.connect(lambda _text: setattr(self, "_edited_paths", True))
+        self.purpose.currentIndexChanged.connect(lambda _i: self._apply_kind())
+        self._apply_kind()
+        self._kind_buttons.button(0).setFocus()
+
+    def kind(self) -> ExportKind:
+        return EXPORT_KINDS[max(self._kind_buttons.checkedId(), 0)]
+
+    def choose(self, key: str) -> None:
+        index = next(i for i, kind in enumerate(EXPORT_KINDS) if kind.key == key)
+        self._kind_buttons.button(index).setChecked(True)
+
+    def _kind_changed(self, _index: int, checked: bool) -> None:
+        if checked:
+            self._edited_paths = False
+            self._apply_kind()
+
+    def _apply_kind(self) -> None:
+        kind = self.kind()
+        self.purpose.setEnabled(kind.key == "photos")
+        self._path_label.setText(kind.path_label)
+        name_widget(self.path, kind.path_label,
+                    "Type a path, or press Tab to reach Browse.")
+        self.run_button.setText(kind.run_text)
+        name_widget(self.run_button, kind.run_text, "Do it now.")
+        if not self._edited_paths:
+            self.path.setText(str(self._actions.default_path(kind.key, self._purpose_id())))
+
+    def _purpose_id(self) -> str | None:
+        return self.purpose.currentData() if self.kind().key == "photos" else None
+
+    def _browse(self) -> None:
+        kind = self.kind()
+        dialog = QFileDialog(self, kind.path_label, self.path.text())
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        if kind.wants_folder:
+            dialog.setFileMode(QFileDialog.FileMode.Directory)
+            dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        elif kind.is_save:
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        else:
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        if dialog.exec() and dialog.selectedFiles():
+            self.path.setText(dialog.selectedFiles()[0])
+            self._edited_paths = True
+        self.path.setFocus()
+
+    def _run(self) -> None:
+        text = self.path.text().strip()
+        if not text:
+            self._report("Type a path first.")
+            self.path.setFocus()
+            return
+        try:
+            message = self._actions.run(self.kind().key, Path(text).expanduser(), self._purpose_id())
+        except Exception as error:  # noqa: BLE001 - every failure becomes a spoken sentence
+            message = f"That did not work: {error}"
+        self._report(message)
+
+    def _report(self, message: str) -> None:
+        self.result.show_text(message)
+        self.run_button.setAccessibleDescription(message)
+        self._announce(message)

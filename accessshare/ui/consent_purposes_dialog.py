@@ -1,0 +1,76 @@
+"""P: an accessible checklist of the form's purposes for the current photo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from accessshare.ui.consent_widgets import make_button, name_widget
+
+
+@dataclass(frozen=True)
+class PurposeChoice:
+    """One purpose as the checklist shows it."""
+
+    purpose_id: str
+    label: str  # e.g. "Research"
+    explanation: str  # one plain sentence from the form
+    state_words: str  # the current state, spoken, e.g. "shared", "not shared", "not yet decided"
+    checked: bool
+
+
+class ConsentPurposesDialog(QDialog):
+    """Tick the purposes to share for; the unticked ones are refused."""
+
+    def __init__(self, photo_name: str, purposes: list[PurposeChoice], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Choose purposes for {photo_name}")
+        self.setAccessibleName(self.windowTitle())
+        self._boxes: dict[str, QCheckBox] = {}
+
+        intro = QLabel(
+            "Tick each purpose you agree to. Purposes left unticked are not shared. "
+            "Press Space to tick, Enter to save, Escape to cancel."
+        )
+        intro.setWordWrap(True)
+        group = QGroupBox(f"Share {photo_name} for")
+        name_widget(group, group.title(), "A list of check boxes, one for each purpose.")
+        group_layout = QVBoxLayout(group)
+        for purpose in purposes:
+            box = QCheckBox(purpose.label, group)
+            box.setChecked(purpose.checked)
+            name_widget(box, purpose.label,
+                        f"{purpose.explanation} Now {purpose.state_words}.".strip())
+            group_layout.addWidget(box)
+            self._boxes[purpose.purpose_id] = box
+
+        buttons = QDialogButtonBox(self)
+        save = make_button("&Save", "Save these purposes for this photo.")
+        cancel = make_button("Cancel", "Close without changing anything.")
+        buttons.addButton(save, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        save.setDefault(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(group)
+        layout.addWidget(buttons)
+        if self._boxes:
+            next(iter(self._boxes.values())).setFocus()
+
+    def checkbox(self, purpose_id: str) -> QCheckBox:
+        return self._boxes[purpose_id]
+
+    def chosen_purposes(self) -> list[str]:
+        return [pid for pid, box in self._boxes.items() if box.isChecked()]
