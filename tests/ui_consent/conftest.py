@@ -57,19 +57,22 @@ def a11y_events(qapp):
     recorder.stop()
 
 
-def active_modal(qtbot, timeout: int = 2000):
-    """The modal dialog that is open now (waits for it)."""
-    found = []
+@pytest.fixture
+def active_modal(qtbot):
+    """A function that waits until a modal dialog other than ``besides`` holds focus, and
+    returns it."""
 
-    def check():
-        widget = QApplication.activeModalWidget()
-        assert widget is not None and widget.isVisible()
-        found.append(widget)
+    def wait_for(besides=None, timeout: int = 2000):
+        found = []
 
-    qtbot.waitUntil(check, timeout=timeout)
-    return found[-1]
+        def check():
+            widget = QApplication.activeModalWidget()
+            assert widget is not None and widget.isVisible() and widget is not besides
+            focus = QApplication.focusWidget()
+            assert focus is not None and widget.isAncestorOf(focus)
+            found.append(widget)
 
+        qtbot.waitUntil(check, timeout=timeout)
+        return found[-1]
 
-def focused(qtbot, timeout: int = 2000):
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=timeout)
-    return QApplication.focusWidget()
+    return wait_for

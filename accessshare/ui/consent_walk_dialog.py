@@ -1,0 +1,226 @@
+"""Ctrl+I: the interactive consent walk, one section or question at a time, by keyboard.
+
+The dialog only shows pages and passes answers on; which page comes next, whether an answer is
+right and what completion means belong to a ``WalkDriver`` (built on the consent core's
+``ConsentWalk``). Each page's title and text are announced, shown in a read-only pane that takes
+focus, and carried in the focused widget's accessible name so Orca, which ignores
+announcements, speaks them on focus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from accessshare.ui.consent_widgets import ReadingPane, confirmation_box, make_button, name_widget, was_confirmed
+
+
+@dataclass(frozen=True)
+class WalkPage:
+    """What one step of the walk shows."""
+
+    number: int  # 1-based position among all pages
+    total: int
+    title: str  # the section title, or the question itself
+    text: str  # the section body; for a question, any text that goes with it
+    choices: tuple[str, ...] = ()  # non-empty for a question
+    chosen: int | None = None  # a question's earlier answer
+
+    @property
+    def is_question(self) -> bool:
+        return bool(self.choices)
+
+    @property
+    def is_last(self) -> bool:
+        return self.number == self.total
+
+
+class WalkDriver(Protocol):
+    def page(self) -> WalkPage: ...
+    def can_go_back(self) -> bool: ...
+    def forward(self) -> None: ...  # leave a section page
+    def back(self) -> None: ...
+    def answer(self, choice: int) -> tuple[bool, str]: ...  # (correct, explanation); moves on if correct
+    def is_finished(self) -> bool: ...
+    def complete(self) -> str: ...  # records completion, returns the sentence to announce
+
+
+KEY_HELP = "Enter or Alt+Right goes on, Alt+Left goes back, Escape stops."
+
+
+class ConsentWalkDialog(QDialog):
+    def __init__(self, driver: WalkDriver, announce: Callable[[str], None],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._driver = driver
+        self._announce = announce
+        self._stop_box = None
+        self.completed = False
+        self.setWindowTitle("Consent: what sharing your photos means")
+        self.setAccessibleName(self.windowTitle())
+
+        self.position = QLabel()
+        self.reading = ReadingPane("Consent text")
+        self.question = QGroupBox()
+        self._choices = QButtonGroup(self)
+        self._choice_layout = QVBoxLayout(self.question)
+        self.feedback = QLabel()
+        self.feedback.setWordWrap(True)
+        self.back_button = make_button("&Back", "Go to the previous part.", self._back)
+        self.next_button = make_button("&Next", "Go to the next part.", self._next)
+        self.next_button.setDefault(True)
+        self.next_button.setAutoDefault(True)
+        self.back_button.setAutoDefault(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.next_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.position)
+        layout.addWidget(self.reading, 1)
+        layout.addWidget(self.question)
+        layout.addWidget(self.feedback)
+        layout.addLayout(buttons)
+        for keys, slot in (("Alt+Right", self._next), ("Alt+Left", self._back)):
+            QShortcut(QKeySequence(keys), self, activated=slot)
+        self.resize(560, 420)
+        self._show_page()
+
+    # The page on screen -------------------------------------------------------------------
+
+    def _show_page(self) -> None:
+        page = self._driver.page()
+        where = f"Part {page.number} of {page.total}"
+        self.position.setText(where)
+        self.feedback.clear()
+        self.back_button.setEnabled(self._driver.can_go_back())
+        next_text = "&Finish" if page.is_last and not page.is_question else (
+            "&Check answer" if page.is_question else "&Next")
+        self.next_button.setText(next_text)
+        name_widget(self.next_button, next_text, KEY_HELP)
+        if page.is_question:
+            self._show_question(page, where)
+        else:
+            self._show_section(page, where)
+
+    def _show_section(self, page: WalkPage, where: str) -> None:
+        self.question.hide()
+        self.reading.show()
+        self.reading.show_text(page.text, name=page.title,
+                               description=f"{where}. {KEY_HELP} Read it line by line with the arrow keys.")
+        self.reading.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._announce(f"{page.title}. {page.text}")
+
+    def _show_question(self, page: WalkPage, where: str) -> None:
+        self.reading.setVisible(bool(page.text))
+        if page.text:
+            self.reading.show_text(page.text, name=f"About the question: {page.title}")
+        for button in self._choices.buttons():
+            self._choices.removeButton(button)
+            button.deleteLater()
+        self.question.setTitle(page.title)
+        name_widget(self.question, page.title, f"{where}. Choose an answer with the arrow keys, "
+                    "then press Enter to check it.")
+        for index, choice in enumerate(page.choices):
+            radio = QRadioButton(choice, self.question)
+            name_widget(radio, choice)
+            self._choices.addButton(radio, index)
+            self._choice_layout.addWidget(radio)
+        self.question.show()
+        start = page.chosen if page.chosen is not None else 0
+        first = self._choices.button(start)
+        first.setChecked(page.chosen is not None)
+        # The first focused choice carries the question, for screen readers that skip group names.
+        first.setAccessibleDescription(f"{page.title} {where}.")
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._announce(f"Question. {page.title} " + " ".join(
+            f"{n}: {choice}." for n, choice in enumerate(page.choices, 1)))
+
+    # Moving ------------------------------------------------------------------------------
+
+    def _next(self) -> None:
+        page = self._driver.page()
+        if page.is_question:
+            self._check_answer()
+        elif page.is_last:
+            self._finish()
+        else:
+            self._driver.forward()
+            self._show_page()
+
+    def _back(self) -> None:
+        if self._driver.can_go_back():
+            self._driver.back()
+            self._show_page()
+
+    def _check_answer(self) -> None:
+        choice = self._choices.checkedId()
+        if choice < 0:
+            self._explain("Choose an answer first, with the arrow keys.", self._choices.button(0))
+            return
+        correct, explanation = self._driver.answer(choice)
+        if not correct:
+            self._explain(f"Not quite. {explanation}".strip(), self._choices.button(choice))
+            return
+        self._announce(f"Correct. {explanation}".strip())
+        if self._driver.is_finished():
+            self._finish()
+        else:
+            self._show_page()
+
+    def _explain(self, message: str, choice: QRadioButton) -> None:
+        self.feedback.setText(message)
+        choice.setFocus(Qt.FocusReason.OtherFocusReason)
+        choice.setAccessibleDescription(message)
+        self._announce(message)
+
+    def _finish(self) -> None:
+        self.completed = True
+        self._announce(self._driver.complete())
+        self.accept()
+
+    # Stopping part way -------------------------------------------------------------------
+
+    def reject(self) -> None:
+        if self.completed or self._stop_box is not None:
+            super().reject()
+            return
+        box = confirmation_box(
+            self, "Stop the consent walk?", "Stop the consent walk?",
+            "Nothing is recorded until you finish. You can start again with Control+I.",
+            confirm_text="&Stop", cancel_text="&Keep going")
+        box.finished.connect(lambda _result: self._stop_answered(box))
+        self._stop_box = box
+        box.open()
+
+    def _stop_answered(self, box) -> None:
+        self._stop_box = None
+        box.deleteLater()
+        if was_confirmed(box):
+            self._announce("Consent walk stopped.")
+            super().reject()
+        else:
+            self._refocus()
+
+    def _refocus(self) -> None:
+        self.activateWindow()  # without a window manager nothing re-activates us
+        if self._driver.page().is_question:
+            checked = self._choices.checkedButton() or self._choices.button(0)
+            checked.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.reading.setFocus(Qt.FocusReason.OtherFocusReason)
