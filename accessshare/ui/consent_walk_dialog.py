@@ -120,13 +120,25 @@ class ConsentWalkDialog(QDialog):
 
     def _show_section(self, page: WalkPage, where: str) -> None:
         self.question.hide()
-        self.reading.show()
+        self._replace_reading_pane()
         self.reading.show_text(page.text, name=page.title,
                                description=f"{where}. {KEY_HELP} Read it line by line with the arrow keys.")
         self.reading.setFocus(Qt.FocusReason.OtherFocusReason)
         self._announce(f"{page.title}. {page.text}")
 
+    def _replace_reading_pane(self) -> None:
+        """A fresh pane for every page: Orca speaks a newly focused object's name and text,
+        but says nothing when the focused object's name merely changes."""
+        old = self.reading
+        self.reading = ReadingPane("Consent text")
+        self.layout().replaceWidget(old, self.reading)
+        if self.isVisible():
+            self.reading.show()
+        old.hide()
+        old.deleteLater()
+
     def _show_question(self, page: WalkPage, where: str) -> None:
+        self._replace_reading_pane()
         self.reading.setVisible(bool(page.text))
         if page.text:
             self.reading.show_text(page.text, name=f"About the question: {page.title}")
@@ -145,11 +157,15 @@ class ConsentWalkDialog(QDialog):
         start = page.chosen if page.chosen is not None else 0
         first = self._choices.button(start)
         first.setChecked(page.chosen is not None)
-        # The first focused choice carries the question, for screen readers that skip group names.
-        first.setAccessibleDescription(f"{page.title} {where}.")
+        # The group's name is the question; Orca speaks it as focus enters the group.
+        first.setAccessibleDescription(f"{where}. Arrow keys choose, Enter checks the answer.")
         first.setFocus(Qt.FocusReason.OtherFocusReason)
         self._announce(f"Question. {page.title} " + " ".join(
             f"{n}: {choice}." for n, choice in enumerate(page.choices, 1)))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._focus_page()
 
     # Moving ------------------------------------------------------------------------------
 
@@ -219,6 +235,9 @@ class ConsentWalkDialog(QDialog):
 
     def _refocus(self) -> None:
         self.activateWindow()  # without a window manager nothing re-activates us
+        self._focus_page()
+
+    def _focus_page(self) -> None:
         if self._driver.page().is_question:
             checked = self._choices.checkedButton() or self._choices.button(0)
             checked.setFocus(Qt.FocusReason.OtherFocusReason)
