@@ -116,3 +116,35 @@ def test_export_dialog_by_keyboard(qtbot, tmp_path):
     names = [QAccessible.queryAccessibleInterface(w).text(QAccessible.Text.Name)
              for w in (dialog.purpose, dialog.path, dialog.browse, dialog.run_button)]
     assert all(names), names
+
+
+def test_history_dialog_reads_line_by_line(qtbot):
+    from accessshare.ui.consent_history_dialog import ConsentHistoryDialog
+
+    dialog = ConsentHistoryDialog("coffee.jpg", ["You shared this on 3 March.", "You withdrew it on 5 March."])
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    assert QApplication.focusWidget() is dialog.reading
+    assert dialog.reading.accessibleName() == "History of coffee.jpg"
+    assert dialog.reading.toPlainText().splitlines()[1] == "You withdrew it on 5 March."
+    QTest.keyClick(dialog.reading, Qt.Key.Key_Escape)
+    assert dialog.result() == QDialog.DialogCode.Rejected
+
+
+def test_bulk_dialog_choice_by_arrows(qtbot):
+    from accessshare.ui.consent_bulk_dialog import ConsentBulkDialog
+
+    texts = {"share": "Share for research", "dont_share": "Don't share", "undecided": "Undecided"}
+    dialog = ConsentBulkDialog(12, texts)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    assert dialog.windowTitle() == "Decide for all 12 photos shown"
+    assert QApplication.focusWidget().accessibleName() == "Share for research"
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.decision() == "dont_share"

@@ -1,0 +1,54 @@
+"""Ctrl+B: choose one decision for every photo in the current view."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from accessshare.ui.consent_widgets import make_button, name_widget
+
+# The decision keys, in the order offered.
+BULK_DECISIONS = ("share", "dont_share", "undecided")
+
+
+class ConsentBulkDialog(QDialog):
+    """Offers Share (for the contributor's chosen purposes), Don't share and Undecided."""
+
+    def __init__(self, count: int, choice_texts: dict[str, str], parent: QWidget | None = None):
+        super().__init__(parent)
+        photos = "1 photo" if count == 1 else f"{count} photos"
+        self.setWindowTitle(f"Decide for all {photos} shown")
+        self.setAccessibleName(self.windowTitle())
+        group = QGroupBox(f"Decision for all {photos} shown")
+        name_widget(group, group.title(), "Arrow keys choose; Enter goes on to a confirmation.")
+        group_layout = QVBoxLayout(group)
+        self._choices = QButtonGroup(self)
+        for index, key in enumerate(BULK_DECISIONS):
+            radio = QRadioButton(choice_texts[key], group)
+            name_widget(radio, choice_texts[key])
+            self._choices.addButton(radio, index)
+            group_layout.addWidget(radio)
+        self._choices.button(0).setChecked(True)
+
+        buttons = QDialogButtonBox(self)
+        go_on = make_button("Continue", "Ask for confirmation before applying.")
+        cancel = make_button("Cancel", "Change nothing.")
+        buttons.addButton(go_on, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
+        go_on.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(group)
+        layout.addWidget(buttons)
+        self._choices.button(0).setFocus()
+
+    def decision(self) -> str:
+        return BULK_DECISIONS[self._choices.checkedId()]
