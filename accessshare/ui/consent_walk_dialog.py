@@ -142,26 +142,33 @@ class ConsentWalkDialog(QDialog):
         self.reading.setVisible(bool(page.text))
         if page.text:
             self.reading.show_text(page.text, name=f"About the question: {page.title}")
-        for button in self._choices.buttons():
-            self._choices.removeButton(button)
-            button.deleteLater()
         self.question.setTitle(page.title)
         name_widget(self.question, page.title, f"{where}. Choose an answer with the arrow keys, "
                     "then press Enter to check it.")
+        self.question.show()
+        # The group's name is the question; Orca speaks it as focus enters the group.
+        self._build_choices(page, page.chosen, f"{where}. Arrow keys choose, Enter checks the answer.")
+        self._announce(f"Question. {page.title} " + " ".join(
+            f"{n}: {choice}." for n, choice in enumerate(page.choices, 1)))
+
+    def _build_choices(self, page: WalkPage, chosen: int | None, description: str) -> None:
+        """Fresh radio buttons, focused on ``chosen`` (or the first) which carries
+        ``description``: Orca speaks a new focused object in full, but not a changed description."""
+        for button in self._choices.buttons():
+            self._choices.removeButton(button)
+            button.hide()
+            button.deleteLater()
         for index, choice in enumerate(page.choices):
             radio = QRadioButton(choice, self.question)
             name_widget(radio, choice)
             self._choices.addButton(radio, index)
             self._choice_layout.addWidget(radio)
-        self.question.show()
-        start = page.chosen if page.chosen is not None else 0
-        first = self._choices.button(start)
-        first.setChecked(page.chosen is not None)
-        # The group's name is the question; Orca speaks it as focus enters the group.
-        first.setAccessibleDescription(f"{where}. Arrow keys choose, Enter checks the answer.")
-        first.setFocus(Qt.FocusReason.OtherFocusReason)
-        self._announce(f"Question. {page.title} " + " ".join(
-            f"{n}: {choice}." for n, choice in enumerate(page.choices, 1)))
+            if self.isVisible():
+                radio.show()  # a layout shows new children only later, too late for setFocus
+        focus = self._choices.button(chosen if chosen is not None else 0)
+        focus.setChecked(chosen is not None)
+        focus.setAccessibleDescription(description)
+        focus.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -187,11 +194,11 @@ class ConsentWalkDialog(QDialog):
     def _check_answer(self) -> None:
         choice = self._choices.checkedId()
         if choice < 0:
-            self._explain("Choose an answer first, with the arrow keys.", self._choices.button(0))
+            self._explain("Choose an answer first, with the arrow keys.", None)
             return
         correct, explanation = self._driver.answer(choice)
         if not correct:
-            self._explain(f"Not quite. {explanation}".strip(), self._choices.button(choice))
+            self._explain(f"Not quite. {explanation}".strip(), choice)
             return
         self._announce(f"Correct. {explanation}".strip())
         if self._driver.is_finished():
@@ -199,10 +206,9 @@ class ConsentWalkDialog(QDialog):
         else:
             self._show_page()
 
-    def _explain(self, message: str, choice: QRadioButton) -> None:
+    def _explain(self, message: str, choice: int | None) -> None:
         self.feedback.setText(message)
-        choice.setFocus(Qt.FocusReason.OtherFocusReason)
-        choice.setAccessibleDescription(message)
+        self._build_choices(self._driver.page(), choice, message)
         self._announce(message)
 
     def _finish(self) -> None:

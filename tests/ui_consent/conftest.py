@@ -76,3 +76,13 @@ def active_modal(qtbot):
         return found[-1]
 
     return wait_for
+
+
+class RecordingAnnouncer:
+    """Stands in for the main window's Announcer where the real one is not built yet."""
+
+    def __init__(self):
+        self.log: list[str] = []
+
+    def announce(self, text: str, *args, **kwargs) -> None:
+        self.log.append(text)

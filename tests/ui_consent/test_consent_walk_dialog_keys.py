@@ -84,7 +84,12 @@ def test_walk_through_sections_and_a_wrong_answer(qtbot):
     _press(Qt.Key.Key_Return)
     assert heard[-1] == "Not quite. Only researchers at the lab see them."
     assert dialog.feedback.text() == heard[-1]
-    assert QApplication.focusWidget() is choice
+    # Focus lands on a fresh button for the same choice, whose description explains, so
+    # Orca (which ignores announcements) speaks the explanation.
+    choice = QApplication.focusWidget()
+    assert isinstance(choice, QRadioButton) and choice.text() == "Anyone online"
+    assert choice.isChecked()
+    assert choice.accessibleDescription() == "Not quite. Only researchers at the lab see them."
     assert dialog.isVisible() and walk.completed == 0
     _press(Qt.Key.Key_Down)
     assert QApplication.focusWidget().text() == "Researchers at the lab"
