@@ -1,0 +1,273 @@
+"""Scanning a dataset folder: content hashes, upright sizes, EXIF facts and labels.
+
+Identity is the SHA-256 of the file's bytes, so a renamed or moved photo keeps its records.
+A rescan re-hashes only files whose size or modification time changed; the rest come from a
+small JSON index in the data directory. Bad files become ``Problem`` sentences naming the file,
+and the rest of the folder still loads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat as stat_module
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from accessshare.library.decode import (DEFAULT_MAX_PIXELS, IMAGE_EXTENSIONS, looks_truncated,
+                                        open_header)
+from accessshare.library.errors import ImageProblem, describe_os_error
+from accessshare.library.exif import ExifFacts, read_facts
+from accessshare.library.manifest import find_manifest, read_manifest
+
+INDEX_VERSION = 1
+ROTATED_ORIENTATIONS = {5, 6, 7, 8}  # EXIF orientations that swap width and height
+
+
+@dataclass
+class PhotoInfo:
+    id: str
+    path: Path
+    relpath: str
+    size: int
+    mtime: float
+    width: int
+    height: int
+    format: str | None
+    exif: ExifFacts = field(default_factory=ExifFacts)
+    label: str | None = None
+    problems: list[str] = field(default_factory=list)
+    mtime_ns: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "path": str(self.path), "relpath": self.relpath, "bytes": self.size,
+            "width": self.width, "height": self.height, "format": self.format,
+            "label": self.label, "exif": self.exif.to_json(), "problems": list(self.problems),
+        }
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": str(self.path), "error": self.message}
+
+
+@dataclass
+class ScanResult:
+    root: Path
+    photos: list[PhotoInfo] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    hashed: int = 0  # files read and hashed in this scan (the rest came from the index)
+
+
+@dataclass
+class _Candidate:
+    path: Path
+    relpath: str
+    size: int
+    mtime_ns: int
+
+
+def scan(root: str | Path, *, index_dir: str | Path | None = None,
+         manifest: str | Path | None = None, max_pixels: int = DEFAULT_MAX_PIXELS,
+         workers: int | None = None) -> ScanResult:
+    """Scan ``root`` recursively and return every photo and every problem."""
+    result = ScanResult(Path(root).resolve())
+    for item in iter_scan(root, index_dir=index_dir, manifest=manifest, max_pixels=max_pixels,
+                          workers=workers, stats=result):
+        (result.photos if isinstance(item, PhotoInfo) else result.problems).append(item)
+    result.photos.sort(key=lambda photo: photo.relpath)
+    return result
+
+
+def iter_scan(root: str | Path, *, index_dir: str | Path | None = None,
+              manifest: str | Path | None = None, max_pixels: int = DEFAULT_MAX_PIXELS,
+              workers: int | None = None, stats: ScanResult | None = None
+              ) -> Iterator[PhotoInfo | Problem]:
+    """Yield photos and problems as they are found: indexed photos first, new ones as hashed."""
+    root = Path(root)
+    if not root.is_dir():
+        raise NotADirectoryError(f"The dataset folder {root} does not exist or is not a folder.")
+    root = root.resolve()
+    labels_file = Path(manifest) if manifest else find_manifest(root)
+    labels = read_manifest(root, labels_file)
+    for path, message in labels.problems:
+        yield Problem(path, message)
+    index = _Index.load(index_dir, root)
+    candidates: list[_Candidate] = []
+    for item in _walk(root):
+        if isinstance(item, Problem):
+            yield item
+        else:
+            candidates.append(item)
+    fresh: list[_Candidate] = []
+    for candidate in candidates:
+        known = index.lookup(candidate)
+        if known is None:
+            fresh.append(candidate)
+        else:
+            yield _with_label(known, labels.labels)
+    try:
+        for found in _analyse_all(fresh, max_pixels, workers):
+            if stats is not None:
+                stats.hashed += 1
+            index.remember(found)
+            yield _with_label(found, labels.labels) if isinstance(found, PhotoInfo) else found
+    finally:
+        index.keep_only({c.relpath for c in candidates})
+        index.save()
+
+
+def _with_label(photo: PhotoInfo | Problem, labels: dict[str, str]) -> PhotoInfo | Problem:
+    if isinstance(photo, PhotoInfo):
+        photo.label = labels.get(photo.relpath)
+    return photo
+
+
+def _walk(root: Path) -> Iterator[_Candidate | Problem]:
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            yield Problem(folder, describe_os_error(folder, error, "folder")
+                          + " Photos inside it were skipped.")
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            item = _classify(root, entry)
+            if isinstance(item, Path):
+                subfolders.append(item)
+            elif item is not None:
+                yield item
+        pending.extend(reversed(subfolders))
+
+
+def _classify(root: Path, entry: os.DirEntry) -> _Candidate | Problem | Path | None:
+    path = Path(entry.path)
+    try:
+        if entry.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                return Problem(path, f"{path.name} is a link to a place outside the dataset folder "
+                                     f"({target}); it was not followed.")
+            if target.is_dir():
+                return None  # the target is inside the dataset and is scanned there
+        if entry.is_dir():
+            return path
+        if path.suffix.lower() not in IMAGE_EXTENSIONS:
+            return None
+        info = entry.stat()
+        if not stat_module.S_ISREG(info.st_mode):
+            return Problem(path, f"{path.name} is not a regular file, so it was skipped.")
+    except OSError as error:
+        return Problem(path, describe_os_error(path, error))
+    return _Candidate(path, path.relative_to(root).as_posix(), info.st_size, info.st_mtime_ns)
+
+
+def _analyse_all(candidates: list[_Candidate], max_pixels: int, workers: int | None
+                 ) -> Iterator[PhotoInfo | Problem]:
+    if not candidates:
+        return
+    workers = workers or min(8, (os.cpu_count() or 2) * 2)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan") as pool:
+        yield from pool.map(lambda c: analyse(c.path, c.relpath, max_pixels, c), candidates,
+                            chunksize=16)
+
+
+def analyse(path: Path, relpath: str, max_pixels: int = DEFAULT_MAX_PIXELS,
+            candidate: _Candidate | None = None) -> PhotoInfo | Problem:
+    """Hash one file and read its header and EXIF without decoding its pixels."""
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            data = handle.read()
+    except OSError as error:
+        return Problem(path, describe_os_error(path, error))
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        image = open_header(data, path, max_pixels=max_pixels)
+    except ImageProblem as problem:
+        return Problem(path, problem.message)
+    if looks_truncated(data, image.format):
+        return Problem(path, f"The photo {path.name} is cut short (the file is truncated); "
+                             "it cannot be shown.")
+    facts = read_facts(image)
+    width, height = image.size
+    if facts.orientation in ROTATED_ORIENTATIONS:
+        width, height = height, width
+    mtime_ns = candidate.mtime_ns if candidate else info.st_mtime_ns
+    return PhotoInfo(id=digest, path=path, relpath=relpath, size=len(data), mtime=mtime_ns / 1e9,
+                     mtime_ns=mtime_ns, width=width, height=height, format=image.format, exif=facts)
+
+
+class _Index:
+    """relpath -> (size, mtime) and what was learnt, so unchanged files are not re-read."""
+
+    def __init__(self, file: Path | None, root: Path, entries: dict[str, dict]):
+        self.file, self.root, self.entries = file, root, entries
+        self.changed = False
+
+    @classmethod
+    def load(cls, index_dir: str | Path | None, root: Path) -> "_Index":
+        if index_dir is None:
+            return cls(None, root, {})
+        key = hashlib.sha256(str(root).encode()).hexdigest()[:20]
+        file = Path(index_dir) / f"scan-{key}.json"
+        try:
+            raw = json.loads(file.read_text(encoding="utf-8"))
+            entries = raw["entries"] if raw.get("version") == INDEX_VERSION else {}
+        except (OSError, ValueError, KeyError, TypeError):
+            entries = {}
+        return cls(file, root, entries)
+
+    def lookup(self, candidate: _Candidate) -> PhotoInfo | None:
+        entry = self.entries.get(candidate.relpath)
+        if not entry or entry["size"] != candidate.size or entry["mtime_ns"] != candidate.mtime_ns:
+            return None
+        return PhotoInfo(id=entry["id"], path=candidate.path, relpath=candidate.relpath,
+                         size=candidate.size, mtime=candidate.mtime_ns / 1e9,
+                         mtime_ns=candidate.mtime_ns, width=entry["width"], height=entry["height"], format=entry["format"],
+                         exif=ExifFacts.from_json(entry["exif"]))
+
+    def remember(self, found: PhotoInfo | Problem) -> None:
+        if not isinstance(found, PhotoInfo):
+            return  # problems are re-checked every scan, so a fixed file is noticed
+        self.entries[found.relpath] = {
+            "size": found.size, "mtime_ns": found.mtime_ns, "id": found.id,
+            "width": found.width, "height": found.height, "format": found.format,
+            "exif": found.exif.to_json(),
+        }
+        self.changed = True
+
+    def keep_only(self, relpaths: set[str]) -> None:
+        for stale in set(self.entries) - relpaths:
+            del self.entries[stale]
+            self.changed = True
+
+    def save(self) -> None:
+        if self.file is None or not self.changed:
+            return
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.file.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"version": INDEX_VERSION, "root": str(self.root),
+                                         "entries": self.entries}), encoding="utf-8")
+        os.replace(temporary, self.file)
+
+
+def default_index_dir(data_dir: Path) -> Path:
+    return data_dir / "index"
+
+
+ScanCallback = Callable[[PhotoInfo | Problem], None]
