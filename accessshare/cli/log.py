@@ -1,0 +1,40 @@
+"""``accessshare log verify [FILE]``: check the consent and deletion chain."""
+
+from __future__ import annotations
+
+import argparse
+
+from accessshare.cli.common import add_command, error
+from accessshare.config import AppPaths
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = add_command(subparsers, "log", help="check the consent and deletion log")
+    actions = parser.add_subparsers(dest="log_command", metavar="ACTION", required=True)
+    verify = add_command(actions, "verify", help="recompute the hash chain and name the first "
+                         "altered record", description="Recompute the hash chain of the records "
+                         "store, or of an exported consent log (JSON), and name the first record "
+                         "that was altered, removed or moved.")
+    verify.add_argument("file", metavar="FILE", nargs="?",
+                        help="an exported consent log (JSON) to check instead of the store")
+    verify.set_defaults(handler=run_verify)
+
+
+def run_verify(args: argparse.Namespace, paths: AppPaths) -> int:
+    if args.file:
+        try:
+            from accessshare.consent.export import verify_export_file
+        except ImportError:
+            error("Exported files cannot be checked yet: the export module is not installed.")
+            return 2
+        report = verify_export_file(args.file)
+    else:
+        from accessshare.records import RecordStore
+
+        store = RecordStore.open(paths)
+        try:
+            report = store.verify()
+        finally:
+            store.close()
+    print(report.message)
+    return 0 if report.ok else 1
