@@ -150,6 +150,20 @@ class RecordStore:
             yield from rows
             last = rows[-1].seq
 
+    def iter_raw_events(self, batch: int = 5000) -> Iterator[dict[str, Any]]:
+        """Events as plain dicts, read without the ORM so that a tampered ``kind`` still loads."""
+        table = Event.__table__
+        last = 0
+        while True:
+            with self.engine.connect() as connection:
+                rows = connection.execute(select(table).where(table.c.seq > last)
+                                          .order_by(table.c.seq).limit(batch)).mappings().all()
+            if not rows:
+                return
+            for row in rows:
+                yield dict(row)
+            last = rows[-1]["seq"]
+
     def latest_states(self, photo_hashes: Iterable[str] | None = None
                       ) -> dict[tuple[str, str], ConsentEvent]:
         """(photo hash, purpose) -> the latest per-photo consent event."""
@@ -172,7 +186,7 @@ class RecordStore:
 
     def verify(self) -> VerifyReport:
         """Recompute the whole chain and name the first broken record."""
-        events = [record.chained_fields() for record in self.iter_events()]
+        events = list(self.iter_raw_events())
         broken = first_break(events)
         if broken is None:
             return VerifyReport(True, len(events), None,

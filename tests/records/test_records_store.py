@@ -1,0 +1,62 @@
+import sqlite3
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from accessshare.library.exif import ExifFacts
+from accessshare.library.scanner import PhotoInfo
+from accessshare.records import DescriptionCache, RecordStore
+from accessshare.records.models import Base
+
+
+def test_migrations_match_the_models(store):
+    with store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        head = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert head == "0001"
+
+
+def test_reopening_upgrades_without_losing_events(store_url):
+    first = RecordStore(store_url)
+    first.append_consent(purpose="research", state="given", actor="c1", photo_hash="a" * 64)
+    first.close()
+    again = RecordStore(store_url)
+    assert [e.state for e in again.events()] == ["given"]
+    assert again.verify().ok
+    again.close()
+
+
+def test_sqlite_store_is_a_wal_file_with_foreign_keys(tmp_path):
+    database = tmp_path / "records.sqlite3"
+    store = RecordStore(f"sqlite:///{database}")
+    store.append_consent(purpose="research", state="given", actor="c1", photo_hash="a" * 64)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    store.close()
+    raw = sqlite3.connect(database)
+    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert raw.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+
+
+def test_description_cache_round_trip_and_delete_by_hash(store):
+    cache = DescriptionCache(store)
+    cache.put("a" * 64, "objects=1", {"sentence": "May show a cup."})
+    cache.put("a" * 64, "objects=2", {"sentence": "A cup."})
+    assert cache.get("a" * 64, "objects=1") == {"sentence": "May show a cup."}
+    assert cache.get("b" * 64, "objects=1") is None
+    assert store.delete_descriptions("a" * 64) == 2
+    assert cache.get("a" * 64, "objects=2") is None
+
+
+def test_photos_are_remembered_by_content_hash(store, tmp_path):
+    photo = PhotoInfo(id="c" * 64, path=tmp_path / "mug.jpg", relpath="mug.jpg", size=10,
+                      mtime=0.0, width=4, height=3, format="JPEG", exif=ExifFacts(orientation=6),
+                      label="mug")
+    assert store.upsert_photos(tmp_path, [photo]) == 1
+    renamed = PhotoInfo(**{**photo.__dict__, "path": tmp_path / "cup.jpg", "relpath": "cup.jpg"})
+    store.upsert_photos(tmp_path, [renamed])
+    remembered = store.photo("c" * 64)
+    assert remembered.path.endswith("cup.jpg") and remembered.label == "mug"
+    assert remembered.orientation == 6
