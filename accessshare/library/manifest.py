@@ -38,7 +38,7 @@ def read_manifest(root: Path, path: Path | None) -> Manifest:
     manifest = Manifest(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
-        rows = _json_rows(text) if path.suffix.lower() == ".json" else _csv_rows(text)
+        rows = list(_json_rows(text) if path.suffix.lower() == ".json" else _csv_rows(text))
     except (OSError, UnicodeDecodeError, ValueError) as error:
         manifest.problems.append((path, f"The manifest {path.name} cannot be read: {error}. "
                                         "Photos load without their labels."))
