@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -47,10 +47,12 @@ class ExifFacts:
         return " ".join(parts) or None
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["taken"] = self.taken.isoformat() if self.taken else None
-        data["gps"] = {"lat": self.gps[0], "lon": self.gps[1]} if self.gps else None
-        return data
+        return {
+            "taken": self.taken.isoformat() if self.taken else None,
+            "gps": {"lat": self.gps[0], "lon": self.gps[1]} if self.gps else None,
+            "make": self.make, "model": self.model, "owner": self.owner,
+            "artist": self.artist, "serial": self.serial, "orientation": self.orientation,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "ExifFacts":
@@ -71,6 +73,10 @@ def read_facts(image: Image.Image) -> ExifFacts:
         exif = image.getexif()
     except Exception:  # Pillow raises many types for broken EXIF; the photo is still usable
         return ExifFacts()
+    return facts_from_exif(exif)
+
+
+def facts_from_exif(exif: Image.Exif) -> ExifFacts:
     main = dict(exif)
     detail = _sub_ifd(exif, EXIF_IFD)
     return ExifFacts(

@@ -18,10 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from accessshare.library.decode import (DEFAULT_MAX_PIXELS, IMAGE_EXTENSIONS, looks_truncated,
                                         open_header)
 from accessshare.library.errors import ImageProblem, describe_os_error
-from accessshare.library.exif import ExifFacts, read_facts
+from accessshare.library.exif import ExifFacts, facts_from_exif, read_facts
+from accessshare.library.jpeg_header import read_jpeg_header
 from accessshare.library.manifest import find_manifest, read_manifest
 
 INDEX_VERSION = 1
@@ -197,19 +200,36 @@ def analyse(path: Path, relpath: str, max_pixels: int = DEFAULT_MAX_PIXELS,
         return Problem(path, describe_os_error(path, error))
     digest = hashlib.sha256(data).hexdigest()
     try:
-        image = open_header(data, path, max_pixels=max_pixels)
+        width, height, image_format, facts = _header_facts(data, path, max_pixels)
     except ImageProblem as problem:
         return Problem(path, problem.message)
-    if looks_truncated(data, image.format):
+    if looks_truncated(data, image_format):
         return Problem(path, f"The photo {path.name} is cut short (the file is truncated); "
                              "it cannot be shown.")
-    facts = read_facts(image)
-    width, height = image.size
     if facts.orientation in ROTATED_ORIENTATIONS:
         width, height = height, width
     mtime_ns = candidate.mtime_ns if candidate else info.st_mtime_ns
     return PhotoInfo(id=digest, path=path, relpath=relpath, size=len(data), mtime=mtime_ns / 1e9,
-                     mtime_ns=mtime_ns, width=width, height=height, format=image.format, exif=facts)
+                     mtime_ns=mtime_ns, width=width, height=height, format=image_format,
+                     exif=facts)
+
+
+def _header_facts(data: bytes, path: Path, max_pixels: int
+                  ) -> tuple[int, int, str | None, ExifFacts]:
+    """Stored size, format and EXIF facts, read from the header only."""
+    jpeg = read_jpeg_header(data) if data.startswith(b"\xff\xd8") else None
+    if jpeg is None or jpeg.width * jpeg.height > max_pixels:
+        image = open_header(data, path, max_pixels=max_pixels)
+        return image.size[0], image.size[1], image.format, read_facts(image)
+    facts = ExifFacts()
+    if jpeg.exif:
+        exif = Image.Exif()
+        try:
+            exif.load(jpeg.exif)
+            facts = facts_from_exif(exif)
+        except Exception:  # a broken EXIF block: the photo is still usable
+            pass
+    return jpeg.width, jpeg.height, "JPEG", facts
 
 
 class _Index:

@@ -1,0 +1,95 @@
+"""Scan benchmark: 10,000 small, really encoded JPEGs.
+
+    python bench/bench_scan.py [--count 10000] [--dir DIR]
+
+Prints the cold-scan time and hashing throughput, `sha256sum` throughput over the same files
+in the same run, the warm-rescan time of the unchanged folder, and peak RSS.
+Targets (2 cores): rescan < 1 s; cold-scan throughput >= 0.8x sha256sum.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from accessshare.library import scan  # noqa: E402
+
+
+def build(folder: Path, count: int) -> int:
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, 255, (96, 128, 3), dtype=np.uint8)
+    total = 0
+    for index in range(count):
+        pixels = np.roll(base, index % 128, axis=1)
+        pixels[: index % 96, :4] = index % 256
+        buffer = io.BytesIO()
+        Image.fromarray(pixels).save(buffer, "JPEG", quality=85)
+        sub = folder / f"{index // 1000:02d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"photo-{index:05d}.jpg").write_bytes(buffer.getvalue())
+        total += buffer.tell()
+    return total
+
+
+def drop_caches_if_possible() -> None:
+    try:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError:
+        pass  # not root or not Linux: both measurements then read from the page cache
+
+
+def sha256sum_seconds(folder: Path) -> float:
+    files = [str(p) for p in sorted(folder.rglob("*.jpg"))]
+    start = time.perf_counter()
+    for chunk in range(0, len(files), 2000):
+        subprocess.run(["sha256sum", *files[chunk:chunk + 2000]], check=True,
+                       stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--dir", type=Path)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.dir or Path(scratch) / "photos"
+        index = Path(scratch) / "index"
+        total = build(folder, args.count)
+        megabytes = total / 1e6
+        print(f"built {args.count} JPEGs, {megabytes:.1f} MB")
+
+        drop_caches_if_possible()
+        sha_time = sha256sum_seconds(folder)
+        drop_caches_if_possible()
+        start = time.perf_counter()
+        cold = scan(folder, index_dir=index)
+        cold_time = time.perf_counter() - start
+        start = time.perf_counter()
+        warm = scan(folder, index_dir=index)
+        warm_time = time.perf_counter() - start
+
+        assert len(cold.photos) == len(warm.photos) == args.count and warm.hashed == 0
+        ratio = (megabytes / cold_time) / (megabytes / sha_time)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"sha256sum:   {sha_time:6.2f} s  {megabytes / sha_time:7.1f} MB/s")
+        print(f"cold scan:   {cold_time:6.2f} s  {megabytes / cold_time:7.1f} MB/s "
+              f"({ratio:.2f}x sha256sum; target >= 0.8x)")
+        print(f"warm rescan: {warm_time:6.2f} s  (target < 1 s)")
+        print(f"peak RSS:    {peak_mb:6.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
