@@ -27,3 +27,10 @@ def object_detector():
     from accessshare.describe.objects import ObjectDetector
 
     return ObjectDetector()
+
+
+@pytest.fixture(scope="session")
+def face_detector():
+    from accessshare.describe.faces import FaceDetector
+
+    return FaceDetector()
