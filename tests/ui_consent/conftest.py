@@ -11,8 +11,12 @@ import pytest
 
 PySide6 = pytest.importorskip("PySide6")
 import shiboken6  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QListWidget, QMainWindow  # noqa: E402
+
+from accessshare.config import Settings  # noqa: E402
 
 _HANDLER_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 _INSTALL_SYMBOL = "_ZN11QAccessible20installUpdateHandlerEPFvP16QAccessibleEventE"
@@ -58,6 +62,17 @@ def a11y_events(qapp):
 
 
 @pytest.fixture
+def press(qtbot):
+    """Press a key in whatever widget has focus, waiting until one has (never a None target)."""
+
+    def press_key(key, modifier=Qt.KeyboardModifier.NoModifier):
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
+        QTest.keyClick(QApplication.focusWidget(), key, modifier)
+
+    return press_key
+
+
+@pytest.fixture
 def active_modal(qtbot):
     """A function that waits until a modal dialog other than ``besides`` holds focus, and
     returns it."""
@@ -86,3 +101,78 @@ class RecordingAnnouncer:
 
     def announce(self, text: str, *args, **kwargs) -> None:
         self.log.append(text)
+
+
+class StandInMainWindow(QMainWindow):
+    """The parts of the main window the consent controller uses, over a real scan and a real
+    SQLite store: a photo list whose item texts come from ``consent_state_provider``."""
+
+    def __init__(self, photos, store, paths):
+        super().__init__()
+        self.photos = list(photos)
+        self.store, self.paths, self.settings = store, paths, Settings()
+        self.announcer = RecordingAnnouncer()
+        self.consent_state_provider = lambda photo_id: ("Not yet decided.", False)
+        self.removed: list[str] = []
+        self.setWindowTitle("AccessShare stand-in")
+        self.list = QListWidget()
+        self.list.setAccessibleName("Photos")
+        self.setCentralWidget(self.list)
+        for photo in self.photos:
+            self.list.addItem(photo.relpath)
+        self.list.setCurrentRow(0)
+
+    def item_text(self, row: int) -> str:
+        photo = self.photos[row]
+        spoken, _shared = self.consent_state_provider(photo.id)
+        return f"Photo {row + 1} of {len(self.photos)}. {photo.relpath}. {spoken}"
+
+    def row_of(self, relpath: str) -> int:
+        return next(i for i, p in enumerate(self.photos) if p.relpath == relpath)
+
+    # The main window's interface --------------------------------------------------------
+    def current_photo(self):
+        row = self.list.currentRow()
+        return self.photos[row] if 0 <= row < len(self.photos) else None
+
+    def visible_photos(self):
+        return list(self.photos)
+
+    def refresh_photo(self, photo_id: str) -> None:
+        row = next(i for i, p in enumerate(self.photos) if p.id == photo_id)
+        self.list.item(row).setText(self.item_text(row))
+
+    def remove_photo(self, photo_id: str) -> None:
+        row = next(i for i, p in enumerate(self.photos) if p.id == photo_id)
+        del self.photos[row]
+        self.list.takeItem(row)
+        self.removed.append(photo_id)
+
+
+@pytest.fixture
+def sample_copy(tmp_path) -> Path:
+    import shutil
+
+    from accessshare.paths import sample_dataset
+
+    target = tmp_path / "dataset"
+    shutil.copytree(sample_dataset(), target)
+    return target
+
+
+@pytest.fixture
+def stand_in_window(qtbot, sample_copy, app_paths):
+    from accessshare.library.scanner import scan
+    from accessshare.records import RecordStore
+
+    photos = sorted(scan(sample_copy).photos, key=lambda p: p.relpath)
+    store = RecordStore.open(app_paths)
+    store.upsert_photos(sample_copy, photos)
+    window = StandInMainWindow(photos, store, app_paths)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    window.list.setFocus()
+    yield window
+    store.close()

@@ -1,0 +1,286 @@
+"""The consent keys of the main window: decide, choose purposes, bulk, undo, history, delete,
+export, and the consent walk.
+
+The main window creates one ``ConsentController(window)`` and calls the method named after each
+reserved key-map entry (``share``, ``dont_share``, ``undecided``, ``choose_purposes``,
+``delete``, ``undo``, ``history``, ``bulk_decide``, ``consent_walk``, ``export``). Every rule
+lives in the Qt-free consent core; this class only asks, confirms, calls the core and says the
+result.
+
+What Y and N mean:
+- Y shares the photo for the purposes the contributor last ticked with P (research only until
+  then) and refuses the others, so the spoken state is always complete.
+- N refuses every purpose (a purpose that was shared becomes withdrawn).
+- U sets every purpose back to not yet decided.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from accessshare.ui import consent_core as core
+from accessshare.ui.consent_bulk_dialog import ConsentBulkDialog
+from accessshare.ui.consent_delete_dialog import delete_confirmation
+from accessshare.ui.consent_export_dialog import ConsentExportDialog
+from accessshare.ui.consent_history_dialog import ConsentHistoryDialog
+from accessshare.ui.consent_purposes_dialog import ConsentPurposesDialog
+from accessshare.ui.consent_walk_dialog import ConsentWalkDialog
+from accessshare.ui.consent_widgets import confirmation_box, was_confirmed
+
+CHOICES_FILE = "consent-choices.json"  # the purposes Y shares for, kept between sessions
+EARCON_SAVED = "consent-saved"
+
+
+class ConsentController:
+    def __init__(self, window):
+        self.window = window
+        self.consent = core.ConsentCore(window.store, window.paths, getattr(window, "consent_form_path", None))
+        self.share_purposes = self._load_share_purposes()
+        self.open_dialog: QWidget | None = None  # the dialog on screen now, for tests and focus
+        self._walk_offered = False
+        self._pending_after_walk = None
+        window.consent_state_provider = self.state_of
+
+    # For list texts and the shared / not shared filters -------------------------------------
+
+    def state_of(self, photo_id: str) -> tuple[str, bool]:
+        return self.consent.spoken_state(photo_id), self.consent.is_shared(photo_id)
+
+    # Y, N, U, P ------------------------------------------------------------------------------
+
+    def share(self) -> None:
+        self._decide_current(lambda photo: self.consent.share(photo, self.share_purposes))
+
+    def dont_share(self) -> None:
+        self._decide_current(self.consent.refuse_all)
+
+    def undecided(self) -> None:
+        self._decide_current(self.consent.reset)
+
+    def choose_purposes(self) -> None:
+        photo = self._current_or_say()
+        if photo is None:
+            return
+        dialog = ConsentPurposesDialog(photo.path.name, self.consent.purpose_choices(photo.id), self.window)
+        self._show(dialog, lambda accepted: accepted and self._purposes_chosen(photo, dialog.chosen_purposes()))
+
+    def _purposes_chosen(self, photo, chosen: list[str]) -> None:
+        self.share_purposes = chosen or self.share_purposes
+        self._save_share_purposes()
+        self._commit(photo, lambda p: self.consent.share(p, chosen))
+
+    def _decide_current(self, decide) -> None:
+        photo = self._current_or_say()
+        if photo is None:
+            return
+        if self._offer_walk_first(lambda: self._commit(photo, decide)):
+            return
+        self._commit(photo, decide)
+
+    def _commit(self, photo, decide) -> None:
+        try:
+            decide(photo)
+        except Exception as error:  # noqa: BLE001 - a failed save is said, never swallowed
+            self._say(f"Not saved: {error}")
+            return
+        self._refresh(photo.id)
+        self._play_saved()
+        self._say(f"Saved. {self.consent.spoken_state(photo.id)}")
+
+    # Bulk, undo, history ---------------------------------------------------------------------
+
+    def bulk_decide(self) -> None:
+        photos = list(self.window.visible_photos())
+        if not photos:
+            self._say("No photos are shown, so there is nothing to decide.")
+            return
+        texts = {
+            "share": f"Share for {self.consent.purpose_phrase(self.share_purposes)}",
+            "dont_share": "Don't share for any purpose",
+            "undecided": "Set back to not yet decided",
+        }
+        dialog = ConsentBulkDialog(len(photos), texts, self.window)
+        self._say(f"Decide for all {self._count(photos)} shown.")
+        self._show(dialog, lambda accepted: accepted and self._confirm_bulk(photos, dialog.decision()))
+
+    def _confirm_bulk(self, photos: list, decision: str) -> None:
+        count = self._count(photos)
+        question = {
+            "share": f"Share {count} for {self.consent.purpose_phrase(self.share_purposes)}?",
+            "dont_share": f"Refuse {count} for every purpose?",
+            "undecided": f"Set {count} back to not yet decided?",
+        }[decision]
+        box = confirmation_box(self.window, "Confirm decision for all photos shown", question,
+                               "You can undo this with Control+Z.", confirm_text="&Yes", cancel_text="&No")
+        self._show(box, lambda _result: was_confirmed(box) and self._apply_bulk(photos, decision), announce=question)
+
+    def _apply_bulk(self, photos: list, decision: str) -> None:
+        try:
+            if decision == "share":
+                self.consent.share_many(photos, self.share_purposes)
+            elif decision == "dont_share":
+                self.consent.refuse_many(photos)
+            else:
+                self.consent.reset_many(photos)
+        except Exception as error:  # noqa: BLE001
+            self._say(f"Not saved: {error}")
+            return
+        for photo in photos:
+            self._refresh(photo.id)
+        self._play_saved()
+        done = {"share": f"shared for {self.consent.purpose_phrase(self.share_purposes)}",
+                "dont_share": "not shared for any purpose",
+                "undecided": "not yet decided"}[decision]
+        self._say(f"Saved. {self._count(photos)} {done}.")
+
+    def undo(self) -> None:
+        try:
+            undone = self.consent.undo_last()
+        except Exception as error:  # noqa: BLE001
+            self._say(f"Nothing was undone: {error}")
+            return
+        if undone is None:
+            self._say("There is no decision to undo.")
+            return
+        for photo_id in undone.photo_ids:
+            self._refresh(photo_id)
+        self._play_saved()
+        self._say(undone.sentence)
+
+    def history(self) -> None:
+        photo = self._current_or_say()
+        if photo is None:
+            return
+        sentences = self.consent.history_sentences(photo.id)
+        dialog = ConsentHistoryDialog(photo.path.name, sentences, self.window)
+        spoken = " ".join(sentences) or "Nothing has been decided for this photo yet."
+        self._show(dialog, None, announce=f"History of {photo.path.name}. {spoken}")
+
+    # Delete ----------------------------------------------------------------------------------
+
+    def delete(self) -> None:
+        photo = self._current_or_say()
+        if photo is None:
+            return
+        box = delete_confirmation(self.window, photo.path.name, self.consent.exported_copies(photo))
+        self._show(box, lambda _result: was_confirmed(box) and self._delete_confirmed(photo),
+                   announce=f"{box.text()} {box.informativeText()}")
+
+    def _delete_confirmed(self, photo) -> None:
+        try:
+            sentence = self.consent.delete(photo, self.window)
+        except Exception as error:  # noqa: BLE001
+            self._say(f"{photo.path.name} was not deleted: {error}")
+            return
+        self.window.remove_photo(photo.id)
+        self._say(sentence)
+
+    # Export ----------------------------------------------------------------------------------
+
+    def export(self) -> None:
+        dialog = ConsentExportDialog(core.ExportRunner(self.consent, self.window), self._say, self.window)
+        self._show(dialog, None, announce="Export and verify consent records.")
+
+    # The consent walk ------------------------------------------------------------------------
+
+    def consent_walk(self) -> None:
+        dialog = ConsentWalkDialog(self.consent.walk_driver(), self._say, self.window)
+        self._show(dialog, lambda accepted: self._walk_closed(accepted))
+
+    def _walk_closed(self, accepted: bool) -> None:
+        pending, self._pending_after_walk = self._pending_after_walk, None
+        if pending is not None:
+            pending()
+
+    def _offer_walk_first(self, then) -> bool:
+        """Before the first decision, offer the walk once. True if the decision now waits."""
+        if self._walk_offered or self.consent.walk_completed():
+            return False
+        self._walk_offered = True
+        box = confirmation_box(
+            self.window, "Learn about consent first?",
+            "Before your first decision, go through what sharing means?",
+            "It takes a few minutes: who sees your photos, each purpose, how to withdraw and what "
+            "deletion removes. You can do it later with Control+I.",
+            confirm_text="&Start", cancel_text="&Not now")
+        self._pending_after_walk = then
+
+        def answered(_result):
+            if was_confirmed(box):
+                self.consent_walk()
+            else:
+                self._walk_closed(False)
+
+        self._show(box, answered, announce=f"{box.text()} {box.informativeText()}")
+        return True
+
+    # Helpers ---------------------------------------------------------------------------------
+
+    def _show(self, dialog: QDialog, on_finished, announce: str | None = None) -> None:
+        """Open ``dialog`` window-modal without a nested event loop; give focus back after."""
+        self.open_dialog = dialog
+        returning_to = self.window.focusWidget() if hasattr(self.window, "focusWidget") else None
+
+        def finished(result: int) -> None:
+            if self.open_dialog is dialog:
+                self.open_dialog = None
+            dialog.deleteLater()
+            self.window.activateWindow()
+            if returning_to is not None:
+                returning_to.setFocus()
+            if on_finished is not None:
+                on_finished(result == QDialog.DialogCode.Accepted)
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        if announce:
+            self._say(announce)
+
+    def _current_or_say(self):
+        photo = self.window.current_photo()
+        if photo is None:
+            self._say("No photo is selected.")
+        return photo
+
+    def _refresh(self, photo_id: str) -> None:
+        self.window.refresh_photo(photo_id)
+
+    @staticmethod
+    def _count(photos) -> str:
+        return "1 photo" if len(photos) == 1 else f"{len(photos)} photos"
+
+    def _say(self, text: str) -> None:
+        self.window.announcer.announce(text)
+
+    def _play_saved(self) -> None:
+        settings = getattr(self.window, "settings", None)
+        if settings is not None and not getattr(settings, "earcons", True):
+            return
+        try:
+            from accessshare.speech import play_earcon
+        except ImportError:
+            return
+        try:
+            play_earcon(EARCON_SAVED)
+        except Exception:  # noqa: BLE001 - a missing sound must never lose the decision's message
+            pass
+
+    def _choices_path(self) -> Path:
+        return Path(self.window.paths.data_dir) / CHOICES_FILE
+
+    def _load_share_purposes(self) -> list[str]:
+        try:
+            saved = json.loads(self._choices_path().read_text(encoding="utf-8"))["share_purposes"]
+        except (OSError, ValueError, KeyError, TypeError):
+            saved = None
+        known = set(self.consent.purpose_ids())
+        chosen = [p for p in saved or [] if p in known]
+        return chosen or self.consent.default_share_purposes()
+
+    def _save_share_purposes(self) -> None:
+        path = self._choices_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"share_purposes": self.share_purposes}), encoding="utf-8")

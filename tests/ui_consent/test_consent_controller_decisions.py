@@ -1,0 +1,123 @@
+"""Y, N, U, P, bulk, undo and history through the controller, on a real SQLite store."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from accessshare.ui.consent_controller import ConsentController
+
+
+def _consent_events(store, photo_id):
+    return [(e.purpose, e.state) for e in store.events(photo_hash=photo_id, kind="consent")]
+
+
+def test_share_dont_share_undecided_record_events_and_change_list_text(stand_in_window):
+    window = stand_in_window
+    controller = ConsentController(window)
+    photo = window.current_photo()
+    assert window.consent_state_provider(photo.id) == ("Not yet decided.", False)
+
+    controller.share()
+    assert window.announcer.log[-1] == (
+        "Saved. Shared for research, not for training AI models, public dataset release "
+        "or commercial use.")
+    assert ("research", "given") in _consent_events(window.store, photo.id)
+    assert "Shared for research" in window.list.item(0).text()
+    assert window.consent_state_provider(photo.id)[1] is True
+
+    controller.dont_share()
+    assert window.announcer.log[-1] == "Saved. Not shared for any purpose."
+    assert _consent_events(window.store, photo.id)[-1] == ("research", "withdrawn")
+    assert window.list.item(0).text().endswith("Not shared for any purpose.")
+
+    controller.undecided()
+    assert window.announcer.log[-1] == "Saved. Not yet decided."
+    assert window.list.item(0).text().endswith("Not yet decided.")
+    assert window.consent_state_provider(photo.id) == ("Not yet decided.", False)
+
+
+def test_choose_purposes_by_keyboard_then_y_reuses_them(stand_in_window, active_modal, press, qtbot):
+    window = stand_in_window
+    controller = ConsentController(window)
+    controller.choose_purposes()
+    dialog = active_modal(besides=window)
+    assert QApplication.focusWidget().accessibleName() == "Research"
+    assert "Now not yet decided." in QApplication.focusWidget().accessibleDescription()
+    press(Qt.Key.Key_Space)
+    press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget().accessibleName() == "Training AI models"
+    press(Qt.Key.Key_Space)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    first = window.photos[0]
+    assert window.announcer.log[-1] == (
+        "Saved. Shared for research and training AI models, not for public dataset release "
+        "or commercial use.")
+    assert {("research", "given"), ("training", "given")} <= set(_consent_events(window.store, first.id))
+    # Y on the next photo shares for the purposes just chosen.
+    press(Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: window.list.currentRow() == 1)
+    controller.share()
+    second = window.photos[1]
+    assert {("research", "given"), ("training", "given")} <= set(_consent_events(window.store, second.id))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.list)  # focus came back
+
+
+def test_bulk_asks_with_count_and_no_by_default(stand_in_window, active_modal, press, qtbot):
+    window = stand_in_window
+    controller = ConsentController(window)
+    count = len(window.photos)
+    controller.bulk_decide()
+    chooser = active_modal(besides=window)
+    assert window.announcer.log[-1] == f"Decide for all {count} photos shown."
+    press(Qt.Key.Key_Return)  # Share for research only, the first choice
+    confirm = active_modal(besides=chooser)
+    assert confirm.text() == f"Share {count} photos for research only?"
+    assert window.announcer.log[-1] == confirm.text()
+    press(Qt.Key.Key_Return)  # the default is No
+    qtbot.waitUntil(lambda: not confirm.isVisible())
+    assert all(not _consent_events(window.store, p.id) for p in window.photos)
+
+    controller.bulk_decide()
+    chooser = active_modal(besides=window)
+    press(Qt.Key.Key_Return)
+    confirm = active_modal(besides=chooser)
+    while QApplication.focusWidget().accessibleName() != "Yes":
+        press(Qt.Key.Key_Tab)
+    press(Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.announcer.log[-1].startswith("Saved."))
+    assert window.announcer.log[-1] == f"Saved. {count} photos shared for research only."
+    assert all(("research", "given") in _consent_events(window.store, p.id) for p in window.photos)
+    assert all("Shared for research" in window.list.item(row).text() for row in range(count))
+
+
+def test_undo_writes_a_new_event_and_says_what_was_undone(stand_in_window):
+    window = stand_in_window
+    controller = ConsentController(window)
+    photo = window.current_photo()
+    controller.share()
+    before = len(window.store.events(photo_hash=photo.id))
+    controller.undo()
+    events = window.store.events(photo_hash=photo.id)
+    assert len(events) > before  # nothing was removed: undo is a new event
+    assert {(e.purpose, e.state) for e in events[before:]} == {
+        ("research", "pending"), ("training", "pending"), ("public_release", "pending"),
+        ("commercial", "pending")}
+    assert window.announcer.log[-1] == "Undone. Not yet decided."
+    assert window.list.item(0).text().endswith("Not yet decided.")
+    assert window.store.verify().ok
+
+
+def test_history_is_announced_and_shown(stand_in_window, active_modal, press):
+    window = stand_in_window
+    controller = ConsentController(window)
+    controller.share()
+    controller.dont_share()
+    controller.history()
+    dialog = active_modal(besides=window)
+    spoken = window.announcer.log[-1]
+    assert spoken.startswith(f"History of {window.current_photo().path.name}.")
+    assert "you shared it for research" in spoken and "you withdrew it for research" in spoken
+    assert QApplication.focusWidget() is dialog.reading
+    assert "you withdrew it for research" in dialog.reading.toPlainText()
