@@ -29,6 +29,7 @@ MIN_FACE_PIXELS = 20  # at the working resolution
 PYRAMID_FACTOR = 0.709  # each pyramid level has half the area of the one above
 PNET_STRIDE, PNET_CELL = 2, 12
 THRESHOLDS = (0.6, 0.7, 0.8)  # P-Net, R-Net, O-Net face probability to pass a stage
+REFINE_BATCH = 128  # windows per R-Net or O-Net run
 DEFAULT_MIN_CONFIDENCE = 0.9  # O-Net's probability; below it, walls and textures creep in
 
 
@@ -113,20 +114,53 @@ def squared(boxes: np.ndarray) -> np.ndarray:
     return np.stack([centre_x - side / 2, centre_y - side / 2, centre_x + side / 2, centre_y + side / 2], axis=1)
 
 
-def crops(rgb: np.ndarray, boxes: np.ndarray, size: int) -> np.ndarray:
-    """Each box cut out (black outside the image), resized to size x size, transposed for the
-    networks: returns (n, size, size, 3) float, indexed [n, x, y, channel]."""
+def halvings(rgb: np.ndarray, count: int = 4) -> list[np.ndarray]:
+    """The image at full, half, quarter and eighth size (box-averaged), so crops can be cut
+    from a level where they need little shrinking and so keep their detail without aliasing."""
+    levels = [rgb]
+    image = Image.fromarray(rgb)
+    for _ in range(count - 1):
+        if min(image.size) < 2:
+            break
+        image = image.reduce(2)
+        levels.append(np.asarray(image))
+    return levels
+
+
+def sample_windows(rgb: np.ndarray, boxes: np.ndarray, size: int) -> np.ndarray:
+    """Bilinear size x size samples of each box; black outside the image. (n, size, size, 3)."""
     height, width = rgb.shape[:2]
+    steps = (np.arange(size) + 0.5) / size
+    xs = boxes[:, :1] + steps * (boxes[:, 2:3] - boxes[:, :1]) - 0.5
+    ys = boxes[:, 1:2] + steps * (boxes[:, 3:4] - boxes[:, 1:2]) - 0.5
+    left, top = np.floor(xs).astype(int), np.floor(ys).astype(int)
+    wx, wy = (xs - left)[:, None, :, None], (ys - top)[:, :, None, None]
+    pixels = rgb.astype(np.float32)
+
+    def tap(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        inside = ((rows >= 0) & (rows < height))[:, :, None] & ((cols >= 0) & (cols < width))[:, None, :]
+        values = pixels[np.clip(rows, 0, height - 1)[:, :, None], np.clip(cols, 0, width - 1)[:, None, :]]
+        return values * inside[..., None]
+
+    return (
+        tap(top, left) * (1 - wy) * (1 - wx)
+        + tap(top, left + 1) * (1 - wy) * wx
+        + tap(top + 1, left) * wy * (1 - wx)
+        + tap(top + 1, left + 1) * wy * wx
+    )
+
+
+def crops(levels: list[np.ndarray], boxes: np.ndarray, size: int) -> np.ndarray:
+    """Each box resized to size x size, normalised and transposed for the networks:
+    (n, size, size, 3) indexed [n, x, y, channel]. ``levels`` comes from ``halvings``."""
     batch = np.empty((len(boxes), size, size, 3), dtype=np.float32)
-    for index, (x0, y0, x1, y1) in enumerate(np.round(boxes).astype(int)):
-        x1, y1 = max(x1, x0 + 1), max(y1, y0 + 1)
-        patch = np.zeros((y1 - y0, x1 - x0, 3), dtype=np.uint8)
-        sx0, sy0, sx1, sy1 = max(x0, 0), max(y0, 0), min(x1, width), min(y1, height)
-        if sx1 > sx0 and sy1 > sy0:
-            patch[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = rgb[sy0:sy1, sx0:sx1]
-        resized = np.asarray(Image.fromarray(patch).resize((size, size), Image.Resampling.BILINEAR))
-        batch[index] = normalise(resized).transpose(1, 0, 2)
-    return batch
+    sides = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
+    # The level where the box is between one and two crop sizes across.
+    chosen = np.clip(np.floor(np.log2(np.maximum(sides, 1) / size)), 0, len(levels) - 1).astype(int)
+    for level in np.unique(chosen):
+        rows = np.nonzero(chosen == level)[0]
+        batch[rows] = sample_windows(levels[level], boxes[rows] / 2**level, size)
+    return normalise(batch).transpose(0, 2, 1, 3)
 
 
 def pyramid_scales(width: int, height: int, min_face: int) -> list[float]:
@@ -165,7 +199,8 @@ class FaceDetector:
     @cached_property
     def _nets(self):
         folder = self._models or model_dir()
-        return tuple(get_session(folder / f"{name}.onnx") for name in ("pnet", "rnet", "onet"))
+        # Input sizes change with every photo and pyramid level: no arena (see onnx_session).
+        return tuple(get_session(folder / f"{n}.onnx", memory_arena=False) for n in ("pnet", "rnet", "onet"))
 
     def load(self) -> None:
         """Create the three sessions now rather than on the first photo."""
@@ -214,9 +249,10 @@ class FaceDetector:
         """Boxes (in working pixels) and scores, best first."""
         boxes, scores = self._propose(rgb)
         if len(boxes):
-            boxes, scores = self._refine(rgb, boxes, self._nets[1], 24, THRESHOLDS[1])
+            levels = halvings(rgb)
+            boxes, scores = self._refine(levels, boxes, self._nets[1], 24, THRESHOLDS[1])
         if len(boxes):
-            boxes, scores = self._refine(rgb, boxes, self._nets[2], 48, THRESHOLDS[2], last=True)
+            boxes, scores = self._refine(levels, boxes, self._nets[2], 48, THRESHOLDS[2], last=True)
         return boxes, scores
 
     def _propose(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -228,7 +264,9 @@ class FaceDetector:
         image = Image.fromarray(rgb)
         for scale in pyramid_scales(width, height, self.min_face_pixels):
             size = (int(np.ceil(width * scale)), int(np.ceil(height * scale)))
-            level = normalise(np.asarray(image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)))
+            # Each level shrinks the one before it: cheaper than going back to the full image.
+            image = image.resize(size, Image.Resampling.BILINEAR)
+            level = normalise(np.asarray(image))
             offsets, probabilities = pnet.run(None, {input_name: level.transpose(1, 0, 2)[None]})
             # Outputs are [x, y] like the input; swap back to [row, column].
             face = probabilities[0, :, :, 1].T
@@ -247,11 +285,18 @@ class FaceDetector:
         keep = nms(boxes, scores, 0.7)
         return squared(boxes[keep]), scores[keep]
 
-    def _refine(self, rgb, boxes, net, size, threshold, last=False):
+    def _refine(self, levels, boxes, net, size, threshold, last=False):
         """R-Net or O-Net: rescore each square window, drop non-faces, refine the rest."""
         input_name = net.get_inputs()[0].name
-        outputs = net.run(None, {input_name: crops(rgb, boxes, size)})
-        offsets, probabilities = outputs[0], outputs[-1]  # O-Net's landmarks sit between
+        offsets, probabilities = [], []
+        # In batches: a busy photo can yield thousands of windows, and one batch of them all
+        # would need hundreds of megabytes of activations.
+        for start in range(0, len(boxes), REFINE_BATCH):
+            batch = crops(levels, boxes[start : start + REFINE_BATCH], size)
+            outputs = net.run(None, {input_name: batch})
+            offsets.append(outputs[0])  # O-Net's landmarks, between these two, are unused
+            probabilities.append(outputs[-1])
+        offsets, probabilities = np.concatenate(offsets), np.concatenate(probabilities)
         scores = probabilities[:, 1]
         passed = scores > threshold
         boxes = apply_offsets(boxes[passed], offsets[passed])
