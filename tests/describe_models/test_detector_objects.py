@@ -101,5 +101,6 @@ def test_duplicate_boxes_of_one_class_collapse_but_different_objects_stay():
     assert suppress_duplicates(boxes, scores, classes) == [0, 3]
 
 
-def test_version_names_the_model():
-    assert MODEL_SHA256[:8] in ObjectDetector.version
+def test_version_names_the_model_and_changes_with_the_score_floor():
+    assert MODEL_SHA256[:8] in ObjectDetector().version
+    assert ObjectDetector(min_confidence=0.3).version != ObjectDetector().version
