@@ -130,24 +130,20 @@ def halvings(rgb: np.ndarray, count: int = 4) -> list[np.ndarray]:
 def sample_windows(rgb: np.ndarray, boxes: np.ndarray, size: int) -> np.ndarray:
     """Bilinear size x size samples of each box; black outside the image. (n, size, size, 3)."""
     height, width = rgb.shape[:2]
+    # A one-pixel black border: clipping an outside coordinate onto it reads black.
+    framed = np.zeros((height + 2, width + 2, 3), dtype=np.uint8)
+    framed[1:-1, 1:-1] = rgb
     steps = (np.arange(size) + 0.5) / size
     xs = boxes[:, :1] + steps * (boxes[:, 2:3] - boxes[:, :1]) - 0.5
     ys = boxes[:, 1:2] + steps * (boxes[:, 3:4] - boxes[:, 1:2]) - 0.5
     left, top = np.floor(xs).astype(int), np.floor(ys).astype(int)
-    wx, wy = (xs - left)[:, None, :, None], (ys - top)[:, :, None, None]
-    pixels = rgb.astype(np.float32)
-
-    def tap(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        inside = ((rows >= 0) & (rows < height))[:, :, None] & ((cols >= 0) & (cols < width))[:, None, :]
-        values = pixels[np.clip(rows, 0, height - 1)[:, :, None], np.clip(cols, 0, width - 1)[:, None, :]]
-        return values * inside[..., None]
-
-    return (
-        tap(top, left) * (1 - wy) * (1 - wx)
-        + tap(top, left + 1) * (1 - wy) * wx
-        + tap(top + 1, left) * wy * (1 - wx)
-        + tap(top + 1, left + 1) * wy * wx
-    )
+    wx = (xs - left).astype(np.float32)[:, None, :, None]
+    wy = (ys - top).astype(np.float32)[:, :, None, None]
+    rows = [np.clip(top + offset, 0, height + 1)[:, :, None] for offset in (1, 2)]
+    cols = [np.clip(left + offset, 0, width + 1)[:, None, :] for offset in (1, 2)]
+    upper = framed[rows[0], cols[0]] * (1 - wx) + framed[rows[0], cols[1]] * wx
+    lower = framed[rows[1], cols[0]] * (1 - wx) + framed[rows[1], cols[1]] * wx
+    return upper * (1 - wy) + lower * wy
 
 
 def crops(levels: list[np.ndarray], boxes: np.ndarray, size: int) -> np.ndarray:

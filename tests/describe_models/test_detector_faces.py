@@ -125,3 +125,18 @@ def test_version_changes_with_settings_that_change_results():
     assert FaceDetector(max_side=640).version != plain
     assert FaceDetector(search_rotations=True).version != plain
     assert FaceDetector(min_confidence=0.8).version != plain
+
+
+def test_window_sampling_reproduces_pixels_and_is_black_outside():
+    from accessshare.describe.faces import sample_windows
+
+    image = np.random.default_rng(0).integers(0, 256, (30, 40, 3), dtype=np.uint8)
+    whole = sample_windows(image, np.array([[0.0, 0.0, 40.0, 30.0]]), 30)[0]
+    # Same height: rows map one to one; a 40-wide row squeezed to 30 samples is interpolated.
+    same = sample_windows(image, np.array([[5.0, 5.0, 25.0, 25.0]]), 20)[0]
+    assert np.allclose(same, image[5:25, 5:25], atol=1e-3)
+    assert whole.shape == (30, 30, 3)
+    outside = sample_windows(image, np.array([[100.0, 100.0, 120.0, 120.0]]), 8)[0]
+    assert not outside.any()
+    half_out = sample_windows(image, np.array([[-20.0, 0.0, 20.0, 40.0]]), 8)[0]
+    assert not half_out[:, :3].any() and half_out[:4, 5:].any()
