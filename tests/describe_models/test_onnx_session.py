@@ -65,6 +65,9 @@ def test_session_options_are_as_documented():
     assert options.inter_op_num_threads == 1
     assert options.execution_mode == onnx_session.ort.ExecutionMode.ORT_SEQUENTIAL
     assert options.graph_optimization_level == onnx_session.ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert options.enable_cpu_mem_arena
+    assert not onnx_session.session_options(2, memory_arena=False).enable_cpu_mem_arena
 
 
 def test_missing_model_gives_a_plain_error(fresh_cache, tmp_path):
