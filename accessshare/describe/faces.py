@@ -51,6 +51,9 @@ class DetectedFace:
     box: Box
     rotation: int = 0
 
+    def to_json(self) -> dict:
+        return {"confidence": self.confidence, "box": list(self.box), "rotation": self.rotation}
+
 
 def unrotate_box(box: Box, quarter_turns: int) -> Box:
     """Map a 0..1 box found in ``np.rot90(image, quarter_turns)`` back to the image itself."""

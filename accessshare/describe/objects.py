@@ -55,6 +55,10 @@ class DetectedObject:
     confidence: float
     box: Box
 
+    def to_json(self) -> dict:
+        """The shape ``accessshare describe --json`` prints for each object."""
+        return {"label": self.label, "confidence": self.confidence, "box": list(self.box)}
+
 
 def as_rgb_array(image: Image.Image | np.ndarray) -> np.ndarray:
     """HxWx3 uint8 RGB from a PIL image of any mode or an RGB, RGBA or grey array."""

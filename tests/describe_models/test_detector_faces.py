@@ -28,6 +28,7 @@ def test_astronaut_has_exactly_one_face_in_the_upper_half(face_detector, photo):
     assert 0.3 < (x0 + x1) / 2 < 0.6, "and near the middle, left to right"
     assert 0.02 < (x1 - x0) * (y1 - y0) < 0.1, "a head-and-shoulders face, not the whole body"
     assert faces[0].confidence > 0.95 and faces[0].rotation == 0
+    assert faces[0].to_json() == {"confidence": faces[0].confidence, "box": list(faces[0].box), "rotation": 0}
 
 
 def test_cameraman_has_one_face(face_detector, photo):

@@ -104,3 +104,11 @@ def test_duplicate_boxes_of_one_class_collapse_but_different_objects_stay():
 def test_version_names_the_model_and_changes_with_the_score_floor():
     assert MODEL_SHA256[:8] in ObjectDetector().version
     assert ObjectDetector(min_confidence=0.3).version != ObjectDetector().version
+
+
+def test_json_form_is_plain_data(object_detector, photo):
+    import json
+
+    found = object_detector.detect(photo("coffee.png"))[0]
+    data = json.loads(json.dumps(found.to_json()))
+    assert data["label"] == "cup" and len(data["box"]) == 4 and 0 < data["confidence"] <= 1
