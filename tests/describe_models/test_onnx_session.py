@@ -73,3 +73,16 @@ def test_session_options_are_as_documented():
 def test_missing_model_gives_a_plain_error(fresh_cache, tmp_path):
     with pytest.raises(FileNotFoundError, match="missing"):
         onnx_session.get_session(tmp_path / "nothing.onnx")
+
+
+def test_detectors_give_the_same_answers_from_worker_threads(photo):
+    """The describer runs photos in a worker pool that shares one detector of each kind."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    objects, faces = ObjectDetector(), FaceDetector()
+    names = ["astronaut.png", "coffee.png", "chelsea.png", "camera.png"] * 2
+    images = [photo(name) for name in names]
+    serial = [(objects.detect(image), faces.detect(image)) for image in images]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        parallel = list(pool.map(lambda image: (objects.detect(image), faces.detect(image)), images))
+    assert parallel == serial
