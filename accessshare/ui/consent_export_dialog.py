@@ -59,6 +59,7 @@ class ConsentExportDialog(QDialog):
         self._actions = actions
         self._announce = announce
         self._edited_paths = False
+        self.file_dialog: QFileDialog | None = None
         self.setWindowTitle("Export and verify consent records")
         self.setAccessibleName(self.windowTitle())
 
@@ -147,9 +148,17 @@ class ConsentExportDialog(QDialog):
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         else:
             dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        if dialog.exec() and dialog.selectedFiles():
+        dialog.finished.connect(lambda result: self._browsed(dialog, result))
+        self.file_dialog = dialog
+        dialog.open()
+
+    def _browsed(self, dialog: QFileDialog, result: int) -> None:
+        if result and dialog.selectedFiles():
             self.path.setText(dialog.selectedFiles()[0])
             self._edited_paths = True
+        self.file_dialog = None
+        dialog.deleteLater()
+        self.activateWindow()
         self.path.setFocus()
 
     def _run(self) -> None:

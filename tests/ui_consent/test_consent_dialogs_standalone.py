@@ -148,3 +148,23 @@ def test_bulk_dialog_choice_by_arrows(qtbot):
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.decision() == "dont_share"
+
+
+def test_export_browse_works_by_keyboard(qtbot, tmp_path, active_modal, press):
+    actions = FakeExportActions(tmp_path)
+    dialog = ConsentExportDialog(actions, lambda _text: None)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    dialog.browse.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.browse)
+    press(Qt.Key.Key_Space)
+    files = active_modal(besides=dialog)
+    assert files is dialog.file_dialog
+    # The file name field has focus in Qt's own dialog: type a name and press Enter.
+    QTest.keyClicks(QApplication.focusWidget(), "chosen-log.json")
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.file_dialog is None)
+    assert Path(dialog.path.text()).name == "chosen-log.json"
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.path)
