@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timezone
+from collections.abc import Iterable
 from typing import Any
 
 GENESIS_HASH = "0" * 64
@@ -40,17 +41,24 @@ def parse_timestamp(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
 
 
-def first_break(events: list[dict[str, Any]]) -> tuple[int, str] | None:
-    """Check a chain given in order; return (position, reason) of the first broken event."""
+def first_break(events: Iterable[dict[str, Any]]) -> tuple[int, str] | None:
+    """Check a chain given in order; return (position, reason) of the first broken event.
+
+    Reads the events one at a time, so a long log is checked in constant memory.
+    """
     previous_hash = GENESIS_HASH
     for position, event in enumerate(events):
-        label = f"event {event.get('seq', '?')}"
-        if event.get("seq") != position + 1:
-            return position, (f"{label} is out of place: expected event {position + 1} here "
-                              "(an event was removed, added or moved)")
+        expected = position + 1
+        seq = event.get("seq")
+        if seq != expected:
+            if isinstance(seq, int) and seq > expected:
+                return position, (f"event {expected} is missing (the next stored event is "
+                                  f"{seq}); an event was removed or renumbered")
+            return position, (f"event {seq if seq is not None else '?'} is out of place: expected "
+                              f"event {expected} here (an event was added, copied or moved)")
         if event.get("prev_hash") != previous_hash:
-            return position, f"{label} does not follow the event before it (prev_hash differs)"
+            return position, f"event {seq} does not follow the event before it (prev_hash differs)"
         if event.get("hash") != event_hash(event):
-            return position, f"{label} was altered after it was written (its hash does not match)"
+            return position, f"event {seq} was altered after it was written (its hash does not match)"
         previous_hash = event["hash"]
     return None

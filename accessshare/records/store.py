@@ -9,6 +9,7 @@ PostgreSQL a transaction-scoped advisory lock does the same.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,18 +19,30 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, delete, event, select, text
-from sqlalchemy.engine import Engine
+from alembic.util import CommandError
+from sqlalchemy import create_engine, delete, event, func, select, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from accessshare.config import AppPaths
-from accessshare.records.chain import GENESIS_HASH, event_hash, first_break, utc_timestamp
+from accessshare.records.chain import (GENESIS_HASH, event_hash, first_break, parse_timestamp,
+                                       utc_timestamp)
 from accessshare.records.models import (CONSENT_STATES, DELETION_STATUSES, ConsentEvent,
                                         Contributor, Dataset, DeletionEvent, Description, Event,
-                                        Photo)
+                                        Photo, StudyEvent, StudySession)
 
 CHAIN_LOCK_ID = 0x4143_4353  # "ACCS": the advisory lock that serialises chain appends
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+IN_CHUNK = 500  # hashes per IN (...) list, well under every database's parameter limit
+PSEUDONYM = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+# Study records are pseudonymous and hold no image content: these keys are refused outright.
+CONTENT_KEYS = frozenset({"image", "pixels", "thumbnail", "photo", "path", "filename", "label",
+                          "description", "sentence", "text", "ocr", "caption"})
+
+
+class RecordsUnavailable(RuntimeError):
+    """The records database cannot be opened; ``str()`` is one plain sentence for the user."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +58,17 @@ class RecordStore:
         self.url = db_url
         self.engine = _make_engine(db_url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        upgrade_to_head(self.engine)
+        try:
+            upgrade_to_head(self.engine)
+        except (DBAPIError, CommandError) as problem:
+            self.engine.dispose()
+            raise RecordsUnavailable(_unavailable_sentence(db_url, problem)) from problem
+
+    def __enter__(self) -> "RecordStore":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
 
     @classmethod
     def open(cls, paths: AppPaths) -> "RecordStore":
@@ -68,29 +91,31 @@ class RecordStore:
                        dataset: str | None = None, form_version: str | None = None,
                        form_hash: str | None = None, reason: str | None = None,
                        detail: dict[str, Any] | None = None) -> ConsentEvent:
-        if state not in CONSENT_STATES:
-            raise ValueError(f"Unknown consent state {state!r}; use one of {', '.join(CONSENT_STATES)}.")
-        if (photo_hash is None) == (dataset is None):
-            raise ValueError("A consent decision is about one photo or one dataset.")
-        return self._append(ConsentEvent, scope="photo" if photo_hash else "dataset",
-                            photo_hash=photo_hash, dataset=dataset, purpose=purpose, state=state,
-                            actor=actor, form_version=form_version, form_hash=form_hash,
-                            reason=reason, detail=detail)
+        """Record one consent decision about one photo or one whole dataset (its default)."""
+        return self.append_consents([dict(
+            purpose=purpose, state=state, actor=actor, photo_hash=photo_hash, dataset=dataset,
+            form_version=form_version, form_hash=form_hash, reason=reason, detail=detail)])[0]
 
     def append_consents(self, decisions: Iterable[dict[str, Any]]) -> list[ConsentEvent]:
-        """Several decisions in one transaction: all are saved, or none (bulk and undo)."""
-        decisions = list(decisions)
-        for decision in decisions:
-            if decision.get("state") not in CONSENT_STATES:
-                raise ValueError(f"Unknown consent state {decision.get('state')!r}.")
-        rows = [dict(decision, scope="photo" if decision.get("photo_hash") else "dataset")
-                for decision in decisions]
-        return self._append_many(ConsentEvent, rows)
+        """Several decisions in one transaction: all are saved, or none (bulk and undo).
+
+        Each decision is a dict with the keyword arguments of ``append_consent``."""
+        rows = [_consent_row(decision) for decision in decisions]
+        return self._append_many(ConsentEvent, rows) if rows else []
 
     def append_deletion(self, *, photo_hash: str, status: str, actor: str, reason: str | None = None,
                         detail: dict[str, Any] | None = None) -> DeletionEvent:
+        """Record a step of a deletion. A tombstone holds the hash, time and reason only:
+        ``detail`` may hold counts and flags (numbers, booleans), never words or pixels."""
         if status not in DELETION_STATUSES:
-            raise ValueError(f"Unknown deletion status {status!r}.")
+            raise ValueError(f"Unknown deletion status {status!r}; use one of "
+                             f"{', '.join(DELETION_STATUSES)}.")
+        _require_hash(photo_hash, "photo_hash")
+        _require_pseudonym(actor)
+        for key, value in (detail or {}).items():
+            if isinstance(value, str) or not isinstance(value, (int, float, bool, type(None))):
+                raise ValueError(f"A deletion record keeps counts and flags only; {key!r} holds "
+                                 f"{type(value).__name__}, which could carry words from the photo.")
         return self._append(DeletionEvent, scope="photo", photo_hash=photo_hash, status=status,
                             actor=actor, reason=reason, detail=detail)
 
@@ -112,7 +137,7 @@ class RecordStore:
                 detail = row.get("detail")
                 fields.update(
                     seq=seq, kind=kind.__mapper_args__["polymorphic_identity"],
-                    time=row.get("time") or utc_timestamp(), prev_hash=prev_hash,
+                    time=_checked_time(row.get("time")), prev_hash=prev_hash,
                     detail=json.dumps(detail, sort_keys=True, separators=(",", ":"))
                     if detail is not None else None,
                 )
@@ -167,14 +192,24 @@ class RecordStore:
     def latest_states(self, photo_hashes: Iterable[str] | None = None
                       ) -> dict[tuple[str, str], ConsentEvent]:
         """(photo hash, purpose) -> the latest per-photo consent event."""
-        query = select(ConsentEvent).where(ConsentEvent.scope == "photo").order_by(ConsentEvent.seq)
-        if photo_hashes is not None:
-            query = query.where(ConsentEvent.photo_hash.in_(list(photo_hashes)))
+        if photo_hashes is None:
+            return self._latest_states(None)
         latest: dict[tuple[str, str], ConsentEvent] = {}
-        with self.session() as session:
-            for record in session.scalars(query):
-                latest[(record.photo_hash, record.purpose)] = record
+        wanted = list(dict.fromkeys(photo_hashes))
+        for start in range(0, len(wanted), IN_CHUNK):
+            latest.update(self._latest_states(wanted[start:start + IN_CHUNK]))
         return latest
+
+    def _latest_states(self, photo_hashes: list[str] | None) -> dict[tuple[str, str], ConsentEvent]:
+        newest = (select(func.max(Event.seq).label("seq"))
+                  .where(Event.kind == "consent", Event.scope == "photo"))
+        if photo_hashes is not None:
+            newest = newest.where(Event.photo_hash.in_(photo_hashes))
+        newest = newest.group_by(Event.photo_hash, Event.purpose).subquery()
+        query = select(ConsentEvent).join(newest, ConsentEvent.seq == newest.c.seq)
+        with self.session() as session:
+            return {(record.photo_hash, record.purpose): record
+                    for record in session.scalars(query)}
 
     def dataset_defaults(self, dataset: str) -> dict[str, ConsentEvent]:
         """purpose -> the latest dataset-wide consent event for ``dataset``."""
@@ -185,15 +220,8 @@ class RecordStore:
             return {record.purpose: record for record in session.scalars(query)}
 
     def verify(self) -> VerifyReport:
-        """Recompute the whole chain and name the first broken record."""
-        events = list(self.iter_raw_events())
-        broken = first_break(events)
-        if broken is None:
-            return VerifyReport(True, len(events), None,
-                                f"Chain intact: {len(events)} events verified.")
-        position, reason = broken
-        seq = events[position].get("seq", position + 1)
-        return VerifyReport(False, position, seq, f"Chain broken at record {position + 1}: {reason}.")
+        """Recompute the whole chain, in seq order, and name the first broken record."""
+        return verify_events(self.iter_raw_events())
 
     # --- photos, datasets, contributors -----------------------------------------------------
 
@@ -219,18 +247,24 @@ class RecordStore:
             return record.id
 
     def upsert_photos(self, dataset_root: str | Path, photos: Iterable[Any]) -> int:
-        """Remember where each scanned photo (a library PhotoInfo) was last seen."""
+        """Remember where each scanned photo (a library PhotoInfo) was last seen.
+
+        A renamed or moved photo keeps its row: the content hash is its identity."""
         dataset = self.dataset_id(dataset_root)
-        count = 0
         now = utc_timestamp()
+        latest = {photo.id: photo for photo in photos}  # a duplicate file: the last one seen wins
+        hashes = list(latest)
         with self.session() as session, session.begin():
-            for photo in photos:
-                session.merge(Photo(content_hash=photo.id, dataset_id=dataset, path=str(photo.path),
-                                    size=photo.size, width=photo.width, height=photo.height,
-                                    orientation=getattr(photo.exif, "orientation", 1),
-                                    label=photo.label, seen=now))
-                count += 1
-        return count
+            for start in range(0, len(hashes), IN_CHUNK):
+                chunk = hashes[start:start + IN_CHUNK]
+                known = {row.content_hash: row for row in session.scalars(
+                    select(Photo).where(Photo.content_hash.in_(chunk)))}
+                for content_hash in chunk:
+                    row = known.get(content_hash) or Photo(content_hash=content_hash)
+                    _copy_scan_facts(row, latest[content_hash], dataset, now)
+                    if content_hash not in known:
+                        session.add(row)
+        return len(hashes)
 
     def photo(self, content_hash: str) -> Photo | None:
         with self.session() as session:
@@ -240,6 +274,41 @@ class RecordStore:
         """Remove the photo's path and label (words from the contributor) after deletion."""
         with self.session() as session, session.begin():
             session.execute(delete(Photo).where(Photo.content_hash == content_hash))
+
+    # --- co-design study records (pseudonymous, never image content) -----------------------
+
+    def start_study_session(self, participant: str, facilitator: str | None = None) -> int:
+        _require_pseudonym(participant, "participant code")
+        if facilitator is not None:
+            _require_pseudonym(facilitator, "facilitator code")
+        with self.session() as session, session.begin():
+            record = StudySession(participant=participant, facilitator=facilitator,
+                                  started=utc_timestamp())
+            session.add(record)
+            session.flush()
+            return record.id
+
+    def end_study_session(self, session_id: int) -> None:
+        with self.session() as session, session.begin():
+            record = session.get(StudySession, session_id)
+            if record is None:
+                raise ValueError(f"There is no study session {session_id}.")
+            record.ended = utc_timestamp()
+
+    def record_study_event(self, session_id: int, kind: str,
+                           detail: dict[str, Any] | None = None) -> None:
+        """What happened in a session, e.g. ("consent_walk_finished", {"questions_wrong": 1})."""
+        _check_study_detail(detail or {})
+        with self.session() as session, session.begin():
+            if session.get(StudySession, session_id) is None:
+                raise ValueError(f"There is no study session {session_id}.")
+            session.add(StudyEvent(session_id=session_id, time=utc_timestamp(), kind=kind,
+                                   detail=detail))
+
+    def study_events(self, session_id: int) -> list[StudyEvent]:
+        with self.session() as session:
+            return list(session.scalars(select(StudyEvent).where(
+                StudyEvent.session_id == session_id).order_by(StudyEvent.id)))
 
     # --- description cache -----------------------------------------------------------------
 
@@ -277,15 +346,124 @@ class DescriptionCache:
         self.store.cache_description(content_hash, models_key, payload)
 
 
+def verify_events(events: Iterable[dict[str, Any]]) -> VerifyReport:
+    """Check events given in chain order (from the store or an export) and report plainly."""
+    counted = _Counted(events)
+    broken = first_break(counted)
+    if broken is None:
+        noun = "event" if counted.count == 1 else "events"
+        return VerifyReport(True, counted.count, None,
+                            f"Chain intact: {counted.count} {noun} verified.")
+    position, reason = broken
+    return VerifyReport(False, position, position + 1,
+                        f"Chain broken at record {position + 1}: {reason}.")
+
+
+class _Counted:
+    """Counts the items an iterator hands out, so verify can stream and still say how many."""
+
+    def __init__(self, items: Iterable[Any]):
+        self._items = iter(items)
+        self.count = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        item = next(self._items)
+        self.count += 1
+        return item
+
+
+def _consent_row(decision: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(decision) - {"purpose", "state", "actor", "photo_hash", "dataset",
+                               "form_version", "form_hash", "reason", "detail", "time"}
+    if unknown:
+        raise ValueError(f"A consent decision has no field {sorted(unknown)[0]!r}.")
+    state, purpose = decision.get("state"), decision.get("purpose")
+    if state not in CONSENT_STATES:
+        raise ValueError(f"Unknown consent state {state!r}; use one of {', '.join(CONSENT_STATES)}.")
+    if not isinstance(purpose, str) or not purpose.strip():
+        raise ValueError("A consent decision needs a named purpose.")
+    photo_hash, dataset = decision.get("photo_hash"), decision.get("dataset")
+    if (photo_hash is None) == (dataset is None):
+        raise ValueError("A consent decision is about one photo or one dataset, not both or neither.")
+    if photo_hash is not None:
+        _require_hash(photo_hash, "photo_hash")
+    if decision.get("form_hash") is not None:
+        _require_hash(decision["form_hash"], "form_hash")
+    _require_pseudonym(decision.get("actor"))
+    return dict(decision, scope="photo" if photo_hash is not None else "dataset",
+                dataset=str(dataset) if dataset is not None else None)
+
+
+def _require_hash(value: Any, name: str) -> None:
+    if not (isinstance(value, str) and len(value) == 64
+            and all(c in "0123456789abcdef" for c in value)):
+        raise ValueError(f"{name} must be a SHA-256 hex digest (64 lowercase hex characters).")
+
+
+def _require_pseudonym(value: Any, what: str = "actor") -> None:
+    if not (isinstance(value, str) and PSEUDONYM.fullmatch(value)):
+        raise ValueError(f"The {what} must be a pseudonym: up to 64 letters, digits, '.', '_' "
+                         "or '-', no spaces (never a real name).")
+
+
+def _checked_time(value: Any) -> str:
+    if value is None:
+        return utc_timestamp()
+    try:
+        parse_timestamp(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"Event time {value!r} is not a UTC time like "
+                         "2026-03-05T14:00:00.000000Z.") from None
+    return value
+
+
+def _check_study_detail(detail: dict[str, Any]) -> None:
+    for key, value in detail.items():
+        if key.lower() in CONTENT_KEYS:
+            raise ValueError(f"Study records never hold image content; {key!r} is not allowed.")
+        if isinstance(value, (bytes, bytearray, dict, list)):
+            raise ValueError(f"Study record detail {key!r} must be a number, flag or short word.")
+        if isinstance(value, str) and len(value) > 80:
+            raise ValueError(f"Study record detail {key!r} is too long to be a code or a choice.")
+
+
+def _copy_scan_facts(row: Photo, photo: Any, dataset_id: int, seen: str) -> None:
+    row.dataset_id = dataset_id
+    row.path = str(photo.path)
+    row.size = photo.size
+    row.width = photo.width
+    row.height = photo.height
+    row.orientation = getattr(photo.exif, "orientation", 1) or 1
+    row.label = photo.label
+    row.seen = seen
+
+
+def _unavailable_sentence(db_url: str, problem: Exception) -> str:
+    where = make_url(db_url).render_as_string(hide_password=True)
+    if isinstance(problem, CommandError):
+        return (f"The records database at {where} was written by a newer AccessShare; "
+                "update the app to open it.")
+    reason = str(getattr(problem, "orig", problem)).strip().splitlines()[0].rstrip(".")
+    return f"Cannot open the records database at {where}: {reason}."
+
+
 def _make_engine(db_url: str) -> Engine:
-    if db_url.startswith("sqlite"):
-        database = db_url.split("///", 1)[-1]
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(db_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
-        return engine
-    return create_engine(db_url, pool_pre_ping=True)
+    try:
+        url = make_url(db_url)
+        if url.get_backend_name() == "sqlite":
+            database = url.database
+            if database and database != ":memory:":
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            _configure_sqlite(engine)
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, ImportError, OSError) as problem:
+        raise RecordsUnavailable(f"The records database address {db_url!r} cannot be used: "
+                                 f"{str(problem).rstrip('.')}.") from problem
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -1,20 +1,66 @@
 import sqlite3
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from accessshare.library.exif import ExifFacts
 from accessshare.library.scanner import PhotoInfo
 from accessshare.records import DescriptionCache, RecordStore
+from accessshare.records.chain import CHAINED_FIELDS, GENESIS_HASH, event_hash, utc_timestamp
 from accessshare.records.models import Base
+from accessshare.records.store import _make_engine, alembic_config
+
+
+def _revisions_oldest_first() -> list[str]:
+    scripts = ScriptDirectory.from_config(alembic_config(None))
+    return [script.revision for script in reversed(list(scripts.walk_revisions()))]
 
 
 def test_migrations_match_the_models(store):
     with store.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         head = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert head == "0001"
+    assert head == _revisions_oldest_first()[-1]
+
+
+def _chained_rows(count: int) -> list[dict]:
+    rows, previous = [], GENESIS_HASH
+    for seq in range(1, count + 1):
+        row = {name: None for name in CHAINED_FIELDS}
+        row.update(seq=seq, kind="consent" if seq % 3 else "deletion", time=utc_timestamp(),
+                   actor="c1", scope="photo", photo_hash=f"{seq:064x}", prev_hash=previous)
+        if row["kind"] == "consent":
+            row.update(purpose="research", state="given", form_version="1")
+        else:
+            row.update(status="done", reason="no longer wanted")
+        row["hash"] = previous = event_hash(row)
+        rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize("start", _revisions_oldest_first())
+def test_upgrading_from_any_revision_keeps_every_event(store_url, start):
+    """Events written under an older schema are all there, unchanged, after the upgrade."""
+    engine = _make_engine(store_url)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), start)
+    written = _chained_rows(30)
+    columns = list(CHAINED_FIELDS) + ["hash"]
+    with engine.begin() as connection:
+        connection.execute(text(f"INSERT INTO events ({', '.join(columns)}) VALUES "
+                                f"({', '.join(':' + c for c in columns)})"), written)
+    engine.dispose()
+    with RecordStore(store_url) as upgraded:
+        kept = [{name: row[name] for name in columns} for row in upgraded.iter_raw_events()]
+        assert kept == written
+        assert upgraded.verify().message == "Chain intact: 30 events verified."
+        appended = upgraded.append_consent(purpose="research", state="withdrawn", actor="c1",
+                                           photo_hash=written[0]["photo_hash"])
+        assert (appended.seq, appended.prev_hash) == (31, written[-1]["hash"])
 
 
 def test_reopening_upgrades_without_losing_events(store_url):
