@@ -1,0 +1,318 @@
+"""Consent decisions: per photo and per dataset, per purpose, with undo and history.
+
+Scope: a dataset default (``scope="dataset"``, keyed by the dataset's root folder) plus
+per-photo overrides. The effective state of a photo for a purpose is its latest per-photo
+event, else its dataset's latest default, else ``pending``. A per-photo event whose detail
+holds ``"inherit": true`` (written by undo when the photo had no own decision before) hands the
+photo back to the dataset default.
+
+Every decision is appended to the records chain and committed before the call returns, with
+the form's version and SHA-256. One call is one decision (all its events share a decision id
+in ``detail``), so undo can restore exactly what the last decision changed, by writing new
+events; nothing is ever updated or deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from accessshare.consent.form import ConsentForm, load_form
+from accessshare.records import CONSENT_STATES, RecordStore
+from accessshare.records.chain import parse_timestamp
+from accessshare.records.models import ConsentEvent, Dataset, Photo
+
+PENDING = "pending"
+HISTORY_VERBS = {"given": "shared {it}", "refused": "refused {it}", "withdrawn": "withdrew {it}",
+                 "pending": "set {it} back to undecided"}
+
+
+@dataclass(frozen=True)
+class Effective:
+    """The state that counts now for one photo and purpose, and where it comes from."""
+
+    purpose: str
+    state: str
+    source: str  # "photo", "dataset" or "none"
+    event_hash: str | None = None  # the event that decided it
+
+
+@dataclass(frozen=True)
+class Undone:
+    photo_hashes: tuple[str, ...]
+    datasets: tuple[str, ...]
+    events: int
+    sentence: str
+
+
+def event_detail(event: Any) -> dict[str, Any]:
+    raw = event.get("detail") if isinstance(event, dict) else event.detail
+    if not raw:
+        return {}
+    try:
+        detail = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return {}
+    return detail if isinstance(detail, dict) else {}
+
+
+def resolve(purpose: str, photo_event: Any | None, dataset_event: Any | None) -> Effective:
+    """Latest per-photo event wins, unless it hands back to the dataset default."""
+    if photo_event is not None and not event_detail(photo_event).get("inherit"):
+        return Effective(purpose, _field(photo_event, "state"), "photo", _field(photo_event, "hash"))
+    if dataset_event is not None:
+        return Effective(purpose, _field(dataset_event, "state"), "dataset",
+                         _field(dataset_event, "hash"))
+    return Effective(purpose, PENDING, "none", None)
+
+
+def dataset_key(root: str | Path) -> str:
+    return str(Path(root).expanduser().resolve())
+
+
+class Decisions:
+    """The contributor's decisions over one records store and one consent form."""
+
+    def __init__(self, store: RecordStore, form: ConsentForm | None = None,
+                 actor: str | None = None):
+        self.store = store
+        self.form = form or load_form()
+        self.actor = actor or store.contributor()
+
+    # Purposes ---------------------------------------------------------------------------
+
+    @property
+    def purpose_ids(self) -> tuple[str, ...]:
+        return self.form.purpose_ids
+
+    def purpose_words(self, purpose_id: str) -> str:
+        try:
+            return self.form.purpose(purpose_id).words
+        except KeyError:
+            return purpose_id.replace("_", " ")
+
+    def _checked_purposes(self, purposes: str | Iterable[str] | None) -> list[str]:
+        if purposes is None:
+            return list(self.purpose_ids)
+        chosen = [purposes] if isinstance(purposes, str) else list(purposes)
+        for purpose in chosen:
+            self.form.purpose(purpose)  # raises KeyError with a plain sentence
+        return chosen
+
+    # Deciding ---------------------------------------------------------------------------
+
+    def decide_photos(self, photo_hashes: Iterable[str], purposes: str | Iterable[str] | None,
+                      state: str, *, reason: str | None = None) -> int:
+        """One decision for many photos (bulk), committed in one transaction.
+
+        Returns the number of photos decided."""
+        hashes = list(dict.fromkeys(photo_hashes))
+        rows = [self._row(purpose, state, photo_hash=h, reason=reason)
+                for h in hashes for purpose in self._checked_purposes(purposes)]
+        self._append(rows)
+        return len(hashes)
+
+    def decide_dataset(self, root: str | Path, purposes: str | Iterable[str] | None, state: str,
+                       *, reason: str | None = None) -> int:
+        """Set the dataset default; per-photo decisions still win. Returns purposes set."""
+        chosen = self._checked_purposes(purposes)
+        self._append([self._row(p, state, dataset=dataset_key(root), reason=reason)
+                      for p in chosen])
+        return len(chosen)
+
+    def _row(self, purpose: str, state: str, **target: Any) -> dict[str, Any]:
+        if state not in CONSENT_STATES:
+            raise ValueError(f"Unknown consent state {state!r}; use one of "
+                             f"{', '.join(CONSENT_STATES)}.")
+        return dict(purpose=purpose, state=state, actor=self.actor,
+                    form_version=self.form.version, form_hash=self.form.sha256, **target)
+
+    def _append(self, rows: list[dict[str, Any]], extra: dict[str, Any] | None = None) -> None:
+        decision = f"d-{secrets.token_hex(8)}"
+        for row in rows:
+            row["detail"] = {"decision": decision, **(extra or {}), **row.get("detail", {})}
+        self.store.append_consents(rows)
+
+    # Reading ----------------------------------------------------------------------------
+
+    def dataset_of(self, photo_hash: str) -> str | None:
+        query = (select(Dataset.root).join(Photo, Photo.dataset_id == Dataset.id)
+                 .where(Photo.content_hash == photo_hash))
+        with self.store.session() as session:
+            return session.scalars(query).first()
+
+    def effective(self, photo_hash: str, dataset: str | Path | None = None
+                  ) -> dict[str, Effective]:
+        """purpose -> Effective, for every purpose of the form (and any decided purpose)."""
+        return self.effective_many([photo_hash], dataset)[photo_hash]
+
+    def effective_many(self, photo_hashes: Iterable[str], dataset: str | Path | None = None
+                       ) -> dict[str, dict[str, Effective]]:
+        hashes = list(dict.fromkeys(photo_hashes))
+        latest = self.store.latest_states(hashes)
+        defaults: dict[str, dict[str, ConsentEvent]] = {}
+        result = {}
+        for photo_hash in hashes:
+            root = dataset_key(dataset) if dataset is not None else self.dataset_of(photo_hash)
+            if root is not None and root not in defaults:
+                defaults[root] = self.store.dataset_defaults(root)
+            folder = defaults.get(root, {})
+            purposes = list(self.purpose_ids) + sorted(
+                {p for (h, p) in latest if h == photo_hash} - set(self.purpose_ids))
+            result[photo_hash] = {p: resolve(p, latest.get((photo_hash, p)), folder.get(p))
+                                  for p in purposes}
+        return result
+
+    def states(self, photo_hash: str, dataset: str | Path | None = None) -> dict[str, str]:
+        return {p: e.state for p, e in self.effective(photo_hash, dataset).items()}
+
+    def summary(self, photo_hash: str, dataset: str | Path | None = None) -> str:
+        """One short sentence for a screen reader: "Shared for research, not for commercial use." """
+        return self.summary_of_states(self.states(photo_hash, dataset))
+
+    def summary_of_states(self, states: dict[str, str]) -> str:
+        grouped = {state: [self.purpose_words(p) for p, s in states.items() if s == state]
+                   for state in CONSENT_STATES}
+        shared, refused, withdrawn, pending = (grouped[s] for s in CONSENT_STATES)
+        if not shared and not refused and not withdrawn:
+            return "Not yet decided."
+        if not shared and not pending:
+            if not withdrawn:
+                return "Not shared for any purpose."
+            if not refused:
+                return "Withdrawn from every purpose."
+        parts = []
+        if shared:
+            parts.append(f"shared for {join_words(shared)}")
+        if refused:
+            parts.append(f"not {'shared ' if not shared else ''}for {join_words(refused, 'or')}")
+        if withdrawn:
+            parts.append(f"withdrawn from {join_words(withdrawn)}")
+        sentence = ", ".join(parts)
+        if pending:
+            sentence += "; other purposes not yet decided"
+        return sentence[:1].upper() + sentence[1:] + "."
+
+    def history(self, photo_hash: str, dataset: str | Path | None = None) -> list[str]:
+        """Plain sentences, one per purpose: "You shared this for research on 3 March and
+        withdrew it on 5 March." Dataset-wide decisions come first, as the folder's."""
+        root = dataset_key(dataset) if dataset is not None else self.dataset_of(photo_hash)
+        sentences = []
+        if root is not None:
+            sentences += _sentences(self.store.events(dataset=root, kind="consent"),
+                                    self.purpose_words, "You", "the whole folder")
+        sentences += _sentences(self.store.events(photo_hash=photo_hash, kind="consent"),
+                                self.purpose_words, "You", "this")
+        return sentences
+
+    # Undo -------------------------------------------------------------------------------
+
+    def undo_last(self) -> Undone | None:
+        """Write new events that restore what the last not-yet-undone decision changed."""
+        events = self.store.events(kind="consent")
+        batch = _last_undoable(events)
+        if batch is None:
+            return None
+        first_seq = batch[0].seq
+        rows = [self._restoring_row(event, events, first_seq) for event in batch]
+        undoes = event_detail(batch[0]).get("decision") or f"seq-{first_seq}"
+        self._append(rows, {"undoes": undoes})
+        photos = tuple(dict.fromkeys(e.photo_hash for e in batch if e.photo_hash))
+        datasets = tuple(dict.fromkeys(e.dataset for e in batch if e.scope == "dataset"))
+        if len(photos) == 1 and not datasets:
+            sentence = f"Undone. {self.summary(photos[0])}"
+        elif photos:
+            sentence = f"Undone for {len(photos)} photos."
+        else:
+            sentence = "Undone for the whole folder."
+        return Undone(photos, datasets, len(rows), sentence)
+
+    def _restoring_row(self, event: ConsentEvent, events: list[ConsentEvent],
+                       before_seq: int) -> dict[str, Any]:
+        previous = None
+        for earlier in events:
+            if earlier.seq >= before_seq:
+                break
+            if (earlier.scope, earlier.photo_hash, earlier.dataset, earlier.purpose) == (
+                    event.scope, event.photo_hash, event.dataset, event.purpose):
+                previous = earlier
+        target = ({"photo_hash": event.photo_hash} if event.scope == "photo"
+                  else {"dataset": event.dataset})
+        row = dict(purpose=event.purpose, actor=self.actor, form_version=self.form.version,
+                   form_hash=self.form.sha256, reason="undo", **target)
+        if previous is not None:
+            row["state"] = previous.state
+            if event_detail(previous).get("inherit"):
+                row["detail"] = {"inherit": True}
+        elif event.scope == "photo":
+            # The photo followed its dataset default before: hand it back to that default.
+            root = self.dataset_of(event.photo_hash)
+            default = self.store.dataset_defaults(root).get(event.purpose) if root else None
+            row["state"] = default.state if default is not None else PENDING
+            row["detail"] = {"inherit": True}
+        else:
+            row["state"] = PENDING
+        return row
+
+
+def _last_undoable(events: list[ConsentEvent]) -> list[ConsentEvent] | None:
+    batches: dict[str, list[ConsentEvent]] = {}
+    undone: set[str] = set()
+    for event in events:
+        detail = event_detail(event)
+        key = detail.get("decision") or f"seq-{event.seq}"
+        batches.setdefault(key, []).append(event)
+        if "undoes" in detail:
+            undone.add(detail["undoes"])
+    for key in reversed(list(batches)):
+        first = batches[key][0]
+        if key in undone or "undoes" in event_detail(first):
+            continue
+        return batches[key]
+    return None
+
+
+def _sentences(events: list[ConsentEvent], words, who: str, what: str) -> list[str]:
+    by_purpose: dict[str, list[ConsentEvent]] = {}
+    for event in events:
+        by_purpose.setdefault(event.purpose, []).append(event)
+    sentences = []
+    for purpose, chain in by_purpose.items():
+        steps = [_verb(e).format(it=what if i == 0 else "it")
+                 + (f" for {words(purpose)}" if i == 0 else "") + f" on {spoken_date(e.time)}"
+                 for i, e in enumerate(chain)]
+        sentences.append(f"{who} {join_words(steps)}.")
+    return sentences
+
+
+def _verb(event: ConsentEvent) -> str:
+    if event.reason == "undo":
+        return "undid that"
+    if event_detail(event).get("inherit"):
+        return "gave {it} back to the folder's decision"
+    return HISTORY_VERBS.get(event.state, event.state + " {it}")
+
+
+def spoken_date(timestamp: str, today: datetime | None = None) -> str:
+    """"3 March" this year, "3 March 2025" otherwise (UTC)."""
+    moment = parse_timestamp(timestamp)
+    today = today or datetime.now(timezone.utc)
+    day = f"{moment.day} {moment.strftime('%B')}"
+    return day if moment.year == today.year else f"{day} {moment.year}"
+
+
+def join_words(words: list[str], last: str = "and") -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def _field(event: Any, name: str) -> Any:
+    return event.get(name) if isinstance(event, dict) else getattr(event, name)
