@@ -7,27 +7,17 @@ deletion, exports) is the core's; this module chooses which core call each key m
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from accessshare.consent.decisions import Decisions
+from accessshare.consent.form import ConsentForm, load_form
+from accessshare.consent.walk import ConsentWalk, walk_completed
 from accessshare.records import RecordStore
 
-ACTOR = "contributor"
-
-# Used only while the consent form is not available; the form's purposes win.
-FALLBACK_PURPOSES = (
-    ("research", "Research", "Studies by researchers, who publish what they learn."),
-    ("training", "Training AI models", "Teaching AI models to recognise objects."),
-    ("public_release", "Public dataset release", "Anyone may download the photo."),
-    ("commercial", "Commercial use", "Companies may use the photo in products they sell."),
-)
-
-
-@dataclass(frozen=True)
-class Purpose:
-    id: str
-    label: str
-    explanation: str
+STATE_WORDS = {"given": "shared", "refused": "not shared", "withdrawn": "withdrawn",
+               "pending": "not yet decided"}
 
 
 @dataclass(frozen=True)
@@ -40,62 +30,50 @@ class ConsentCore:
     def __init__(self, store: RecordStore, paths, form_path: Path | None = None):
         self.store = store
         self.paths = paths
-        self.purposes = [Purpose(*row) for row in FALLBACK_PURPOSES]
-        self.form_version: str | None = None
-        self.form_hash: str | None = None
-        self._undo_stack: list[list[dict]] = []
+        self.form: ConsentForm = load_form(form_path)
+        self.decisions = Decisions(store, self.form)
+        self._states: dict[str, dict[str, str]] = {}  # photo id -> purpose -> state, until the next change
 
     # Purposes ---------------------------------------------------------------------------------
 
+    @property
+    def purposes(self):
+        return self.form.purposes
+
     def purpose_ids(self) -> list[str]:
-        return [p.id for p in self.purposes]
+        return list(self.form.purpose_ids)
 
     def default_share_purposes(self) -> list[str]:
-        return [self.purposes[0].id]
-
-    def label(self, purpose_id: str) -> str:
-        return next((p.label for p in self.purposes if p.id == purpose_id), purpose_id)
+        ids = self.purpose_ids()
+        return ["research"] if "research" in ids else ids[:1]
 
     def words(self, purpose_id: str) -> str:
-        """The label as it reads inside a sentence: "Training AI models" -> "training AI models"."""
-        label = self.label(purpose_id)
-        return label if label[:2].isupper() else label[:1].lower() + label[1:]
+        return self.decisions.purpose_words(purpose_id)
 
     def purpose_phrase(self, purpose_ids: list[str]) -> str:
-        labels = [self.words(p) for p in purpose_ids]
-        return _join(labels) + (" only" if len(labels) == 1 else "")
+        words = [self.words(p) for p in purpose_ids]
+        return _join(words) + (" only" if len(words) == 1 else "")
 
     # States -----------------------------------------------------------------------------------
 
     def states(self, photo_id: str) -> dict[str, str]:
-        latest = self.store.latest_states([photo_id])
-        return {p.id: (latest[(photo_id, p.id)].state if (photo_id, p.id) in latest else "pending")
-                for p in self.purposes}
+        if photo_id not in self._states:
+            self._states[photo_id] = self.decisions.states(photo_id)
+        return self._states[photo_id]
 
     def is_shared(self, photo_id: str) -> bool:
         return any(state == "given" for state in self.states(photo_id).values())
 
     def spoken_state(self, photo_id: str) -> str:
-        states = self.states(photo_id)
-        shared = [self.words(p) for p, s in states.items() if s == "given"]
-        refused = [self.words(p) for p, s in states.items() if s in ("refused", "withdrawn")]
-        if not shared and not refused:
-            return "Not yet decided."
-        if not shared:
-            return "Not shared for any purpose."
-        if not refused:
-            pending = len(shared) < len(states)
-            return f"Shared for {_join(shared)}" + ("; other purposes not yet decided." if pending else ".")
-        return f"Shared for {_join(shared)}, not for {_join(refused, 'or')}."
+        return self.decisions.summary_of_states(self.states(photo_id))
 
     def purpose_choices(self, photo_id: str):
-        from accessshare.ui.consent_purposes_dialog import PurposeChoice  # Qt-free dataclass
+        from accessshare.ui.consent_purposes_dialog import PurposeChoice  # a plain dataclass
 
-        words = {"given": "shared", "refused": "not shared", "withdrawn": "withdrawn",
-                 "pending": "not yet decided"}
         states = self.states(photo_id)
-        return [PurposeChoice(p.id, p.label, p.explanation, words[states[p.id]], states[p.id] == "given")
-                for p in self.purposes]
+        return [PurposeChoice(p.id, p.name, p.explanation, STATE_WORDS.get(states.get(p.id), "not yet decided"),
+                              states.get(p.id) == "given")
+                for p in self.form.purposes]
 
     # Decisions --------------------------------------------------------------------------------
 
@@ -116,54 +94,48 @@ class ConsentCore:
         self._decide(photos, lambda _purpose, old: _refusal(old))
 
     def reset_many(self, photos) -> None:
-        self._decide(photos, lambda _purpose, _old: "pending")
+        self.decisions.decide_photos([p.id for p in photos], None, "pending")
+        self._forget([p.id for p in photos])
 
     def _decide(self, photos, new_state) -> None:
-        rows, before = [], []
+        """One decision (one undo step) whose state may differ per purpose: a shared purpose
+        that is now refused becomes withdrawn. Written as the core writes decisions: the
+        form's version and hash, and one decision id shared by every event."""
+        decision = f"d-{secrets.token_hex(8)}"
+        rows = []
         for photo in photos:
-            states = self.states(photo.id)
-            for purpose, old in states.items():
+            for purpose, old in self.states(photo.id).items():
                 state = new_state(purpose, old)
-                if state != old:
-                    rows.append(self._row(photo.id, purpose, state))
-                    before.append(self._row(photo.id, purpose, old, reason="undo"))
+                if state == old:
+                    continue  # an unchanged purpose gets no new event, so history stays readable
+                rows.append(dict(photo_hash=photo.id, purpose=purpose, state=state,
+                                 actor=self.decisions.actor, form_version=self.form.version,
+                                 form_hash=self.form.sha256, detail={"decision": decision}))
         if rows:
             self.store.append_consents(rows)
-            self._undo_stack.append(before)
+        self._forget([p.id for p in photos])
 
-    def _row(self, photo_id: str, purpose: str, state: str, reason: str | None = None) -> dict:
-        return {"photo_hash": photo_id, "purpose": purpose, "state": state, "actor": ACTOR,
-                "form_version": self.form_version, "form_hash": self.form_hash, "reason": reason}
+    def _forget(self, photo_ids) -> None:
+        for photo_id in photo_ids:
+            self._states.pop(photo_id, None)
 
     def undo_last(self) -> Undone | None:
-        if not self._undo_stack:
+        undone = self.decisions.undo_last()
+        if undone is None:
             return None
-        rows = self._undo_stack.pop()
-        self.store.append_consents(rows)
-        photo_ids = list(dict.fromkeys(row["photo_hash"] for row in rows))
-        if len(photo_ids) == 1:
-            sentence = f"Undone. {self.spoken_state(photo_ids[0])}"
-        else:
-            sentence = f"Undone for {len(photo_ids)} photos."
-        return Undone(photo_ids, sentence)
+        self._states.clear()  # a dataset-wide undo can change every photo
+        return Undone(list(undone.photo_hashes), undone.sentence)
 
     def history_sentences(self, photo_id: str) -> list[str]:
-        words = {"given": "shared", "refused": "refused", "withdrawn": "withdrew",
-                 "pending": "set back to undecided"}
-        sentences = []
-        for event in self.store.events(photo_hash=photo_id, kind="consent"):
-            day = str(event.time)[:10]
-            sentences.append(f"On {day} you {words.get(event.state, event.state)} it for "
-                             f"{self.words(event.purpose)}.")
-        return sentences
+        return self.decisions.history(photo_id)
 
     # Walk -------------------------------------------------------------------------------------
 
     def walk_completed(self) -> bool:
-        return True
+        return walk_completed(self.store, self.form)
 
-    def walk_driver(self):
-        raise NotImplementedError("The consent form is not available yet.")
+    def walk_driver(self) -> ConsentWalk:
+        return ConsentWalk(self.form, self.store)
 
     # Deletion and export ----------------------------------------------------------------------
 
@@ -180,7 +152,7 @@ class ExportRunner:
         self.window = window
 
     def purposes(self) -> list[tuple[str, str]]:
-        return [(p.id, p.label) for p in self.consent.purposes]
+        return [(p.id, p.name) for p in self.consent.purposes]
 
     def default_path(self, kind: str, purpose: str | None) -> Path:
         folder = Path(self.window.paths.exports_dir)

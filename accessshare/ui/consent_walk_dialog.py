@@ -212,6 +212,9 @@ class ConsentWalkDialog(QDialog):
         self._announce(message)
 
     def _finish(self) -> None:
+        if not self._driver.is_finished():
+            self._announce(self._driver.complete())  # says what is still missing
+            return
         self.completed = True
         self._announce(self._driver.complete())
         self.accept()

@@ -5,7 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from accessshare.consent.form import load_form
+from accessshare.consent.walk import record_walk_completed
 from accessshare.ui.consent_controller import ConsentController
+
+
+def ConsentControllerAfterWalk(window):  # noqa: N802 - reads like the class it makes
+    """A controller for a contributor who already finished the consent walk."""
+    record_walk_completed(window.store, load_form())
+    return ConsentController(window)
 
 
 def _consent_events(store, photo_id):
@@ -14,7 +22,7 @@ def _consent_events(store, photo_id):
 
 def test_share_dont_share_undecided_record_events_and_change_list_text(stand_in_window):
     window = stand_in_window
-    controller = ConsentController(window)
+    controller = ConsentControllerAfterWalk(window)
     photo = window.current_photo()
     assert window.consent_state_provider(photo.id) == ("Not yet decided.", False)
 
@@ -27,9 +35,11 @@ def test_share_dont_share_undecided_record_events_and_change_list_text(stand_in_
     assert window.consent_state_provider(photo.id)[1] is True
 
     controller.dont_share()
-    assert window.announcer.log[-1] == "Saved. Not shared for any purpose."
-    assert _consent_events(window.store, photo.id)[-1] == ("research", "withdrawn")
-    assert window.list.item(0).text().endswith("Not shared for any purpose.")
+    said = ("Saved. Not shared for training AI models, public dataset release or commercial use, "
+            "withdrawn from research.")
+    assert window.announcer.log[-1] == said
+    assert ("research", "withdrawn") in _consent_events(window.store, photo.id)[-4:]
+    assert window.list.item(0).text().endswith(said[len("Saved. "):])
 
     controller.undecided()
     assert window.announcer.log[-1] == "Saved. Not yet decided."
@@ -39,7 +49,7 @@ def test_share_dont_share_undecided_record_events_and_change_list_text(stand_in_
 
 def test_choose_purposes_by_keyboard_then_y_reuses_them(stand_in_window, active_modal, press, qtbot):
     window = stand_in_window
-    controller = ConsentController(window)
+    controller = ConsentControllerAfterWalk(window)
     controller.choose_purposes()
     dialog = active_modal(besides=window)
     assert QApplication.focusWidget().accessibleName() == "Research"
@@ -54,19 +64,19 @@ def test_choose_purposes_by_keyboard_then_y_reuses_them(stand_in_window, active_
     assert window.announcer.log[-1] == (
         "Saved. Shared for research and training AI models, not for public dataset release "
         "or commercial use.")
-    assert {("research", "given"), ("training", "given")} <= set(_consent_events(window.store, first.id))
+    assert {("research", "given"), ("train_ai", "given")} <= set(_consent_events(window.store, first.id))
     # Y on the next photo shares for the purposes just chosen.
     press(Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: window.list.currentRow() == 1)
     controller.share()
     second = window.photos[1]
-    assert {("research", "given"), ("training", "given")} <= set(_consent_events(window.store, second.id))
+    assert {("research", "given"), ("train_ai", "given")} <= set(_consent_events(window.store, second.id))
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.list)  # focus came back
 
 
 def test_bulk_asks_with_count_and_no_by_default(stand_in_window, active_modal, press, qtbot):
     window = stand_in_window
-    controller = ConsentController(window)
+    controller = ConsentControllerAfterWalk(window)
     count = len(window.photos)
     controller.bulk_decide()
     chooser = active_modal(besides=window)
@@ -94,7 +104,7 @@ def test_bulk_asks_with_count_and_no_by_default(stand_in_window, active_modal, p
 
 def test_undo_writes_a_new_event_and_says_what_was_undone(stand_in_window):
     window = stand_in_window
-    controller = ConsentController(window)
+    controller = ConsentControllerAfterWalk(window)
     photo = window.current_photo()
     controller.share()
     before = len(window.store.events(photo_hash=photo.id))
@@ -102,7 +112,7 @@ def test_undo_writes_a_new_event_and_says_what_was_undone(stand_in_window):
     events = window.store.events(photo_hash=photo.id)
     assert len(events) > before  # nothing was removed: undo is a new event
     assert {(e.purpose, e.state) for e in events[before:]} == {
-        ("research", "pending"), ("training", "pending"), ("public_release", "pending"),
+        ("research", "pending"), ("train_ai", "pending"), ("public_release", "pending"),
         ("commercial", "pending")}
     assert window.announcer.log[-1] == "Undone. Not yet decided."
     assert window.list.item(0).text().endswith("Not yet decided.")
@@ -111,13 +121,30 @@ def test_undo_writes_a_new_event_and_says_what_was_undone(stand_in_window):
 
 def test_history_is_announced_and_shown(stand_in_window, active_modal, press):
     window = stand_in_window
-    controller = ConsentController(window)
+    controller = ConsentControllerAfterWalk(window)
     controller.share()
     controller.dont_share()
     controller.history()
     dialog = active_modal(besides=window)
     spoken = window.announcer.log[-1]
     assert spoken.startswith(f"History of {window.current_photo().path.name}.")
-    assert "you shared it for research" in spoken and "you withdrew it for research" in spoken
+    assert "You shared this for research on " in spoken and " and withdrew it on " in spoken
+    assert "You refused this for commercial use on " in spoken
     assert QApplication.focusWidget() is dialog.reading
-    assert "you withdrew it for research" in dialog.reading.toPlainText()
+    assert dialog.reading.toPlainText().splitlines()[0].startswith("You shared this for research on ")
+
+
+def test_first_decision_offers_the_walk_and_not_now_still_decides(stand_in_window, active_modal,
+                                                                    press, qtbot):
+    window = stand_in_window
+    controller = ConsentController(window)
+    controller.share()
+    offer = active_modal(besides=window)
+    assert window.announcer.log[-1].startswith("Before your first decision, go through what sharing means?")
+    assert not _consent_events(window.store, window.current_photo().id)  # nothing saved yet
+    press(Qt.Key.Key_Return)  # the default is Not now
+    qtbot.waitUntil(lambda: not offer.isVisible())
+    qtbot.waitUntil(lambda: window.announcer.log[-1].startswith("Saved."))
+    assert ("research", "given") in _consent_events(window.store, window.current_photo().id)
+    controller.dont_share()  # offered once only
+    assert window.announcer.log[-1].startswith("Saved.")

@@ -37,12 +37,14 @@ class ScriptedWalk:
 
     def answer(self, choice):
         if choice == 1:
-            self.index += 1
+            self.answered = True
             return True, ""
         return False, "Only researchers at the lab see them."
 
     def is_finished(self):
-        return self.index >= len(self.PAGES)
+        return self.index >= len(self.PAGES) - 1 and self.answered
+
+    answered = False
 
     def complete(self):
         self.completed += 1
