@@ -1,4 +1,8 @@
-"""``accessshare log verify [FILE]``: check the consent and deletion chain."""
+"""``accessshare log verify [FILE]``: check the consent and deletion chain.
+
+Exit status: 0 intact, 1 the chain is broken (the first altered record is named), 2 the store or
+file could not be checked at all.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import argparse
 
 from accessshare.cli.common import add_command, error
 from accessshare.config import AppPaths
+
+EXPORT_MODULE = "accessshare.consent.export"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,18 +29,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_verify(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.file:
         try:
-            from accessshare.consent.export import verify_export_file
-        except ImportError:
-            error("Exported files cannot be checked yet: the export module is not installed.")
+            from accessshare.consent.export import verify_export_file  # built in issue 6
+        except ImportError as missing:
+            if missing.name != EXPORT_MODULE:
+                raise  # the export module exists but is broken: show the real fault
+            error("Exported files cannot be checked yet: this version of AccessShare cannot "
+                  "read consent exports.")
             return 2
         report = verify_export_file(args.file)
     else:
-        from accessshare.records import RecordStore
+        from accessshare.records import RecordStore, RecordsUnavailable
 
-        store = RecordStore.open(paths)
         try:
-            report = store.verify()
-        finally:
-            store.close()
+            with RecordStore.open(paths) as store:
+                report = store.verify()
+        except RecordsUnavailable as problem:
+            error(str(problem))
+            return 2
     print(report.message)
     return 0 if report.ok else 1

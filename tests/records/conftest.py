@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -15,7 +16,7 @@ from accessshare.records import RecordStore
 PG_URL = os.environ.get("ACCESSSHARE_TEST_PG_URL")
 
 
-def _fresh_pg_database() -> tuple[str, callable]:
+def _fresh_pg_database() -> tuple[str, Callable[[], None]]:
     base = make_url(PG_URL)
     name = f"accessshare_t_{secrets.token_hex(5)}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
@@ -25,7 +26,10 @@ def _fresh_pg_database() -> tuple[str, callable]:
     def drop() -> None:
         with admin.connect() as connection:
             connection.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                # Only our own leftover connections: autovacuum workers belong to the server,
+                # may not be terminated by this role, and DROP DATABASE stops them itself.
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name "
+                "AND usename = current_user AND pid <> pg_backend_pid()"),
                 {"name": name})
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
@@ -51,6 +55,3 @@ def store(store_url):
     yield opened
     opened.close()
 
-
-PHOTO_A = "a" * 64
-PHOTO_B = "b" * 64

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from accessshare.library.exif import ExifFacts
 from accessshare.library.scanner import PhotoInfo
-from accessshare.records import DescriptionCache, RecordStore
+from accessshare.records import DescriptionCache, RecordStore, RecordsUnavailable
 from accessshare.records.chain import CHAINED_FIELDS, GENESIS_HASH, event_hash, utc_timestamp
 from accessshare.records.models import Base
 from accessshare.records.store import _make_engine, alembic_config
@@ -106,3 +106,45 @@ def test_photos_are_remembered_by_content_hash(store, tmp_path):
     remembered = store.photo("c" * 64)
     assert remembered.path.endswith("cup.jpg") and remembered.label == "mug"
     assert remembered.orientation == 6
+
+
+def test_latest_states_over_many_photos_and_purposes(store):
+    photos = [f"{n:064x}" for n in range(1200)]  # more than one IN (...) chunk
+    store.append_consents({"photo_hash": p, "purpose": purpose, "state": "given", "actor": "c1"}
+                          for p in photos for purpose in ("research", "commercial"))
+    store.append_consents({"photo_hash": p, "purpose": "commercial", "state": "withdrawn",
+                           "actor": "c1"} for p in photos[::2])
+    store.append_consent(dataset="/photos", purpose="research", state="refused", actor="c1")
+    latest = store.latest_states(photos)
+    assert len(latest) == 2400
+    assert latest[(photos[0], "commercial")].state == "withdrawn"
+    assert latest[(photos[1], "commercial")].state == "given"
+    assert {e.state for (_, purpose), e in latest.items() if purpose == "research"} == {"given"}
+    assert store.latest_states() == latest or len(store.latest_states()) == 2400
+    assert store.latest_states([photos[3]]).keys() == {(photos[3], "research"),
+                                                       (photos[3], "commercial")}
+
+
+def test_study_records_are_pseudonymous_and_hold_no_image_content(store):
+    with pytest.raises(ValueError, match="must be a pseudonym"):
+        store.start_study_session("Jane Doe")
+    session = store.start_study_session("P07", facilitator="F1")
+    for forbidden in ({"description": "a red mug"}, {"path": "/home/jane/mug.jpg"},
+                      {"notes": "x" * 200}, {"thumbnail": b"\xff\xd8"}):
+        with pytest.raises(ValueError):
+            store.record_study_event(session, "photo_reviewed", forbidden)
+    store.record_study_event(session, "consent_walk_finished", {"questions_wrong": 1})
+    store.end_study_session(session)
+    assert [(e.kind, e.detail) for e in store.study_events(session)] == [
+        ("consent_walk_finished", {"questions_wrong": 1})]
+    with pytest.raises(ValueError, match="no study session 999"):
+        store.record_study_event(999, "x")
+
+
+def test_a_database_from_a_newer_app_is_refused_plainly(tmp_path):
+    url = f"sqlite:///{tmp_path / 'records.sqlite3'}"
+    RecordStore(url).close()
+    with sqlite3.connect(tmp_path / "records.sqlite3") as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(RecordsUnavailable, match="written by a newer AccessShare"):
+        RecordStore(url)
