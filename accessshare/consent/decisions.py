@@ -153,14 +153,22 @@ class Decisions:
         """purpose -> Effective, for every purpose of the form (and any decided purpose)."""
         return self.effective_many([photo_hash], dataset)[photo_hash]
 
-    def effective_many(self, photo_hashes: Iterable[str], dataset: str | Path | None = None
+    def effective_many(self, photo_hashes: Iterable[str], dataset: str | Path | None = None,
+                       datasets_of: dict[str, str | None] | None = None
                        ) -> dict[str, dict[str, Effective]]:
+        """Effective states of many photos; ``dataset`` for all, or ``datasets_of`` per photo
+        (otherwise each photo's dataset is looked up)."""
         hashes = list(dict.fromkeys(photo_hashes))
         latest = self.store.latest_states(hashes)
         defaults: dict[str, dict[str, ConsentEvent]] = {}
         result = {}
         for photo_hash in hashes:
-            root = dataset_key(dataset) if dataset is not None else self.dataset_of(photo_hash)
+            if dataset is not None:
+                root = dataset_key(dataset)
+            elif datasets_of is not None:
+                root = datasets_of.get(photo_hash)
+            else:
+                root = self.dataset_of(photo_hash)
             if root is not None and root not in defaults:
                 defaults[root] = self.store.dataset_defaults(root)
             folder = defaults.get(root, {})

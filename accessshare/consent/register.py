@@ -1,0 +1,66 @@
+"""The export register: every photo copy the app exported, so deletion can find it again.
+
+A JSON-lines file in the data directory, one line per exported folder and per copy::
+
+    {"kind": "folder", "path": "/exports/research"}
+    {"kind": "copy", "photo_hash": "...", "path": "/exports/research/coffee.jpg"}
+
+Folders stay listed after their copies are deleted, so verification keeps searching them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from accessshare.config import AppPaths
+
+REGISTER_FILE = "export-register.jsonl"
+
+
+class ExportRegister:
+    def __init__(self, paths: AppPaths):
+        self.file = paths.data_dir / REGISTER_FILE
+
+    def entries(self) -> list[dict]:
+        try:
+            lines = self.file.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        entries = []
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line cut short by a crash while appending: the copy was not made
+            if isinstance(entry, dict):
+                entries.append(entry)
+        return entries
+
+    def add(self, folder: Path, copies: Iterable[tuple[str, Path]]) -> None:
+        """Register a folder and its copies (photo hash, path), durably, before copying."""
+        lines = [{"kind": "folder", "path": str(Path(folder).resolve())}]
+        lines += [{"kind": "copy", "photo_hash": h, "path": str(Path(p).resolve())}
+                  for h, p in copies]
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        with self.file.open("a", encoding="utf-8") as out:
+            out.write("".join(json.dumps(line) + "\n" for line in lines))
+            out.flush()
+            os.fsync(out.fileno())
+
+    def copies_of(self, photo_hash: str) -> list[Path]:
+        return list(dict.fromkeys(Path(e["path"]) for e in self.entries()
+                                  if e.get("kind") == "copy" and e.get("photo_hash") == photo_hash))
+
+    def folders(self) -> list[Path]:
+        return list(dict.fromkeys(Path(e["path"]) for e in self.entries()
+                                  if e.get("kind") == "folder"))
+
+    def forget(self, photo_hash: str) -> None:
+        """Drop the lines naming a deleted photo (their paths hold the contributor's words)."""
+        kept = [e for e in self.entries() if e.get("photo_hash") != photo_hash]
+        temporary = self.file.with_suffix(".tmp")
+        temporary.write_text("".join(json.dumps(e) + "\n" for e in kept), encoding="utf-8")
+        os.replace(temporary, self.file)
