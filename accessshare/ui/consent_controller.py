@@ -171,7 +171,7 @@ class ConsentController:
 
     def _delete_confirmed(self, photo) -> None:
         try:
-            sentence = self.consent.delete(photo, self.window)
+            sentence = self.consent.delete(photo)
         except Exception as error:  # noqa: BLE001
             self._say(f"{photo.path.name} was not deleted: {error}")
             return

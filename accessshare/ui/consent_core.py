@@ -16,6 +16,7 @@ from accessshare.consent.form import ConsentForm, load_form
 from accessshare.consent.walk import ConsentWalk, walk_completed
 from accessshare.records import RecordStore
 
+DELETE_REASON = "The contributor deleted it in AccessShare."
 STATE_WORDS = {"given": "shared", "refused": "not shared", "withdrawn": "withdrawn",
                "pending": "not yet decided"}
 
@@ -140,10 +141,24 @@ class ConsentCore:
     # Deletion and export ----------------------------------------------------------------------
 
     def exported_copies(self, photo) -> int:
-        return 0
+        from accessshare.consent.deletion import exported_copies
 
-    def delete(self, photo, window) -> str:
-        raise NotImplementedError("Deletion needs the consent core.")
+        return exported_copies(self.paths, photo.id)
+
+    def delete(self, photo, reason: str = DELETE_REASON) -> str:
+        """Delete the photo and every copy through the core; returns its spoken report."""
+        from accessshare.consent.deletion import delete_photo
+
+        report = delete_photo(self.store, self.paths, photo.path, reason,
+                              dataset_root=dataset_root_of(photo))
+        self._forget([photo.id])
+        return report.message
+
+
+def dataset_root_of(photo) -> Path:
+    """The dataset folder: the photo's path without its path relative to the dataset."""
+    depth = len(Path(photo.relpath).parts)
+    return Path(photo.path).parents[depth - 1] if depth else Path(photo.path).parent
 
 
 class ExportRunner:
