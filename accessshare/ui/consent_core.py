@@ -176,7 +176,22 @@ class ExportRunner:
                 "verify": folder / "consent-log.json"}[kind]
 
     def run(self, kind: str, path: Path, purpose: str | None) -> str:
-        raise NotImplementedError("Exports need the consent core.")
+        """Do one export or check; returns the sentence to say. Problems raise with one
+        plain sentence, which the dialog says."""
+        from accessshare.consent import export
+
+        store, form = self.consent.store, self.consent.form
+        if kind in ("json", "csv"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if kind == "json":
+                events = export.export_consent_json(store, path, form)
+            else:
+                events = export.export_consent_csv(store, path)
+            noun = "event" if events == 1 else "events"
+            return f"Saved the consent log with {events} {noun} to {path}."
+        if kind == "photos":
+            return export.export_photos(store, self.consent.paths, purpose, path, form).message
+        return export.verify_export_file(path).message
 
 
 def _refusal(old: str) -> str:
