@@ -20,7 +20,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
-from sqlalchemy import create_engine, delete, event, func, select, text
+from sqlalchemy import create_engine, delete, event, func, insert, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,6 +34,8 @@ from accessshare.records.models import (CONSENT_STATES, DELETION_STATUSES, Conse
 
 CHAIN_LOCK_ID = 0x4143_4353  # "ACCS": the advisory lock that serialises chain appends
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+EVENT_INPUT_FIELDS = ("scope", "photo_hash", "dataset", "purpose", "state", "form_version",
+                      "form_hash", "status", "reason", "actor")
 IN_CHUNK = 500  # hashes per IN (...) list, well under every database's parameter limit
 PSEUDONYM = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 # Study records are pseudonymous and hold no image content: these keys are refused outright.
@@ -123,30 +125,31 @@ class RecordStore:
         return self._append_many(kind, [fields])[0]
 
     def _append_many(self, kind: type[Event], rows: list[dict[str, Any]]) -> list[Event]:
+        identity = kind.__mapper_args__["polymorphic_identity"]
         with self.session() as session, session.begin():
             self._lock_chain(session)
             last = session.execute(select(Event.seq, Event.hash).order_by(Event.seq.desc())
                                    .limit(1)).first()
             seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
-            created = []
+            chained = []
             for row in rows:
                 seq += 1
-                fields = {name: row.get(name) for name in (
-                    "scope", "photo_hash", "dataset", "purpose", "state", "form_version",
-                    "form_hash", "status", "reason", "actor")}
+                fields = {name: row.get(name) for name in EVENT_INPUT_FIELDS}
                 detail = row.get("detail")
                 fields.update(
-                    seq=seq, kind=kind.__mapper_args__["polymorphic_identity"],
-                    time=_checked_time(row.get("time")), prev_hash=prev_hash,
+                    seq=seq, kind=identity, time=_checked_time(row.get("time")),
+                    prev_hash=prev_hash,
                     detail=json.dumps(detail, sort_keys=True, separators=(",", ":"))
                     if detail is not None else None,
                 )
-                fields["hash"] = event_hash(fields)
-                record = kind(**fields)
-                session.add(record)
-                created.append(record)
-                prev_hash = fields["hash"]
-        return created  # committed: the transaction closed without error
+                fields["hash"] = prev_hash = event_hash(fields)
+                chained.append(fields)
+            # One executemany through Core: ORM unit-of-work bookkeeping would cost more than
+            # the hashing for a bulk decision over thousands of photos.
+            session.execute(insert(Event.__table__), chained)
+        # Committed: the transaction closed without error. The returned events are plain,
+        # detached copies of what was written.
+        return [kind(**fields) for fields in chained]
 
     def _lock_chain(self, session: Session) -> None:
         if self.dialect == "postgresql":
