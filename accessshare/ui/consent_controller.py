@@ -49,6 +49,10 @@ class ConsentController:
     def state_of(self, photo_id: str) -> tuple[str, bool]:
         return self.consent.spoken_state(photo_id), self.consent.is_shared(photo_id)
 
+    def prefetch_states(self, photo_ids) -> None:
+        """Read many photos' states in a few queries (call after a dataset loads)."""
+        self.consent.prefetch(photo_ids)
+
     # Y, N, U, P ------------------------------------------------------------------------------
 
     def share(self) -> None:

@@ -59,8 +59,14 @@ class ConsentCore:
 
     def states(self, photo_id: str) -> dict[str, str]:
         if photo_id not in self._states:
-            self._states[photo_id] = self.decisions.states(photo_id)
+            self.prefetch([photo_id])
         return self._states[photo_id]
+
+    def prefetch(self, photo_ids) -> None:
+        """Read the states of many photos in a few queries (list texts, bulk decisions)."""
+        missing = [p for p in dict.fromkeys(photo_ids) if p not in self._states]
+        for photo_id, effective in self.decisions.effective_many(missing).items():
+            self._states[photo_id] = {purpose: e.state for purpose, e in effective.items()}
 
     def is_shared(self, photo_id: str) -> bool:
         return any(state == "given" for state in self.states(photo_id).values())
@@ -103,6 +109,7 @@ class ConsentCore:
         that is now refused becomes withdrawn. Written as the core writes decisions: the
         form's version and hash, and one decision id shared by every event."""
         decision = f"d-{secrets.token_hex(8)}"
+        self.prefetch([photo.id for photo in photos])
         rows = []
         for photo in photos:
             for purpose, old in self.states(photo.id).items():
