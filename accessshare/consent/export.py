@@ -66,9 +66,20 @@ def consent_log(store: RecordStore, form: ConsentForm | None = None) -> dict[str
     form = form or load_form()
     events = [_exported_event(raw) for raw in store.iter_raw_events()]
     photos = _known_photos(store)
-    subjects = list(dict.fromkeys(e["actor"] for e in events)) or [store.contributor()]
+    owner = store.contributor()  # this data folder's contributor also holds undecided photos
+    subjects = list(dict.fromkeys([owner, *(e["actor"] for e in events)]))
     purposes = list(form.purpose_ids) + sorted(
         {e["purpose"] for e in events if e["purpose"]} - set(form.purpose_ids))
+    claimed: set[str] = set()
+    records = []
+    for subject in reversed(subjects):  # the owner last: it takes the photos nobody decided
+        own_events = [e for e in events if e["actor"] == subject]
+        own_photos = _photos_of(own_events, photos) if subject != owner else {
+            h: root for h, root in photos.items() if h not in claimed}
+        if subject == owner:
+            own_photos.update(_photos_of(own_events, photos))
+        claimed.update(own_photos)
+        records.append(_subject_record(subject, own_events, own_photos, form, purposes))
     return {
         "schema_version": SCHEMA_VERSION,
         "mapping": MAPPING,
@@ -76,8 +87,7 @@ def consent_log(store: RecordStore, form: ConsentForm | None = None) -> dict[str
         "chain": {"algorithm": "SHA-256 of canonical JSON (sorted keys, no spaces, UTF-8)",
                   "hashed_fields": list(CHAINED_FIELDS), "genesis": GENESIS_HASH,
                   "events": len(events), "head": events[-1]["hash"] if events else GENESIS_HASH},
-        "records": [_subject_record(subject, [e for e in events if e["actor"] == subject],
-                                    photos, form, purposes) for subject in subjects],
+        "records": records[::-1],
     }
 
 
@@ -116,6 +126,7 @@ def _exported_event(raw: dict[str, Any]) -> dict[str, Any]:
 
 def _subject_record(subject: str, events: list[dict[str, Any]], photos: dict[str, str | None],
                     form: ConsentForm, purposes: list[str]) -> dict[str, Any]:
+    """One 27560 consent record: a data subject, the notice, current state and history."""
     return {
         "schema_version": SCHEMA_VERSION,
         "record_id": f"urn:accessshare:consent-record:{subject}",
@@ -123,7 +134,7 @@ def _subject_record(subject: str, events: list[dict[str, Any]], photos: dict[str
         "notice": {"title": form.title, "version": form.version, "sha256": form.sha256},
         "purposes": [{"id": p.id, "name": p.name, "description": p.explanation}
                      for p in form.purposes],
-        "current_state": current_states(events, _photos_of(events, photos), purposes),
+        "current_state": current_states(events, photos, purposes),
         "events": events,
     }
 
