@@ -152,7 +152,16 @@ class ConsentController:
         for photo_id in undone.photo_ids:
             self._refresh(photo_id)
         self._play_saved()
-        self._say(undone.sentence)
+        self._say(self._undo_sentence(undone))
+
+    def _undo_sentence(self, undone) -> str:
+        """The core's sentence, naming the photo when the undone decision was about one."""
+        if len(undone.photo_ids) != 1:
+            return undone.sentence
+        names = {p.id: p.path.name for p in self.window.visible_photos()}
+        name = names.get(undone.photo_ids[0])
+        state = self.consent.spoken_state(undone.photo_ids[0])
+        return f"Undone for {name}. {state}" if name else undone.sentence
 
     def history(self) -> None:
         photo = self._current_or_say()

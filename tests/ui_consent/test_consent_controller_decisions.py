@@ -114,7 +114,7 @@ def test_undo_writes_a_new_event_and_says_what_was_undone(stand_in_window):
     assert {(e.purpose, e.state) for e in events[before:]} == {
         ("research", "pending"), ("train_ai", "pending"), ("public_release", "pending"),
         ("commercial", "pending")}
-    assert window.announcer.log[-1] == "Undone. Not yet decided."
+    assert window.announcer.log[-1] == f"Undone for {photo.path.name}. Not yet decided."
     assert window.list.item(0).text().endswith("Not yet decided.")
     assert window.store.verify().ok
 
