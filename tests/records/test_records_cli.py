@@ -1,6 +1,7 @@
 """``accessshare log verify`` as a steward runs it: what it prints and its exit status."""
 
 import importlib.util
+import json
 
 import pytest
 from sqlalchemy import text
@@ -74,3 +75,20 @@ def test_exported_file_without_the_export_module_says_so(tmp_path, capsys):
     assert status == 2 and out == ""
     assert err == ("accessshare: Exported files cannot be checked yet: this version of "
                    "AccessShare cannot read consent exports.")
+
+
+def test_an_exported_log_is_checked_by_the_export_reader(tmp_path, capsys):
+    export = pytest.importorskip("accessshare.consent.export")
+    url = f"sqlite:///{tmp_path / 'records.sqlite3'}"
+    _three_events(url)
+    exported = tmp_path / "log.json"
+    with RecordStore(url) as store:
+        export.export_consent_json(store, exported)
+    status, out, _ = _verify(capsys, "--db", url, "log", "verify", str(exported))
+    assert (status, out) == (0, "log.json is intact: 3 events verified.")
+    log = json.loads(exported.read_text())
+    [events] = [r["events"] for r in log["records"] if r["data_subject"] == "c1"]
+    events[1]["reason"] = "added later"
+    exported.write_text(json.dumps(log))
+    status, out, _ = _verify(capsys, "--db", url, "log", "verify", str(exported))
+    assert status == 1 and out.startswith("log.json was altered at event 2 of 3")

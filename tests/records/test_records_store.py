@@ -80,6 +80,7 @@ def test_sqlite_store_is_a_wal_file_with_foreign_keys(tmp_path):
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
     store.close()
     raw = sqlite3.connect(database)
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
