@@ -303,7 +303,8 @@ class PhotoExportReport:
                     f"{self.purpose} to {self.folder}, with manifest.csv.")
         words = {"refused": "not shared", "withdrawn": "withdrawn", "pending": "not yet decided",
                  "deleted": "deleted"}
-        parts = [f"{n} {words.get(state, state)}" for state, n in self.left_out.items() if n]
+        parts = [f"{self.left_out[state]} {word}" for state, word in words.items()
+                 if self.left_out.get(state)]
         if parts:
             sentence += f" Left out: {', '.join(parts)}."
         return " ".join([sentence, *self.problems])
@@ -317,7 +318,8 @@ def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: st
     if purpose not in decisions.purpose_ids:
         raise ExportProblem(f"There is no purpose {purpose!r}; choose one of "
                             f"{', '.join(decisions.purpose_ids)}.")
-    folder = _prepare_folder(Path(out_dir))
+    register = ExportRegister(paths)
+    folder = _prepare_folder(Path(out_dir), register)
     rows = _photo_rows(store)
     states = decisions.effective_many([r[0] for r in rows], datasets_of={r[0]: r[3] for r in rows})
     report = PhotoExportReport(decisions.purpose_words(purpose), folder)
@@ -332,7 +334,7 @@ def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: st
         else:
             chosen.append((content_hash, Path(source), label, effective.event_hash))
     names = _unique_names([source.name for _h, source, _l, _e in chosen])
-    ExportRegister(paths).add(folder, [(h, folder / n) for (h, *_rest), n in zip(chosen, names)])
+    register.add(folder, [(h, folder / n) for (h, *_rest), n in zip(chosen, names)])
     manifest = []
     for (content_hash, source, label, event_hash), name in zip(chosen, names):
         if not _copy_checked(source, folder / name, content_hash):
@@ -352,20 +354,24 @@ def _photo_rows(store: RecordStore) -> list[tuple[str, str, str | None, str | No
         return [tuple(row) for row in session.execute(query)]
 
 
-def _prepare_folder(folder: Path) -> Path:
-    """A new or empty folder, or an earlier photo export (its copies are replaced)."""
+def _prepare_folder(folder: Path, register: ExportRegister) -> Path:
+    """A new or empty folder, or an earlier photo export whose copies are replaced (only
+    files this app registered as copies are removed; nothing else is ever touched)."""
     if folder.exists() and not folder.is_dir():
         raise ExportProblem(f"{folder} is a file; give a folder to copy the photos into.")
     folder.mkdir(parents=True, exist_ok=True)
-    manifest = folder / "manifest.csv"
-    present = [p for p in folder.iterdir()]
-    if present and not manifest.is_file():
-        raise ExportProblem(f"{folder} already holds other files; choose a new or empty folder.")
-    if manifest.is_file():
-        with manifest.open(encoding="utf-8-sig", newline="") as source:
-            for row in csv.DictReader(source):
-                (folder / Path(row.get("file") or "-").name).unlink(missing_ok=True)
-    return folder.resolve()
+    folder = folder.resolve()
+    if folder not in register.folders():
+        if any(folder.iterdir()):
+            raise ExportProblem(f"{folder} already holds other files; choose a new or empty "
+                                "folder.")
+        return folder
+    for entry in register.entries():
+        copy = Path(entry.get("path", ""))
+        if entry.get("kind") == "copy" and copy.parent == folder and copy.is_file() \
+                and file_hash(copy) == entry.get("photo_hash"):
+            copy.unlink()
+    return folder
 
 
 def _unique_names(names: Iterable[str]) -> list[str]:
