@@ -127,6 +127,36 @@ class Decisions:
                       for p in chosen])
         return len(chosen)
 
+    def decide_states(self, photo_hashes: Iterable[str], states: dict[str, str], *,
+                      reason: str | None = None) -> int:
+        """One decision giving each purpose its own state, for many photos (one undo step)."""
+        hashes = list(dict.fromkeys(photo_hashes))
+        self._checked_purposes(states)
+        self._append([self._row(p, state, photo_hash=h, reason=reason)
+                      for h in hashes for p, state in states.items()])
+        return len(hashes)
+
+    def share_only(self, photo_hashes: Iterable[str], purposes: Iterable[str]) -> int:
+        """Share for ``purposes`` and say no to every other purpose (the Y key), one decision.
+        Saying no to a purpose that was shared withdraws it (ISO/IEC TS 27560)."""
+        chosen = set(self._checked_purposes(purposes))
+        return self._per_photo(photo_hashes, lambda p, old: "given" if p in chosen else refusal(old))
+
+    def refuse_all(self, photo_hashes: Iterable[str]) -> int:
+        """Say no to every purpose (the N key); shared purposes become withdrawn."""
+        return self._per_photo(photo_hashes, lambda _p, old: refusal(old))
+
+    def reset(self, photo_hashes: Iterable[str]) -> int:
+        """Set every purpose back to not yet decided (the U key)."""
+        return self._per_photo(photo_hashes, lambda _p, _old: PENDING)
+
+    def _per_photo(self, photo_hashes: Iterable[str], new_state) -> int:
+        hashes = list(dict.fromkeys(photo_hashes))
+        current = self.effective_many(hashes)
+        self._append([self._row(p, new_state(p, current[h][p].state), photo_hash=h)
+                      for h in hashes for p in self.purpose_ids])
+        return len(hashes)
+
     def _row(self, purpose: str, state: str, **target: Any) -> dict[str, Any]:
         if state not in CONSENT_STATES:
             raise ValueError(f"Unknown consent state {state!r}; use one of "
@@ -268,6 +298,11 @@ class Decisions:
         else:
             row["state"] = PENDING
         return row
+
+
+def refusal(old_state: str) -> str:
+    """No to a purpose that was shared is a withdrawal; otherwise a refusal."""
+    return "withdrawn" if old_state in ("given", "withdrawn") else "refused"
 
 
 def _last_undoable(events: list[ConsentEvent]) -> list[ConsentEvent] | None:

@@ -108,3 +108,22 @@ def test_unknown_purpose_and_state_are_refused_plainly(decisions):
         decisions.decide_photos([photo_id(1)], "marketing", "given")
     with pytest.raises(ValueError, match="Unknown consent state 'maybe'"):
         decisions.decide_photos([photo_id(1)], "research", "maybe")
+
+
+def test_the_gui_keys_share_only_refuse_all_and_reset_are_one_decision_each(decisions, store):
+    photos = [photo_id(1), photo_id(2)]
+    assert decisions.share_only(photos, ["research", "train_ai"]) == 2
+    assert decisions.summary(photos[0]) == ("Shared for research and training AI models, not "
+                                            "for public dataset release or commercial use.")
+    decisions.refuse_all(photos[:1])
+    assert decisions.states(photos[0]) == {"research": "withdrawn", "train_ai": "withdrawn",
+                                           "public_release": "refused", "commercial": "refused"}
+    decisions.reset(photos)
+    assert decisions.summary(photos[1]) == "Not yet decided."
+    assert decisions.undo_last().sentence == "Undone for 2 photos."
+    assert decisions.states(photos[1])["train_ai"] == "given"
+    assert decisions.undo_last().sentence == ("Undone. Shared for research and training AI "
+                                              "models, not for public dataset release or "
+                                              "commercial use.")
+    assert decisions.decide_states(photos, {"research": "given", "commercial": "refused"}) == 2
+    assert len(store.events()) == 8 + 4 + 8 + 8 + 4 + 4
