@@ -21,6 +21,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
 from sqlalchemy import create_engine, delete, event, func, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -231,6 +233,7 @@ class RecordStore:
     def contributor(self) -> str:
         """The pseudonym of this data directory's contributor, made on first use."""
         with self.session() as session, session.begin():
+            self._lock_chain(session)  # two first runs at once must agree on one pseudonym
             existing = session.scalars(select(Contributor.id).order_by(Contributor.created)).first()
             if existing:
                 return existing
@@ -322,11 +325,21 @@ class RecordStore:
                 Description.models_key == models_key)).first()
 
     def cache_description(self, content_hash: str, models_key: str, payload: dict[str, Any]) -> None:
+        """Store (or replace) a description. Two workers describing duplicate files (same
+        hash) at once both succeed: the insert turns into an update on conflict."""
+        values = dict(content_hash=content_hash, models_key=models_key, payload=payload,
+                      created=utc_timestamp())
+        upsert_dialects = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
         with self.session() as session, session.begin():
-            session.execute(delete(Description).where(Description.content_hash == content_hash,
-                                                      Description.models_key == models_key))
-            session.add(Description(content_hash=content_hash, models_key=models_key,
-                                    payload=payload, created=utc_timestamp()))
+            if self.dialect not in upsert_dialects:  # another database: replace in two steps
+                session.execute(delete(Description).where(
+                    Description.content_hash == content_hash, Description.models_key == models_key))
+                session.add(Description(**values))
+                return
+            statement = upsert_dialects[self.dialect](Description).values(**values)
+            session.execute(statement.on_conflict_do_update(
+                index_elements=["content_hash", "models_key"],
+                set_={"payload": statement.excluded.payload, "created": statement.excluded.created}))
 
     def delete_descriptions(self, content_hash: str) -> int:
         """Remove every cached description and recognised text of a photo."""

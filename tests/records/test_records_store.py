@@ -93,6 +93,8 @@ def test_description_cache_round_trip_and_delete_by_hash(store):
     cache.put("a" * 64, "objects=2", {"sentence": "A cup."})
     assert cache.get("a" * 64, "objects=1") == {"sentence": "May show a cup."}
     assert cache.get("b" * 64, "objects=1") is None
+    cache.put("a" * 64, "objects=1", {"sentence": "A red cup."})  # a newer run replaces it
+    assert cache.get("a" * 64, "objects=1") == {"sentence": "A red cup."}
     assert store.delete_descriptions("a" * 64) == 2
     assert cache.get("a" * 64, "objects=2") is None
 
