@@ -7,7 +7,6 @@ deletion, exports) is the core's; this module chooses which core call each key m
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,33 +93,15 @@ class ConsentCore:
         self.reset_many([photo])
 
     def share_many(self, photos, purpose_ids: list[str]) -> None:
-        chosen = set(purpose_ids)
-        self._decide(photos, lambda purpose, old: "given" if purpose in chosen else _refusal(old))
+        self._changed(photos, self.decisions.share_only([p.id for p in photos], purpose_ids))
 
     def refuse_many(self, photos) -> None:
-        self._decide(photos, lambda _purpose, old: _refusal(old))
+        self._changed(photos, self.decisions.refuse_all([p.id for p in photos]))
 
     def reset_many(self, photos) -> None:
-        self.decisions.decide_photos([p.id for p in photos], None, "pending")
-        self._forget([p.id for p in photos])
+        self._changed(photos, self.decisions.reset([p.id for p in photos]))
 
-    def _decide(self, photos, new_state) -> None:
-        """One decision (one undo step) whose state may differ per purpose: a shared purpose
-        that is now refused becomes withdrawn. Written as the core writes decisions: the
-        form's version and hash, and one decision id shared by every event."""
-        decision = f"d-{secrets.token_hex(8)}"
-        self.prefetch([photo.id for photo in photos])
-        rows = []
-        for photo in photos:
-            for purpose, old in self.states(photo.id).items():
-                state = new_state(purpose, old)
-                if state == old:
-                    continue  # an unchanged purpose gets no new event, so history stays readable
-                rows.append(dict(photo_hash=photo.id, purpose=purpose, state=state,
-                                 actor=self.decisions.actor, form_version=self.form.version,
-                                 form_hash=self.form.sha256, detail={"decision": decision}))
-        if rows:
-            self.store.append_consents(rows)
+    def _changed(self, photos, _count: int) -> None:
         self._forget([p.id for p in photos])
 
     def _forget(self, photo_ids) -> None:
@@ -199,11 +180,6 @@ class ExportRunner:
         if kind == "photos":
             return export.export_photos(store, self.consent.paths, purpose, path, form).message
         return export.verify_export_file(path).message
-
-
-def _refusal(old: str) -> str:
-    """Saying no to a purpose that was shared withdraws it (ISO/IEC TS 27560)."""
-    return "withdrawn" if old in ("given", "withdrawn") else "refused"
 
 
 def _join(words: list[str], last: str = "and") -> str:
