@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from accessshare.consent.decisions import Decisions
+from accessshare.consent import export
+from accessshare.consent.decisions import Decisions, join_words
+from accessshare.consent.deletion import delete_photo, exported_copies
 from accessshare.consent.form import ConsentForm, load_form
 from accessshare.consent.walk import ConsentWalk, walk_completed
 from accessshare.records import RecordStore
@@ -52,7 +54,7 @@ class ConsentCore:
 
     def purpose_phrase(self, purpose_ids: list[str]) -> str:
         words = [self.words(p) for p in purpose_ids]
-        return _join(words) + (" only" if len(words) == 1 else "")
+        return join_words(words) + (" only" if len(words) == 1 else "")
 
     # States -----------------------------------------------------------------------------------
 
@@ -93,15 +95,15 @@ class ConsentCore:
         self.reset_many([photo])
 
     def share_many(self, photos, purpose_ids: list[str]) -> None:
-        self._changed(photos, self.decisions.share_only([p.id for p in photos], purpose_ids))
+        self.decisions.share_only([p.id for p in photos], purpose_ids)
+        self._forget([p.id for p in photos])
 
     def refuse_many(self, photos) -> None:
-        self._changed(photos, self.decisions.refuse_all([p.id for p in photos]))
+        self.decisions.refuse_all([p.id for p in photos])
+        self._forget([p.id for p in photos])
 
     def reset_many(self, photos) -> None:
-        self._changed(photos, self.decisions.reset([p.id for p in photos]))
-
-    def _changed(self, photos, _count: int) -> None:
+        self.decisions.reset([p.id for p in photos])
         self._forget([p.id for p in photos])
 
     def _forget(self, photo_ids) -> None:
@@ -129,14 +131,10 @@ class ConsentCore:
     # Deletion and export ----------------------------------------------------------------------
 
     def exported_copies(self, photo) -> int:
-        from accessshare.consent.deletion import exported_copies
-
         return exported_copies(self.paths, photo.id)
 
     def delete(self, photo, reason: str = DELETE_REASON) -> str:
         """Delete the photo and every copy through the core; returns its spoken report."""
-        from accessshare.consent.deletion import delete_photo
-
         report = delete_photo(self.store, self.paths, photo.path, reason,
                               dataset_root=dataset_root_of(photo))
         self._forget([photo.id])
@@ -166,8 +164,6 @@ class ExportRunner:
     def run(self, kind: str, path: Path, purpose: str | None) -> str:
         """Do one export or check; returns the sentence to say. Problems raise with one
         plain sentence, which the dialog says."""
-        from accessshare.consent import export
-
         store, form = self.consent.store, self.consent.form
         if kind in ("json", "csv"):
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -180,9 +176,3 @@ class ExportRunner:
         if kind == "photos":
             return export.export_photos(store, self.consent.paths, purpose, path, form).message
         return export.verify_export_file(path).message
-
-
-def _join(words: list[str], last: str = "and") -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {last} {words[-1]}"
