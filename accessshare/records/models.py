@@ -1,10 +1,16 @@
 """The records schema (SQLAlchemy 2.x). Alembic migrations in ``migrations/`` create it.
 
 Consent and deletion events share ONE append-only chain, the ``events`` table, ordered by a
-global ``seq``: one chain means moving a deletion before a consent, or dropping either kind,
-is detected by the same check. ``ConsentEvent`` and ``DeletionEvent`` are the two kinds
-(single-table inheritance on ``kind``). Deletion events hold the content hash, time and
-reason only: never pixels, and never words taken from the photo.
+global ``seq``. Why one chain rather than one per kind: the order BETWEEN kinds carries meaning
+("shared, then withdrawn, then deleted"), and with two chains an attacker could drop a whole
+chain's tail, or move a deletion before the consent it ended, and each chain would still
+verify on its own. With one chain any removal, insertion or reordering breaks the next link,
+and a steward checks a single head hash. ``ConsentEvent`` and ``DeletionEvent`` are the two
+kinds (single-table inheritance on ``kind``). Deletion events hold the content hash, time,
+reason and counts only: never pixels, and never words taken from the photo.
+
+Times are stored as fixed-width UTC strings (``chain.utc_timestamp``) rather than DateTime
+columns, so that the text that was hashed is the text that is read back on every database.
 """
 
 from __future__ import annotations

@@ -52,12 +52,20 @@ class RecordsUnavailable(RuntimeError):
 @dataclass(frozen=True)
 class VerifyReport:
     ok: bool
-    checked: int
-    first_broken: int | None  # seq (or position) of the first broken record
-    message: str
+    checked: int  # events that verified (all of them when ok; those before the break otherwise)
+    first_broken: int | None  # the place in the chain (= the seq it should have) that breaks
+    message: str  # one sentence for the user: "Chain intact: N events verified." or the break
 
 
 class RecordStore:
+    """The records database. Open it with ``RecordStore(url)`` or ``RecordStore.open(paths)``
+    (both upgrade the schema to the newest revision) and close it, or use it in a ``with``.
+
+    Events are only ever appended (``append_consent``, ``append_consents``, ``append_deletion``);
+    there is deliberately no method to change or remove one. Bad arguments raise ``ValueError``
+    with one plain sentence and write nothing; an unusable database raises ``RecordsUnavailable``.
+    """
+
     def __init__(self, db_url: str):
         self.url = db_url
         self.engine = _make_engine(db_url)
