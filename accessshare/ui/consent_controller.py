@@ -16,11 +16,13 @@ What Y and N mean:
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QWidget
 
+from accessshare.consent.form import FormError
 from accessshare.ui import consent_core as core
 from accessshare.ui.consent_bulk_dialog import ConsentBulkDialog
 from accessshare.ui.consent_delete_dialog import delete_confirmation
@@ -34,36 +36,61 @@ CHOICES_FILE = "consent-choices.json"  # the purposes Y shares for, kept between
 EARCON_SAVED = "consent-saved"
 
 
+def needs_form(action):
+    """A consent key does nothing but say why while the consent form could not be loaded."""
+
+    @functools.wraps(action)
+    def guarded(self, *args, **kwargs):
+        if self.consent is None:
+            self._say(self.form_problem)
+            return None
+        return action(self, *args, **kwargs)
+
+    return guarded
+
+
 class ConsentController:
     def __init__(self, window):
         self.window = window
-        self.consent = core.ConsentCore(window.store, window.paths, getattr(window, "consent_form_path", None))
-        self.share_purposes = self._load_share_purposes()
+        self.form_problem = ""
+        try:
+            self.consent = core.ConsentCore(window.store, window.paths,
+                                            getattr(window, "consent_form_path", None))
+        except FormError as error:
+            self.consent = None
+            self.form_problem = f"Consent decisions are not available. {error}"
+        self.share_purposes = self._load_share_purposes() if self.consent else []
         self.open_dialog: QWidget | None = None  # the dialog on screen now, for tests and focus
         self._walk_offered = False
         self._pending_after_walk = None
-        window.consent_state_provider = self.state_of
+        if self.consent is not None:
+            window.consent_state_provider = self.state_of
 
     # For list texts and the shared / not shared filters -------------------------------------
 
     def state_of(self, photo_id: str) -> tuple[str, bool]:
         return self.consent.spoken_state(photo_id), self.consent.is_shared(photo_id)
 
+    @needs_form
     def prefetch_states(self, photo_ids) -> None:
         """Read many photos' states in a few queries (call after a dataset loads)."""
         self.consent.prefetch(photo_ids)
 
     # Y, N, U, P ------------------------------------------------------------------------------
 
+    @needs_form
     def share(self) -> None:
         self._decide_current(lambda photo: self.consent.share(photo, self.share_purposes))
 
+    @needs_form
     def dont_share(self) -> None:
         self._decide_current(self.consent.refuse_all)
 
+    @needs_form
     def undecided(self) -> None:
         self._decide_current(self.consent.reset)
 
+    @needs_form
     def choose_purposes(self) -> None:
         photo = self._current_or_say()
         if photo is None:
@@ -96,6 +123,7 @@ class ConsentController:
 
     # Bulk, undo, history ---------------------------------------------------------------------
 
+    @needs_form
     def bulk_decide(self) -> None:
         photos = list(self.window.visible_photos())
         if not photos:
@@ -140,6 +168,7 @@ class ConsentController:
                 "undecided": "not yet decided"}[decision]
         self._say(f"Saved. {self._count(photos)} {done}.")
 
+    @needs_form
     def undo(self) -> None:
         try:
             undone = self.consent.undo_last()
@@ -163,6 +192,7 @@ class ConsentController:
         state = self.consent.spoken_state(undone.photo_ids[0])
         return f"Undone for {name}. {state}" if name else undone.sentence
 
+    @needs_form
     def history(self) -> None:
         photo = self._current_or_say()
         if photo is None:
@@ -174,6 +204,7 @@ class ConsentController:
 
     # Delete ----------------------------------------------------------------------------------
 
+    @needs_form
     def delete(self) -> None:
         photo = self._current_or_say()
         if photo is None:
@@ -193,12 +224,14 @@ class ConsentController:
 
     # Export ----------------------------------------------------------------------------------
 
+    @needs_form
     def export(self) -> None:
         dialog = ConsentExportDialog(core.ExportRunner(self.consent, self.window), self._say, self.window)
         self._show(dialog, None, announce="Export and verify consent records.")
 
     # The consent walk ------------------------------------------------------------------------
 
+    @needs_form
     def consent_walk(self) -> None:
         dialog = ConsentWalkDialog(self.consent.walk_driver(), self._say, self.window)
         self._show(dialog, lambda accepted: self._walk_closed(accepted))

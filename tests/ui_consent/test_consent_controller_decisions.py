@@ -148,3 +148,16 @@ def test_first_decision_offers_the_walk_and_not_now_still_decides(stand_in_windo
     assert ("research", "given") in _consent_events(window.store, window.current_photo().id)
     controller.dont_share()  # offered once only
     assert window.announcer.log[-1].startswith("Saved.")
+
+
+def test_a_broken_form_is_said_not_crashed(stand_in_window, tmp_path):
+    window = stand_in_window
+    broken = tmp_path / "form.md"
+    broken.write_text("## No front matter\nText.\n", encoding="utf-8")
+    window.consent_form_path = broken
+    controller = ConsentController(window)
+    controller.share()
+    said = window.announcer.log[-1]
+    assert said.startswith("Consent decisions are not available. The consent form form.md has")
+    assert "form.md:1:" in said
+    assert not window.store.events(kind="consent")
