@@ -30,6 +30,7 @@ from accessshare.records.chain import parse_timestamp
 from accessshare.records.models import ConsentEvent, Dataset, Photo
 
 PENDING = "pending"
+IN_CHUNK = 500  # hashes per IN (...) list
 HISTORY_VERBS = {"given": "shared {it}", "refused": "refused {it}", "withdrawn": "withdrew {it}",
                  "pending": "set {it} back to undecided"}
 
@@ -178,6 +179,17 @@ class Decisions:
         with self.store.session() as session:
             return session.scalars(query).first()
 
+    def datasets_of(self, photo_hashes: list[str]) -> dict[str, str | None]:
+        """photo hash -> its dataset's root folder, in a few queries for many photos."""
+        found: dict[str, str | None] = dict.fromkeys(photo_hashes)
+        with self.store.session() as session:
+            for start in range(0, len(photo_hashes), IN_CHUNK):
+                query = (select(Photo.content_hash, Dataset.root)
+                         .join(Dataset, Photo.dataset_id == Dataset.id)
+                         .where(Photo.content_hash.in_(photo_hashes[start:start + IN_CHUNK])))
+                found.update({h: root for h, root in session.execute(query)})
+        return found
+
     def effective(self, photo_hash: str, dataset: str | Path | None = None
                   ) -> dict[str, Effective]:
         """purpose -> Effective, for every purpose of the form (and any decided purpose)."""
@@ -190,20 +202,23 @@ class Decisions:
         (otherwise each photo's dataset is looked up)."""
         hashes = list(dict.fromkeys(photo_hashes))
         latest = self.store.latest_states(hashes)
+        if dataset is None and datasets_of is None:
+            datasets_of = self.datasets_of(hashes)
         defaults: dict[str, dict[str, ConsentEvent]] = {}
+        extra: dict[str, set[str]] = {}  # purposes decided that the form does not name
+        for photo_hash, purpose in latest:
+            if purpose not in self.purpose_ids:
+                extra.setdefault(photo_hash, set()).add(purpose)
         result = {}
         for photo_hash in hashes:
             if dataset is not None:
                 root = dataset_key(dataset)
-            elif datasets_of is not None:
-                root = datasets_of.get(photo_hash)
             else:
-                root = self.dataset_of(photo_hash)
+                root = datasets_of.get(photo_hash)
             if root is not None and root not in defaults:
                 defaults[root] = self.store.dataset_defaults(root)
             folder = defaults.get(root, {})
-            purposes = list(self.purpose_ids) + sorted(
-                {p for (h, p) in latest if h == photo_hash} - set(self.purpose_ids))
+            purposes = list(self.purpose_ids) + sorted(extra.get(photo_hash, set()))
             result[photo_hash] = {p: resolve(p, latest.get((photo_hash, p)), folder.get(p))
                                   for p in purposes}
         return result
@@ -259,7 +274,16 @@ class Decisions:
         if batch is None:
             return None
         first_seq = batch[0].seq
-        rows = [self._restoring_row(event, events, first_seq) for event in batch]
+        previous: dict[tuple, ConsentEvent] = {}  # the state each target had before the batch
+        for earlier in events:
+            if earlier.seq >= first_seq:
+                break
+            previous[_target(earlier)] = earlier
+        roots = self.datasets_of([e.photo_hash for e in batch if e.scope == "photo"])
+        defaults = {root: self.store.dataset_defaults(root) for root in set(roots.values()) if root}
+        rows = [self._restoring_row(event, previous.get(_target(event)),
+                                    defaults.get(roots.get(event.photo_hash), {}))
+                for event in batch]
         undoes = event_detail(batch[0]).get("decision") or f"seq-{first_seq}"
         self._append(rows, {"undoes": undoes})
         photos = tuple(dict.fromkeys(e.photo_hash for e in batch if e.photo_hash))
@@ -272,15 +296,8 @@ class Decisions:
             sentence = "Undone for the whole folder."
         return Undone(photos, datasets, len(rows), sentence)
 
-    def _restoring_row(self, event: ConsentEvent, events: list[ConsentEvent],
-                       before_seq: int) -> dict[str, Any]:
-        previous = None
-        for earlier in events:
-            if earlier.seq >= before_seq:
-                break
-            if (earlier.scope, earlier.photo_hash, earlier.dataset, earlier.purpose) == (
-                    event.scope, event.photo_hash, event.dataset, event.purpose):
-                previous = earlier
+    def _restoring_row(self, event: ConsentEvent, previous: ConsentEvent | None,
+                       folder_defaults: dict[str, ConsentEvent]) -> dict[str, Any]:
         target = ({"photo_hash": event.photo_hash} if event.scope == "photo"
                   else {"dataset": event.dataset})
         row = dict(purpose=event.purpose, actor=self.actor, form_version=self.form.version,
@@ -291,13 +308,16 @@ class Decisions:
                 row["detail"] = {"inherit": True}
         elif event.scope == "photo":
             # The photo followed its dataset default before: hand it back to that default.
-            root = self.dataset_of(event.photo_hash)
-            default = self.store.dataset_defaults(root).get(event.purpose) if root else None
+            default = folder_defaults.get(event.purpose)
             row["state"] = default.state if default is not None else PENDING
             row["detail"] = {"inherit": True}
         else:
             row["state"] = PENDING
         return row
+
+
+def _target(event: ConsentEvent) -> tuple:
+    return (event.scope, event.photo_hash, event.dataset, event.purpose)
 
 
 def refusal(old_state: str) -> str:
