@@ -484,7 +484,9 @@ def _make_engine(db_url: str) -> Engine:
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             _configure_sqlite(engine)
             return engine
-        return create_engine(url, pool_pre_ping=True)
+        # READ COMMITTED whatever the server's default: after waiting for the chain lock, an
+        # append must see the head that the previous holder just committed.
+        return create_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED")
     except (ArgumentError, ImportError, OSError) as problem:
         raise RecordsUnavailable(f"The records database address {db_url!r} cannot be used: "
                                  f"{str(problem).rstrip('.')}.") from problem

@@ -4,6 +4,8 @@ import subprocess
 import sys
 import textwrap
 
+from sqlalchemy import text
+
 from accessshare.records import RecordStore
 
 WRITER = textwrap.dedent("""
@@ -23,7 +25,13 @@ WRITERS = 3
 
 
 def test_concurrent_writers_extend_one_chain(store_url, tmp_path):
-    RecordStore(store_url).close()  # schema in place, so the writers race only on appends
+    with RecordStore(store_url) as store:  # schema in place, so the writers race on appends
+        if store.dialect == "postgresql":
+            # A server whose default is stricter than READ COMMITTED must not break appends.
+            with store.engine.begin() as connection:
+                name = connection.execute(text("SELECT current_database()")).scalar()
+                connection.execute(text(f'ALTER DATABASE "{name}" SET '
+                                        "default_transaction_isolation TO 'repeatable read'"))
     go = tmp_path / "go"
     children = [subprocess.Popen([sys.executable, "-c", WRITER, store_url, str(go), f"w{n}"],
                                  stdout=subprocess.PIPE, text=True) for n in range(WRITERS)]
