@@ -151,3 +151,27 @@ def test_a_database_from_a_newer_app_is_refused_plainly(tmp_path):
         raw.execute("UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(RecordsUnavailable, match="written by a newer AccessShare"):
         RecordStore(url)
+
+
+def test_foreign_keys_are_enforced(store):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        with store.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO photos (content_hash, dataset_id, path, size, width, height, "
+                "orientation, seen) VALUES (:h, 999, 'x.jpg', 1, 1, 1, 1, 'now')"), {"h": "d" * 64})
+    assert store.photo("d" * 64) is None
+
+
+def test_forgetting_a_photo_removes_its_path_and_label(store, tmp_path):
+    photo = PhotoInfo(id="e" * 64, path=tmp_path / "bank card.jpg", relpath="bank card.jpg",
+                      size=10, mtime=0.0, width=4, height=3, format="JPEG", label="my bank card")
+    twin = PhotoInfo(**{**photo.__dict__, "path": tmp_path / "copy.jpg"})
+    assert store.upsert_photos(tmp_path, [photo, twin]) == 1  # one identity, the last path seen
+    assert store.photo("e" * 64).path.endswith("copy.jpg")
+    store.forget_photo("e" * 64)
+    assert store.photo("e" * 64) is None
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM photos WHERE label LIKE '%bank%'"
+                                       " OR path LIKE '%bank%'")).scalar() == 0
