@@ -121,3 +121,33 @@ def test_exporting_again_replaces_the_copies_and_drops_withdrawn_photos(capsys, 
     assert sorted(p.name for p in out_dir.iterdir()) == ["chelsea.jpg", "manifest.csv"]
     assert coffee.exists() and sorted(p.name for p in dataset.iterdir()) == [
         "camera.jpg", "chelsea.jpg", "coffee.jpg", "coins.jpg", "manifest.csv"]
+
+
+def test_the_consent_walk_in_the_terminal_explains_a_wrong_answer(capsys, monkeypatch):
+    from accessshare.consent import load_form
+
+    form = load_form()
+    replies = []
+    for section in form.sections:
+        replies.append("")
+        for question in section.questions:
+            if question.text.startswith("What does commercial use mean"):
+                replies.append("2")  # wrong first: the explanation is given, then try again
+            replies.append(str(question.answer + 1))
+    answers = iter(replies)
+    monkeypatch.setattr("builtins.input", lambda _prompt="": next(answers))
+    code, out, _ = run(capsys, "consent", "walk")
+    assert code == 0
+    assert "Part 1 of 16. Welcome. This is about the photos you took" in out
+    assert ("Not quite. Commercial use means companies may use the photo in products that they "
+            "sell.") in out
+    assert out.rstrip().endswith("Now you can decide for each photo.")
+    assert next(answers, None) is None
+
+
+def test_stopping_the_walk_records_nothing(capsys, monkeypatch):
+    def end_of_input(_prompt=""):
+        raise EOFError
+    monkeypatch.setattr("builtins.input", end_of_input)
+    code, out, _ = run(capsys, "consent", "walk")
+    assert code == 1 and out.rstrip().endswith("Consent walk stopped. Nothing was recorded.")
