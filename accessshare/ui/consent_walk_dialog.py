@@ -119,45 +119,49 @@ class ConsentWalkDialog(QDialog):
             self._show_section(page, where)
 
     def _show_section(self, page: WalkPage, where: str) -> None:
+        self._swap_reading_pane(page.text, page.title,
+                                f"{where}. {KEY_HELP} Read it line by line with the arrow keys.",
+                                focus=True)
         self.question.hide()
-        self._replace_reading_pane()
-        self.reading.show_text(page.text, name=page.title,
-                               description=f"{where}. {KEY_HELP} Read it line by line with the arrow keys.")
-        self.reading.setFocus(Qt.FocusReason.OtherFocusReason)
         self._announce(f"{page.title}. {page.text}")
 
-    def _replace_reading_pane(self) -> None:
-        """A fresh pane for every page: Orca speaks a newly focused object's name and text,
-        but says nothing when the focused object's name merely changes."""
-        old = self.reading
-        self.reading = ReadingPane("Consent text")
-        self.layout().replaceWidget(old, self.reading)
-        if self.isVisible():
-            self.reading.show()
-        old.hide()
-        old.deleteLater()
-
     def _show_question(self, page: WalkPage, where: str) -> None:
-        self._replace_reading_pane()
-        self.reading.setVisible(bool(page.text))
-        if page.text:
-            self.reading.show_text(page.text, name=f"About the question: {page.title}")
         self.question.setTitle(page.title)
         name_widget(self.question, page.title, f"{where}. Choose an answer with the arrow keys, "
                     "then press Enter to check it.")
         self.question.show()
         # The group's name is the question; Orca speaks it as focus enters the group.
         self._build_choices(page, page.chosen, f"{where}. Arrow keys choose, Enter checks the answer.")
+        self._swap_reading_pane(page.text, f"About the question: {page.title}", "", focus=False)
+        self.reading.setVisible(bool(page.text))
         self._announce(f"Question. {page.title} " + " ".join(
             f"{n}: {choice}." for n, choice in enumerate(page.choices, 1)))
+
+    def _swap_reading_pane(self, text: str, name: str, description: str, *, focus: bool) -> None:
+        """A fresh pane for every page: Orca speaks a newly focused object's name and text, but
+        says nothing when the focused object's name merely changes.
+
+        The order matters under Orca 43 (measured): the named pane takes focus first and gets
+        its text after. When its text (and so a caret event) came before the focus event,
+        Orca took the pane as focused silently and the page was not spoken."""
+        old = self.reading
+        self.reading = ReadingPane(name)
+        self.reading.setAccessibleDescription(description)
+        self.layout().replaceWidget(old, self.reading)
+        if self.isVisible():
+            self.reading.show()
+        if focus:
+            self.reading.setFocus(Qt.FocusReason.OtherFocusReason)
+        old.hide()
+        old.deleteLater()
+        self.reading.show_text(text)
 
     def _build_choices(self, page: WalkPage, chosen: int | None, description: str) -> None:
         """Fresh radio buttons, focused on ``chosen`` (or the first) which carries
         ``description``: Orca speaks a new focused object in full, but not a changed description."""
-        for button in self._choices.buttons():
+        old = self._choices.buttons()
+        for button in old:
             self._choices.removeButton(button)
-            button.hide()
-            button.deleteLater()
         for index, choice in enumerate(page.choices):
             radio = QRadioButton(choice, self.question)
             name_widget(radio, choice)
@@ -169,6 +173,9 @@ class ConsentWalkDialog(QDialog):
         focus.setChecked(chosen is not None)
         focus.setAccessibleDescription(description)
         focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        for button in old:
+            button.hide()
+            button.deleteLater()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

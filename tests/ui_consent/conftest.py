@@ -33,6 +33,7 @@ class AccessibleEventRecorder:
         self._previous = None
         self.announcements: list[str] = []
         self.descriptions: list[str] = []
+        self.focused: list[tuple[str, str]] = []  # (name, description) of each focused object
 
     def start(self) -> None:
         QAccessible.setActive(True)
@@ -47,6 +48,11 @@ class AccessibleEventRecorder:
         if kind == QAccessible.Event.Announcement:
             message = shiboken6.wrapInstance(pointer, QAccessibleAnnouncementEvent).message()
             self.announcements.append(message)
+        elif kind == QAccessible.Event.Focus:
+            interface = event.accessibleInterface()
+            if interface is not None and interface.isValid():
+                self.focused.append((interface.text(QAccessible.Text.Name),
+                                     interface.text(QAccessible.Text.Description)))
         elif kind == QAccessible.Event.DescriptionChanged:
             interface = event.accessibleInterface()
             if interface is not None and interface.isValid():
