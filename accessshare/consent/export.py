@@ -48,6 +48,7 @@ MAPPING = "ISO/IEC TS 27560 as mapped by W3C DPV dpv-27560 (https://w3id.org/dpv
 DPV_STATUS = {"given": "dpv:ConsentGiven", "refused": "dpv:ConsentRefused",
               "withdrawn": "dpv:ConsentWithdrawn", "pending": "dpv:ConsentRequested"}
 EVENT_FIELDS = (*CHAINED_FIELDS, "hash")
+CONSENT_EXTRA = {"consent_status", "notice"}  # derived, and checked against the hashed fields
 CSV_COLUMNS = ("seq", "time", "data_subject", "kind", "scope", "photo_hash", "dataset",
                "purpose", "state", "consent_status", "status", "reason", "form_version",
                "form_hash", "detail", "prev_hash", "hash")
@@ -233,7 +234,10 @@ def _first_problem(listed: list[tuple[dict, Any]], log: dict) -> tuple[int | Non
     if chain.get("events") != len(listed) or chain.get("head") != head:
         return None, (f"the file says it holds {chain.get('events')} events but holds "
                       f"{len(listed)}; events at the end were removed or added")
-    return _summary_problem(listed)
+    try:
+        return _summary_problem(listed)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None, "the current state listed in it is not in the expected shape"
 
 
 def _placement_problem(listed: list[tuple[dict, Any]]) -> tuple[int, str] | None:
@@ -255,12 +259,20 @@ def _placement_problem(listed: list[tuple[dict, Any]]) -> tuple[int, str] | None
         if event.get("actor") != record.get("data_subject"):
             return position, (f"event seq {event['seq']} belongs to {event.get('actor')} but is "
                               f"listed under {record.get('data_subject')}")
+        expected_keys = set(EVENT_FIELDS) | (CONSENT_EXTRA if event.get("kind") == "consent" else set())
+        if set(event) != expected_keys:
+            odd = sorted(set(event) ^ expected_keys)[0]
+            return position, f"event seq {event['seq']} has a field added or removed ({odd})"
         if event.get("kind") == "consent" and (
-                event.get("consent_status") != DPV_STATUS.get(event.get("state"))
+                event.get("consent_status") != _dpv_status(event.get("state"))
                 or event.get("notice") != {"version": event.get("form_version"),
                                            "sha256": event.get("form_hash")}):
             return position, f"the consent status or notice of event seq {event['seq']} was changed"
     return None
+
+
+def _dpv_status(state: Any) -> str | None:
+    return DPV_STATUS.get(state) if isinstance(state, str) else None
 
 
 def _chain_problem(listed: list[tuple[dict, Any]]) -> tuple[int, str] | None:

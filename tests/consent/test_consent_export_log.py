@@ -210,3 +210,20 @@ def test_a_file_that_is_not_an_export_gets_one_sentence(tmp_path):
     report = verify_export_file(path)
     assert not report.ok and report.message.startswith("notes.json is not an AccessShare")
     assert verify_export_file(tmp_path / "gone.json").message.startswith("gone.json cannot be read")
+
+
+odd_values = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5),
+                       st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=2),
+                                                                            st.integers(), max_size=2))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(index=st.integers(0, 5), field=st.sampled_from(EDITABLE + ("extra",)), value=odd_values)
+def test_any_odd_value_anywhere_is_reported_never_crashes(exported, tmp_path, index, field, value):
+    log = copy.deepcopy(exported)
+    event = events_of(log)[index]
+    if field in event and event[field] == value:
+        return
+    event[field] = value
+    report = check(log, tmp_path)
+    assert not report.ok and report.message.startswith("edited.json was altered at event")
