@@ -27,6 +27,7 @@ from sqlalchemy import delete, select
 from accessshare.config import AppPaths
 from accessshare.consent.register import ExportRegister
 from accessshare.library import ThumbnailCache
+from accessshare.library.scanner import default_index_dir
 from accessshare.records import RecordStore
 from accessshare.records.models import Description, Photo
 
@@ -224,7 +225,7 @@ def _empty_wal(store: RecordStore) -> None:
 
 def _forget_in_scan_index(paths: AppPaths, photo_hash: str) -> None:
     """The library's rescan index keeps each photo's name and EXIF facts (location, device)."""
-    for index in (paths.data_dir / "index").glob("*.json"):
+    for index in default_index_dir(paths.data_dir).glob("*.json"):
         try:
             raw = json.loads(index.read_text(encoding="utf-8"))
             entries = raw["entries"]

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accessshare.config import resolve_paths
 from accessshare.consent import Decisions, load_form
 from accessshare.consent.export import (DPV_STATUS, consent_log, current_states,
                                         export_consent_csv, export_consent_json,
