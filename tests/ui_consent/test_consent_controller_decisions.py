@@ -161,3 +161,22 @@ def test_a_broken_form_is_said_not_crashed(stand_in_window, tmp_path):
     assert said.startswith("Consent decisions are not available. The consent form form.md has")
     assert "form.md:1:" in said
     assert not window.store.events(kind="consent")
+
+
+def test_saved_earcon_plays_after_the_decision_is_stored(stand_in_window, monkeypatch):
+    import accessshare.speech
+
+    window = stand_in_window
+    controller = ConsentControllerAfterWalk(window)
+    played = []
+
+    def play_earcon(name):
+        # By the time the sound plays, the decision is already in the store.
+        played.append((name, len(window.store.events(photo_hash=window.current_photo().id))))
+
+    monkeypatch.setattr(accessshare.speech, "play_earcon", play_earcon, raising=False)
+    controller.share()
+    assert played and played[0][0] == "consent-saved" and played[0][1] > 0
+    window.settings.earcons = False
+    controller.dont_share()
+    assert len(played) == 1  # the setting turns earcons off
