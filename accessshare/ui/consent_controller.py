@@ -236,10 +236,15 @@ class ConsentController:
         dialog = ConsentWalkDialog(self.consent.walk_driver(), self._say, self.window)
         self._show(dialog, lambda accepted: self._walk_closed(accepted))
 
-    def _walk_closed(self, accepted: bool) -> None:
+    def _walk_closed(self, finished: bool) -> None:
+        """A decision that waited for the walk is made only if the walk was finished."""
         pending, self._pending_after_walk = self._pending_after_walk, None
-        if pending is not None:
+        if pending is None:
+            return
+        if finished:
             pending()
+        else:
+            self._say("Nothing was decided. Press Y, N or U again when you are ready.")
 
     def _offer_walk_first(self, then) -> bool:
         """Before the first decision, offer the walk once. True if the decision now waits."""
@@ -258,7 +263,8 @@ class ConsentController:
             if was_confirmed(box):
                 self.consent_walk()
             else:
-                self._walk_closed(False)
+                self._pending_after_walk = None
+                then()
 
         self._show(box, answered, announce=f"{box.text()} {box.informativeText()}")
         return True

@@ -180,3 +180,24 @@ def test_saved_earcon_plays_after_the_decision_is_stored(stand_in_window, monkey
     window.settings.earcons = False
     controller.dont_share()
     assert len(played) == 1  # the setting turns earcons off
+
+
+def test_a_decision_waits_for_the_offered_walk_and_is_dropped_if_it_stops(
+        stand_in_window, active_modal, press, qtbot):
+    window = stand_in_window
+    controller = ConsentController(window)
+    controller.share()
+    offer = active_modal(besides=window)
+    while QApplication.focusWidget().accessibleName() != "Start":
+        press(Qt.Key.Key_Tab)
+    press(Qt.Key.Key_Space)
+    walk = active_modal(besides=offer)
+    assert walk.windowTitle().startswith("Consent")
+    press(Qt.Key.Key_Escape)
+    stop = active_modal(besides=walk)
+    while QApplication.focusWidget().accessibleName() != "Stop":
+        press(Qt.Key.Key_Tab)
+    press(Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not walk.isVisible())
+    assert window.announcer.log[-1] == "Nothing was decided. Press Y, N or U again when you are ready."
+    assert not window.store.events(kind="consent")
