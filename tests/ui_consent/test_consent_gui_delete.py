@@ -54,3 +54,28 @@ def test_confirmed_delete_removes_every_copy_and_announces(stand_in_window, acti
     assert statuses == ["requested", "done", "verified"]
     assert window.list.count() == count - 1
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.list)
+
+
+def test_delete_counts_and_removes_exported_copies(stand_in_window, active_modal, press, qtbot, tmp_path):
+    from accessshare.consent.export import export_photos
+    from accessshare.consent.form import load_form
+    from accessshare.consent.walk import record_walk_completed
+
+    window = stand_in_window
+    record_walk_completed(window.store, load_form())
+    controller = ConsentController(window)
+    photo = window.current_photo()
+    controller.share()
+    subset = tmp_path / "research"
+    export_photos(window.store, window.paths, "research", subset)
+    copy = subset / photo.path.name
+    assert copy.exists()
+    controller.delete()
+    box = active_modal(besides=window)
+    assert "and 1 exported copy." in box.informativeText()
+    while QApplication.focusWidget().accessibleName() != "Delete":
+        press(Qt.Key.Key_Tab)
+    press(Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.removed == [photo.id])
+    assert window.announcer.log[-1] == f"Deleted {photo.path.name} and 1 exported copy. No copy remains."
+    assert not copy.exists() and not photo.path.exists()
