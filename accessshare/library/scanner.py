@@ -184,9 +184,14 @@ def _analyse_all(candidates: list[_Candidate], max_pixels: int, workers: int | N
     if not candidates:
         return
     workers = workers or min(8, (os.cpu_count() or 2) * 2)
+    # Batches, because one future per file costs more than hashing a small photo.
+    batch = 32
+    batches = [candidates[i:i + batch] for i in range(0, len(candidates), batch)]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan") as pool:
-        yield from pool.map(lambda c: analyse(c.path, c.relpath, max_pixels, c), candidates,
-                            chunksize=16)
+        for results in pool.map(
+                lambda group: [analyse(c.path, c.relpath, max_pixels, c) for c in group],
+                batches):
+            yield from results
 
 
 def analyse(path: Path, relpath: str, max_pixels: int = DEFAULT_MAX_PIXELS,
