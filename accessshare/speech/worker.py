@@ -14,6 +14,7 @@ import os
 import queue
 import sys
 import threading
+import wave
 
 NO_ENGINE_ENV = "ACCESSSHARE_SPEECH_NO_ENGINE"  # set to 1 to act as if espeak-ng were missing
 INSTALL_HINT = ("Speech is off: install espeak-ng (Debian/Ubuntu: sudo apt install espeak-ng) "
@@ -38,7 +39,21 @@ def _voices(engine) -> list[dict]:
     return found
 
 
-def _synthesise(engine, done: threading.Event, request: dict) -> None:
+def _synthesise(engine, done: threading.Event, request: dict, attempts: int = 3) -> None:
+    """Synthesise to the request's path; retry when espeak-ng hands back an empty file.
+
+    About one utterance in a hundred comes back with no samples (seen with pyttsx3 2.99 and
+    espeak-ng 1.51); a second attempt has always worked.
+    """
+    for _attempt in range(attempts):
+        _synthesise_once(engine, done, request)
+        with wave.open(request["path"], "rb") as result:
+            if result.getnframes() > 0:
+                return
+    raise RuntimeError("the speech engine produced no sound")
+
+
+def _synthesise_once(engine, done: threading.Event, request: dict) -> None:
     if request.get("rate"):
         engine.setProperty("rate", int(request["rate"]))
     if request.get("voice"):
