@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         module = _load_command_module(name)
         if module is not None:
             module.register(subparsers)
+            if hasattr(module, "add_gui_options"):  # the bare command opens the app
+                module.add_gui_options(parser)
     return parser
 
 

@@ -57,6 +57,11 @@ class Router:
             return "own-voice" if kind == "description" else "screen-reader"
         return self._mode
 
+    def forget_last(self) -> None:
+        """The user asked to hear something again: let the next message through even if it
+        repeats the last one."""
+        self._last = None
+
     def announce(self, text: str, kind: str = "status", interrupt: bool = False) -> str | None:
         """Send ``text`` to one channel; returns that channel, or None when it was a repeat."""
         if kind not in KINDS:

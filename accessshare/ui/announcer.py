@@ -1,0 +1,116 @@
+"""The one Announcer: every spoken message of the app goes through ``announce``.
+
+Screen reader channel: a ``QAccessibleAnnouncementEvent`` (NVDA, JAWS and VoiceOver speak it),
+plus the message as the accessible description of the focused object, because Orca ignores
+announcements but speaks description changes of the object it has focus on. Own-voice channel:
+the speech ``Router`` sends it to the app's Speaker. The Router picks the channel (auto, screen
+reader, own voice, both) and drops exact repeats.
+
+Progress is polite and throttled to one message every ``PROGRESS_INTERVAL`` seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
+
+from accessshare.speech.router import Router
+
+PROGRESS_INTERVAL = 10.0
+ANNOUNCEMENT_ROLE = 0x0100 + 77  # Qt.UserRole + 77: the model role that holds an item's description
+
+
+class Announcer(QObject):
+    announced = Signal(str, str)  # text, channel ("screen-reader" or "own-voice")
+
+    def __init__(self, window: QWidget, speaker=None, mode: str = "auto",
+                 clock: Callable[[], float] = time.monotonic):
+        super().__init__(window)
+        self.window = window
+        self._clock = clock
+        self._last_progress = -PROGRESS_INTERVAL
+        self._described_toggle = False
+        self.router = Router(speaker, self._to_screen_reader, screen_reader_active, mode=mode)
+        self.history: list[str] = []  # everything announced, newest last (for S and for tests)
+
+    # The public interface ---------------------------------------------------------------------
+
+    def set_speaker(self, speaker) -> None:
+        self.router.speaker = speaker
+
+    def set_mode(self, mode: str) -> None:
+        self.router.mode = mode
+
+    @property
+    def speaker(self):
+        return self.router.speaker
+
+    def announce(self, text: str, kind: str = "status", interrupt: bool = False) -> None:
+        if kind == "progress":
+            now = self._clock()
+            if now - self._last_progress < PROGRESS_INTERVAL:
+                return
+            self._last_progress = now
+        channel = self.router.announce(text, kind, interrupt)
+        if channel is not None:
+            self.history.append(text)
+            self.announced.emit(text, channel)
+
+    def error(self, text: str) -> None:
+        self.announce(text, "error", interrupt=True)
+
+    def speak_navigation(self, text: str) -> None:
+        """The screen reader already reads the newly focused list item; the own voice does not,
+        so moving to a photo is spoken only when the own voice is the channel (latest wins)."""
+        if self.router.channel_for("description") == "own-voice":
+            self.router.speaker.say(text, "normal")
+            self.announced.emit(text, "own-voice")
+
+    def stop(self) -> None:
+        speaker = self.router.speaker
+        if speaker is not None:
+            speaker.stop()
+
+    # The screen reader channel ------------------------------------------------------------------
+
+    def _to_screen_reader(self, text: str, interrupt: bool) -> None:
+        target = QApplication.focusWidget() or self.window
+        event = QAccessibleAnnouncementEvent(target, text)
+        if interrupt:
+            event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+        QAccessible.updateAccessibility(event)
+        self._describe_focus(target, text)
+
+    def _describe_focus(self, widget: QWidget, text: str) -> None:
+        # Orca skips a description equal to the one it last spoke for that object, so a repeated
+        # message alternates an invisible trailing space.
+        self._described_toggle = not self._described_toggle
+        text = text + (" " if self._described_toggle else "")
+        if isinstance(widget, QAbstractItemView) and widget.currentIndex().isValid():
+            self._describe_current_item(widget, text)
+            return
+        widget.setAccessibleDescription(text)  # Qt sends DescriptionChanged itself
+
+    @staticmethod
+    def _describe_current_item(view: QAbstractItemView, text: str) -> None:
+        index = view.currentIndex()
+        view.model().setData(index, text, ANNOUNCEMENT_ROLE)
+        interface = QAccessible.queryAccessibleInterface(view)
+        if interface is None:
+            return
+        focused = interface.focusChild()
+        if focused is None:
+            return
+        event = QAccessibleEvent(view, QAccessible.Event.DescriptionChanged)
+        event.setChild(interface.indexOfChild(focused))
+        QAccessible.updateAccessibility(event)
+
+
+def screen_reader_active() -> bool:
+    """True when an assistive technology has turned Qt's accessibility on (Orca on Linux, or
+    any screen reader on Windows and macOS)."""
+    return QAccessible.isActive()

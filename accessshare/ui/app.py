@@ -1,0 +1,107 @@
+"""Starting the desktop app: ``run_app(paths, folder)``.
+
+With no folder it opens the last dataset, or the bundled sample dataset on first run. With
+``smoke=True`` it opens the dataset, waits until the first photo is described, prints what a
+screen reader would read for it, and exits: a headless check of the whole stack.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from accessshare.config import Settings
+from accessshare.paths import sample_dataset
+
+SMOKE_TIMEOUT_MS = 120_000
+
+
+def describer_factory(paths, store, settings: Settings, caption_model: Path | None):
+    def make():
+        from accessshare.describe.pipeline import Describer
+        from accessshare.records.store import DescriptionCache
+        cache = DescriptionCache(store) if store is not None else None
+        return Describer(cache=cache, caption_model=caption_model, verbosity=settings.verbosity,
+                         models_dir=paths.models_dir)
+    return make
+
+
+def speaker_factory(settings: Settings):
+    def make():
+        from accessshare.speech import Speaker
+        return Speaker(rate=settings.speech_rate, voice=settings.voice_id, volume=settings.volume)
+    return make
+
+
+def open_store(paths):
+    from accessshare.records import RecordStore
+    try:
+        return RecordStore.open(paths), ""
+    except Exception as error:  # noqa: BLE001 - the app still shows and describes photos
+        return None, f"Consent records are not available: {error}"
+
+
+def choose_dataset(folder: str | None, settings: Settings) -> Path:
+    if folder:
+        return Path(folder)
+    recent = [Path(f) for f in settings.recent_datasets if Path(f).is_dir()]
+    return recent[0] if recent else sample_dataset()
+
+
+def run_app(paths, folder: str | None = None, *, smoke: bool = False,
+            consent_form: str | None = None, caption_model: str | None = None) -> int:
+    from accessshare.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("AccessShare")
+    app.setApplicationDisplayName("AccessShare")
+    paths.ensure()
+    settings = Settings.load(paths.settings_file)
+    store, store_problem = open_store(paths)
+    window = MainWindow(
+        paths, settings, store,
+        make_describer=describer_factory(paths, store, settings,
+                                         Path(caption_model) if caption_model else None),
+        make_speaker=None if smoke else speaker_factory(settings),
+        consent_form_path=Path(consent_form) if consent_form else None,
+        store_problem=store_problem)
+    window.show()
+    window.photo_list.setFocus()
+    window.open_dataset(choose_dataset(folder, settings))
+    if smoke:
+        return _smoke(app, window)
+    code = app.exec()
+    if store is not None:
+        store.close()
+    return code
+
+
+def _smoke(app: QApplication, window) -> int:
+    """Exit 0 once the first photo is described (or could not be), 1 on timeout."""
+    result = {"code": 1}
+
+    def check() -> None:
+        photo = window.current_photo()
+        known = photo is not None and (photo.id in window.model.descriptions
+                                       or photo.id in window.model.failures)
+        if window.scan_done and (known or window.describer_note or not window.model.photos):
+            total, described, flagged = window.model.counts()
+            print(f"Opened {window.dataset}: {total} photos, {described} described, "
+                  f"{flagged} flagged.")
+            if photo is not None:
+                print(window.model.item_text(window.photo_list.currentIndex().row()))
+            print("Announced: " + " | ".join(window.announcer.history))
+            result["code"] = 0 if window.model.photos and not window.describer_note.startswith(
+                "Photos cannot be described") else 1
+            window.close()
+            app.quit()
+
+    timer = QTimer()
+    timer.timeout.connect(check)
+    timer.start(100)
+    QTimer.singleShot(SMOKE_TIMEOUT_MS, app.quit)
+    app.exec()
+    return result["code"]

@@ -1,0 +1,82 @@
+"""Settings: verbosity, when the own voice speaks, speech rate, earcons, high contrast, font
+size. Every control has a visible label that is also its accessible name (one helper)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+                               QLabel, QSpinBox, QVBoxLayout, QWidget)
+
+from accessshare.config import Settings
+
+VERBOSITY_CHOICES = (("brief", "Brief: one short sentence"),
+                     ("detailed", "Detailed: counts, confidence and positions"))
+VOICE_CHOICES = (("auto", "Automatic: own voice only when no screen reader runs"),
+                 ("screen-reader", "Screen reader only"),
+                 ("own-voice", "Own voice only"),
+                 ("both", "Both: descriptions in the own voice, the rest by screen reader"))
+
+
+def labelled(form: QFormLayout, text: str, control: QWidget, help_text: str = "") -> QWidget:
+    """Add ``control`` with a visible label that names it for screen readers too."""
+    label = QLabel(text)
+    label.setBuddy(control)
+    control.setAccessibleName(text.replace("&", "").rstrip(":"))
+    if help_text:
+        control.setAccessibleDescription(help_text)
+        control.setToolTip(help_text)
+    form.addRow(label, control)
+    return control
+
+
+def choice_box(choices, current: str) -> QComboBox:
+    box = QComboBox()
+    for value, words in choices:
+        box.addItem(words, value)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    return box
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+        self.original = settings
+        form = QFormLayout()
+        self.verbosity = labelled(form, "&Descriptions:", choice_box(VERBOSITY_CHOICES, settings.verbosity),
+                                  "How much the app says about each photo.")
+        self.voice_mode = labelled(form, "&Own voice speaks:", choice_box(VOICE_CHOICES, settings.voice_mode),
+                                   "When the app speaks with its own voice instead of your screen reader.")
+        self.speech_rate = labelled(form, "Speech &rate, words per minute:", self._spin(80, 450, settings.speech_rate, 10))
+        self.earcons = labelled(form, "&Sounds for flags, saving and errors", QCheckBox(), "")
+        self.earcons.setChecked(settings.earcons)
+        self.high_contrast = labelled(form, "&High contrast", QCheckBox(),
+                                      "White and yellow on black, with a thick focus border.")
+        self.high_contrast.setChecked(settings.high_contrast)
+        self.font_size = labelled(form, "&Font size in points, 0 follows the system:",
+                                  self._spin(0, 48, settings.font_point_size, 1))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Save")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.verbosity.setFocus()
+
+    @staticmethod
+    def _spin(low: int, high: int, value: int, step: int) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(low, high)
+        spin.setSingleStep(step)
+        spin.setValue(value)
+        return spin
+
+    def chosen(self) -> Settings:
+        return replace(self.original, verbosity=self.verbosity.currentData(),
+                       voice_mode=self.voice_mode.currentData(),
+                       speech_rate=self.speech_rate.value(), earcons=self.earcons.isChecked(),
+                       high_contrast=self.high_contrast.isChecked(),
+                       font_point_size=self.font_size.value())

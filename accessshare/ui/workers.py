@@ -1,0 +1,226 @@
+"""Background work for the window: scanning, describing, photo previews, starting the voice.
+
+Each worker runs on its own daemon thread and talks to the UI thread only through Qt signals
+(queued across threads), so nothing slow ever runs on the UI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+from PIL import ImageEnhance, ImageOps
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from accessshare.library import ImageProblem, PhotoInfo, Problem, iter_scan, open_upright
+from accessshare.library.scanner import default_index_dir
+
+SCAN_BATCH = 64
+SCAN_BATCH_SECONDS = 0.1
+PREVIEW_SIDE = 2048
+
+
+class ScanWorker(QObject):
+    """Scans a dataset folder; photos arrive in batches so the first ones show at once."""
+
+    photos_found = Signal(list)
+    problems_found = Signal(list)
+    finished = Signal(float)  # seconds taken
+    failed = Signal(str)
+
+    def __init__(self, folder: Path, paths, store=None):
+        super().__init__()
+        self.folder, self.paths, self.store = Path(folder), paths, store
+        self.cancelled = False
+        self._thread = threading.Thread(target=self._run, name="scan", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        try:
+            self._scan()
+        except Exception as error:  # noqa: BLE001 - any failure is said to the user
+            self.failed.emit(f"Could not open {self.folder}: {error}")
+            return
+        self.finished.emit(time.monotonic() - started)
+
+    def _scan(self) -> None:
+        photos: list[PhotoInfo] = []
+        problems: list[Problem] = []
+        last_flush = time.monotonic()
+        for item in iter_scan(self.folder, index_dir=default_index_dir(self.paths.data_dir)):
+            if self.cancelled:
+                return
+            (photos if isinstance(item, PhotoInfo) else problems).append(item)
+            if len(photos) >= SCAN_BATCH or time.monotonic() - last_flush > SCAN_BATCH_SECONDS:
+                self._flush(photos, problems)
+                photos, problems, last_flush = [], [], time.monotonic()
+        self._flush(photos, problems)
+
+    def _flush(self, photos: list, problems: list) -> None:
+        if photos:
+            self._remember(photos)
+            self.photos_found.emit(sorted(photos, key=lambda p: p.relpath))
+        if problems:
+            self.problems_found.emit(problems)
+
+    def _remember(self, photos: list) -> None:
+        if self.store is None:
+            return
+        try:
+            self.store.upsert_photos(self.folder, photos)
+        except Exception:  # noqa: BLE001 - decisions upsert again; the list must still show
+            pass
+
+
+class DescribeWorker(QObject):
+    """Describes photos one at a time: the ones asked for first (the current photo, then its
+    neighbours), then the rest in list order."""
+
+    described = Signal(str, object)  # photo id, Description
+    failed = Signal(str, str)  # photo id, plain message
+    ready = Signal(str)  # models loaded; a note (e.g. a caption model problem) or ""
+    unavailable = Signal(str)  # the describer cannot run at all
+
+    def __init__(self, make_describer):
+        super().__init__()
+        self._make_describer = make_describer
+        self._pending: OrderedDict[str, PhotoInfo] = OrderedDict()
+        self._priority: list[str] = []
+        self._condition = threading.Condition()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="describe", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def enqueue(self, photos) -> None:
+        with self._condition:
+            for photo in photos:
+                self._pending[photo.id] = photo
+            self._condition.notify()
+
+    def prioritise(self, photo_ids: list[str]) -> None:
+        with self._condition:
+            self._priority = [i for i in photo_ids if i in self._pending]
+            self._condition.notify()
+
+    def forget(self, photo_id: str) -> None:
+        with self._condition:
+            self._pending.pop(photo_id, None)
+
+    def clear(self) -> None:
+        with self._condition:
+            self._pending.clear()
+            self._priority.clear()
+
+    def stop(self) -> None:
+        with self._condition:
+            self._stopped = True
+            self._condition.notify()
+
+    @property
+    def remaining(self) -> int:
+        return len(self._pending)
+
+    def _next(self) -> PhotoInfo | None:
+        with self._condition:
+            while not self._stopped and not self._pending:
+                self._condition.wait()
+            if self._stopped:
+                return None
+            while self._priority:
+                photo = self._pending.pop(self._priority.pop(0), None)
+                if photo is not None:
+                    return photo
+            return self._pending.popitem(last=False)[1]
+
+    def _run(self) -> None:
+        try:
+            describer = self._make_describer()
+            describer.load()
+        except Exception as error:  # noqa: BLE001 - the app keeps working without descriptions
+            self.unavailable.emit(f"Photos cannot be described: {error}")
+            return
+        self.ready.emit(getattr(describer, "caption_problem", None) or "")
+        while (photo := self._next()) is not None:
+            try:
+                description = describer.describe(photo)
+            except ImageProblem as problem:
+                self.failed.emit(photo.id, str(problem))
+            except Exception as error:  # noqa: BLE001 - one bad photo must not stop the rest
+                self.failed.emit(photo.id, f"the describer failed ({error})")
+            else:
+                self.described.emit(photo.id, description)
+
+
+class PreviewLoader(QObject):
+    """Decodes the photo to show, on a thread; only the newest request is kept."""
+
+    loaded = Signal(str, QImage)
+    failed = Signal(str, str)
+
+    def __init__(self):
+        super().__init__()
+        self._request: tuple[PhotoInfo, bool] | None = None
+        self._condition = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="preview", daemon=True)
+        self._thread.start()
+
+    def request(self, photo: PhotoInfo, high_contrast: bool) -> None:
+        with self._condition:
+            self._request = (photo, high_contrast)
+            self._condition.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                while self._request is None:
+                    self._condition.wait()
+                photo, high_contrast = self._request
+                self._request = None
+            try:
+                image = preview_image(photo.path, high_contrast)
+            except ImageProblem as problem:
+                self.failed.emit(photo.id, str(problem))
+            except Exception as error:  # noqa: BLE001 - a bad preview must not end the loader
+                self.failed.emit(photo.id, f"{photo.path.name} could not be shown: {error}")
+            else:
+                self.loaded.emit(photo.id, image)
+
+
+def preview_image(path: Path, high_contrast: bool) -> QImage:
+    picture = open_upright(path, max_side=PREVIEW_SIDE)
+    if high_contrast:  # stretch the histogram and sharpen edges for low vision
+        picture = ImageEnhance.Contrast(ImageOps.autocontrast(picture, cutoff=2)).enhance(1.4)
+    width, height = picture.size
+    data = picture.tobytes("raw", "RGB")
+    return QImage(data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+
+
+class SpeakerStarter(QObject):
+    """Starts the app's own voice on a thread (probing audio can take seconds)."""
+
+    started = Signal(object)  # the Speaker
+
+    def __init__(self, make_speaker):
+        super().__init__()
+        self._make_speaker = make_speaker
+        self._thread = threading.Thread(target=self._run, name="speaker-start", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            speaker = self._make_speaker()
+            if speaker is not None:
+                speaker.wait_ready(10)
+        except Exception:  # noqa: BLE001 - no voice: the screen reader still speaks everything
+            speaker = None
+        self.started.emit(speaker)
