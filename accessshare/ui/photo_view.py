@@ -15,20 +15,24 @@ class PhotoView(QScrollArea):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("photoView")
-        self.setAccessibleName("Photo view")
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWidgetResizable(False)
+        # The picture itself takes focus, so screen readers meet an image named "Photo view"
+        # whose description is the photo's; arrow keys it ignores scroll this area.
         self.picture = QLabel()
+        self.picture.setAccessibleName("Photo view")
+        self.picture.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setText("No photo")
         self.setWidget(self.picture)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFocusProxy(self.picture)
         self.image: QImage | None = None
         self.zoom: float | None = None  # None: fit to the window
 
     def show_image(self, image: QImage | None, summary: str = "") -> None:
         self.image = image
-        self.setAccessibleDescription(summary)
+        self.picture.setAccessibleDescription(summary)
         if image is None:
             self.picture.setPixmap(QPixmap())
             self.picture.setText(summary or "No photo")
