@@ -1,0 +1,104 @@
+"""Fixtures for the main window tests: the real window over a copy of the sample dataset, a real
+SQLite records store, and the real on-device describer (loaded once per test session, with its
+descriptions cached in a session-wide store so later tests are quick)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from accessshare.config import Settings, resolve_paths  # noqa: E402
+from accessshare.paths import sample_dataset  # noqa: E402
+from accessshare.records import RecordStore  # noqa: E402
+from accessshare.records.store import DescriptionCache  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))
+from qt_a11y import AccessibleEventRecorder  # noqa: E402
+
+DESCRIBE_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="session")
+def shared_describer(tmp_path_factory):
+    """One real Describer for the whole session; its cache outlives each test's store."""
+    from accessshare.describe.pipeline import Describer
+
+    cache_dir = tmp_path_factory.mktemp("describe-cache")
+    cache_store = RecordStore(f"sqlite:///{cache_dir / 'cache.sqlite3'}")
+    describer = Describer(cache=DescriptionCache(cache_store))
+    describer.load()
+    yield describer
+    cache_store.close()
+
+
+@pytest.fixture
+def dataset(tmp_path) -> Path:
+    target = tmp_path / "dataset"
+    shutil.copytree(sample_dataset(), target)
+    return target
+
+
+@pytest.fixture
+def app_paths(tmp_path):
+    return resolve_paths(tmp_path / "data").ensure()
+
+
+@pytest.fixture
+def store(app_paths):
+    with RecordStore.open(app_paths) as opened:
+        yield opened
+
+
+@pytest.fixture
+def make_window(qtbot, app_paths, store, shared_describer):
+    """make_window(folder, settings=None, describe=True) -> a shown MainWindow, dataset loaded
+    and (by default) every photo described."""
+    from accessshare.ui.main_window import MainWindow
+
+    def make(folder: Path, settings: Settings | None = None, describe: bool = True):
+        window = MainWindow(app_paths, settings or Settings(), store,
+                            make_describer=(lambda: shared_describer) if describe else None)
+        qtbot.addWidget(window)
+        with qtbot.waitActive(window):
+            window.show()
+            window.activateWindow()
+        window.photo_list.setFocus()
+        window.open_dataset(folder)
+        qtbot.waitUntil(lambda: window.scan_done, timeout=20_000)
+        if describe:
+            qtbot.waitUntil(lambda: all_described(window), timeout=DESCRIBE_TIMEOUT_MS)
+        return window
+
+    return make
+
+
+def all_described(window) -> bool:
+    total, described, _flagged = window.model.counts()
+    return window.scan_done and described + len(window.model.failures) >= total
+
+
+@pytest.fixture
+def a11y_events(qapp):
+    recorder = AccessibleEventRecorder()
+    recorder.start()
+    yield recorder
+    recorder.stop()
+
+
+@pytest.fixture
+def press(qtbot):
+    """Press a key in whatever widget has focus (waiting until one has)."""
+
+    def press_key(key, modifier=Qt.KeyboardModifier.NoModifier):
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
+        QTest.keyClick(QApplication.focusWidget(), key, modifier)
+
+    return press_key

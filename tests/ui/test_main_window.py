@@ -1,0 +1,220 @@
+"""The main window over the real sample dataset, the real describer and a real SQLite store,
+driven by keyboard as a screen reader user would."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from accessshare.config import Settings
+
+
+def row_texts(window) -> list[str]:
+    model = window.model
+    return [model.data(model.index(row)) for row in range(model.rowCount())]
+
+POSITION = re.compile(r"^Photo (\d+) of (\d+)\. ")
+
+
+def test_list_items_say_position_description_and_consent_state(make_window, dataset):
+    window = make_window(dataset)
+    texts = row_texts(window)
+    photos = len(list(dataset.glob("*.jpg")))
+    assert len(texts) == photos
+    for row, text in enumerate(texts):
+        match = POSITION.match(text)
+        assert match and int(match.group(1)) == row + 1 and int(match.group(2)) == photos, text
+        assert text.endswith("Not yet decided."), text
+        assert "Being described" not in text
+    coffee = next(t for t in texts if "cup" in t.lower())
+    assert coffee  # the coffee photo's description reaches the list item
+
+
+def test_dataset_loaded_and_described_are_announced(make_window, dataset, a11y_events):
+    window = make_window(dataset)
+    said = " | ".join(window.announcer.history)
+    assert re.search(r"Opened dataset: \d+ photos", said), said
+    assert re.search(r"All \d+ photos described: \d+ flagged\.", said), said
+    assert any("Opened dataset" in a for a in a11y_events.announcements)
+
+
+def test_space_repeats_and_enter_reads_details_and_t_reads_text(make_window, dataset, press,
+                                                                 a11y_events, qtbot):
+    window = make_window(dataset)
+    press(Qt.Key.Key_Down)
+    press(Qt.Key.Key_Down)
+    assert window.photo_list.currentIndex().row() == 2
+    press(Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: any(a.startswith("Photo 3 of ") for a in a11y_events.announcements))
+    # Orca reads the focused item's description, not announcements
+    assert any(d.startswith("Photo 3 of ") for d in a11y_events.descriptions)
+    press(Qt.Key.Key_Return)
+    details = a11y_events.announcements[-1]
+    assert "File: " in details and "Consent: Not yet decided." in details
+    page_row = next(r for r, p in enumerate(window.model.visible) if "letter" in p.relpath)
+    window._select_row(page_row)
+    press(Qt.Key.Key_T)
+    assert a11y_events.announcements[-1].startswith("Text in this photo: ")
+    assert len(a11y_events.announcements[-1]) > len("Text in this photo: ") + 10
+
+
+def test_details_pane_holds_every_finding_and_is_read_only(make_window, dataset):
+    window = make_window(dataset)
+    row = next(r for r, p in enumerate(window.model.visible) if "rocket" in p.relpath)
+    window._select_row(row)
+    text = window.details.toPlainText()
+    description = window.model.descriptions[window.current_photo().id]
+    for line in description.details:
+        assert line in text
+    assert "location" in " ".join(description.privacy)
+    assert window.details.isReadOnly()
+    assert window.details.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByKeyboard
+
+
+def test_tab_and_f6_walk_every_control_and_focus_is_never_lost(make_window, dataset, press):
+    window = make_window(dataset)
+    window.filter_box.setFocus()
+    visited = []
+    for _ in range(8):
+        focused = QApplication.focusWidget()
+        assert focused is not None and window.isAncestorOf(focused)
+        visited.append(focused)
+        press(Qt.Key.Key_Tab)
+    picture = window.photo_view.picture  # the photo view's focusable image
+    assert {window.filter_box, window.photo_list, window.details, picture} <= set(visited)
+    window.photo_list.setFocus()
+    for expected in (window.details, picture, window.photo_list):
+        press(Qt.Key.Key_F6)
+        assert QApplication.focusWidget() is expected
+    press(Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is picture
+
+
+def test_arrow_keys_home_end_and_flagged_jump(make_window, dataset, press):
+    window = make_window(dataset)
+    window.photo_list.setFocus()
+    press(Qt.Key.Key_End)
+    assert window.photo_list.currentIndex().row() == window.model.rowCount() - 1
+    press(Qt.Key.Key_Home)
+    assert window.photo_list.currentIndex().row() == 0
+    flagged = [r for r, p in enumerate(window.model.visible) if window.model.is_flagged(p)]
+    assert flagged, "the sample dataset has flagged photos"
+    press(Qt.Key.Key_F)
+    expected = next((r for r in flagged if r > 0), flagged[0])
+    assert window.photo_list.currentIndex().row() == expected
+
+
+def test_filters_by_privacy_and_consent(make_window, dataset, press, qtbot):
+    window = make_window(dataset)
+    total = window.model.rowCount()
+    window.filter_box.setCurrentIndex(window.filter_box.findData("privacy"))
+    privacy_rows = window.model.rowCount()
+    assert 0 < privacy_rows < total
+    assert all(window.model.descriptions[p.id].privacy for p in window.model.visible)
+    assert re.match(rf"Photo 1 of {privacy_rows}\. ", row_texts(window)[0])
+    assert window.announcer.history[-1].startswith("Showing photos with privacy flags: ")
+    window.filter_box.setCurrentIndex(window.filter_box.findData("all"))
+    window.photo_list.setFocus()
+    refused = window.current_photo()
+    press(Qt.Key.Key_N)
+    answer_walk_offer_not_now(press, qtbot)
+    window.filter_box.setCurrentIndex(window.filter_box.findData("undecided"))
+    assert window.model.rowCount() == total - 1
+    assert refused not in window.model.visible
+    window.filter_box.setCurrentIndex(window.filter_box.findData("not-shared"))
+    assert window.model.visible == [refused]
+
+
+def test_verbosity_key_switches_to_detailed_words(make_window, dataset, press):
+    window = make_window(dataset)
+    brief = row_texts(window)
+    press(Qt.Key.Key_V)
+    assert window.settings.verbosity == "detailed"
+    assert window.announcer.history[-1] == "Detailed descriptions."
+    detailed = row_texts(window)
+    assert detailed != brief
+    assert all(d.verbosity == "detailed" for d in window.model.descriptions.values())
+
+
+def test_bad_files_are_announced_by_name_and_the_rest_loads(make_window, dataset):
+    (dataset / "broken.jpg").write_bytes(b"this is not a photo")
+    (dataset / "empty.png").write_bytes(b"")
+    window = make_window(dataset)
+    said = " ".join(window.announcer.history)
+    assert "2 files could not be opened" in said
+    assert "broken.jpg" in window.status_sentence() and "empty.png" in window.status_sentence()
+    assert window.model.rowCount() == len(list(dataset.glob("*.jpg"))) - 1
+
+
+def test_missing_folder_is_a_spoken_error(make_window, dataset, tmp_path, a11y_events):
+    window = make_window(dataset)
+    window.open_dataset(tmp_path / "nowhere")
+    assert "nowhere" in a11y_events.announcements[-1]
+    assert "not a folder that exists" in a11y_events.announcements[-1]
+    assert window.model.rowCount() > 0  # the open dataset stays
+
+
+def test_zoom_and_high_contrast_keys(make_window, dataset, press, qtbot, app_paths):
+    window = make_window(dataset)
+    qtbot.waitUntil(lambda: window.photo_view.image is not None)
+    fit = window.photo_view.current_factor()
+    press(Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.photo_view.current_factor() > fit
+    assert window.announcer.history[-1].startswith("Zoom ")
+    press(Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert window.photo_view.current_factor() == fit
+    press(Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.announcer.history[-1] == "High contrast on."
+    assert QApplication.palette().window().color().name() == "#000000"
+    assert json.loads(app_paths.settings_file.read_text())["high_contrast"] is True
+    press(Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.palette().window().color().name() != "#000000"
+
+
+def answer_walk_offer_not_now(press, qtbot):
+    """The first decision offers the consent walk; "Not now" (Escape) still decides."""
+    def offer_has_focus():
+        modal, focused = QApplication.activeModalWidget(), QApplication.focusWidget()
+        return modal is not None and focused is not None and modal.isAncestorOf(focused)
+
+    qtbot.waitUntil(offer_has_focus)
+    press(Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+
+
+def test_share_key_saves_and_the_item_says_so(make_window, dataset, press, qtbot, store):
+    window = make_window(dataset)
+    window.photo_list.setFocus()
+    press(Qt.Key.Key_Down)
+    press(Qt.Key.Key_Y)
+    answer_walk_offer_not_now(press, qtbot)
+    photo = window.model.visible[1]
+    states = {e.purpose: e.state for e in store.events(photo_hash=photo.id)}
+    assert states["research"] == "given" and states["commercial"] == "refused"
+    text = row_texts(window)[1]
+    assert text.startswith("Photo 2 of ") and "Shared for research" in text
+    assert "Shared for research" in window.details.toPlainText()
+    press(Qt.Key.Key_N)
+    assert "Not shared" in row_texts(window)[1] or "not shared" in row_texts(window)[1].lower()
+
+
+def test_settings_dialog_saves_by_keyboard(make_window, dataset, qtbot, app_paths):
+    from accessshare.ui.settings_dialog import SettingsDialog
+
+    window = make_window(dataset)
+    dialog = SettingsDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.verbosity.setCurrentIndex(dialog.verbosity.findData("detailed"))
+    dialog.speech_rate.setValue(250)
+    dialog.high_contrast.setChecked(True)
+    dialog.font_size.setValue(16)
+    window.apply_settings(dialog.chosen())
+    saved = Settings.load(app_paths.settings_file)
+    assert (saved.verbosity, saved.speech_rate, saved.high_contrast, saved.font_point_size) == (
+        "detailed", 250, True, 16)
+    assert QApplication.font().pointSize() == 16
+    window.apply_settings(Settings())
