@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.consent_controller = None
         self._heard_body: dict[str, str] = {}  # photo id -> the item text body last spoken
         self._scan_worker: ScanWorker | None = None
+        self._scan_number = 0  # the scan whose results are wanted; older ones are dropped
         self._describe_worker: DescribeWorker | None = None
         self._system_font = QApplication.font()
         self._system_palette = QApplication.palette()
@@ -202,7 +203,8 @@ class MainWindow(QMainWindow):
         self._start_consent()
         self._set_status(f"Opening {self.dataset.name}…")
         self._start_describer()
-        self._scan_worker = ScanWorker(self.dataset, self.paths, self.store)
+        self._scan_number += 1
+        self._scan_worker = ScanWorker(self.dataset, self.paths, self.store, self._scan_number)
         self._scan_worker.photos_found.connect(self._photos_found)
         self._scan_worker.problems_found.connect(self._problems_found)
         self._scan_worker.finished.connect(self._scan_finished)
@@ -233,8 +235,8 @@ class MainWindow(QMainWindow):
             self._scan_worker.cancelled = True
             self._scan_worker = None
 
-    def _photos_found(self, photos: list) -> None:
-        if self.sender() is not self._scan_worker:
+    def _photos_found(self, number: int, photos: list) -> None:
+        if number != self._scan_number:
             return  # a scan of a dataset that is no longer open
         if self.consent_controller is not None:
             self.consent_controller.prefetch_states([p.id for p in photos])
@@ -246,12 +248,12 @@ class MainWindow(QMainWindow):
             self._select_row(0)
         self._update_status()
 
-    def _problems_found(self, problems: list) -> None:
-        if self.sender() is self._scan_worker:
+    def _problems_found(self, number: int, problems: list) -> None:
+        if number == self._scan_number:
             self.scan_problems.extend(problems)
 
-    def _scan_finished(self, seconds: float) -> None:
-        if self.sender() is not self._scan_worker:
+    def _scan_finished(self, number: int, _seconds: float) -> None:
+        if number != self._scan_number:
             return
         self.scan_done = True
         total, described, flagged = self.model.counts()
@@ -265,8 +267,8 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._maybe_all_described()
 
-    def _scan_failed(self, message: str) -> None:
-        if self.sender() is self._scan_worker:
+    def _scan_failed(self, number: int, message: str) -> None:
+        if number == self._scan_number:
             self.scan_done = True
             self.announcer.error(message)
             self._set_status(message)

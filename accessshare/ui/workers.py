@@ -26,14 +26,17 @@ PREVIEW_SIDE = 2048
 class ScanWorker(QObject):
     """Scans a dataset folder; photos arrive in batches so the first ones show at once."""
 
-    photos_found = Signal(list)
-    problems_found = Signal(list)
-    finished = Signal(float)  # seconds taken
-    failed = Signal(str)
+    # Every signal carries the scan's number, so results of a dataset closed meanwhile are
+    # recognised and dropped.
+    photos_found = Signal(int, list)
+    problems_found = Signal(int, list)
+    finished = Signal(int, float)  # seconds taken
+    failed = Signal(int, str)
 
-    def __init__(self, folder: Path, paths, store=None):
+    def __init__(self, folder: Path, paths, store=None, number: int = 0):
         super().__init__()
         self.folder, self.paths, self.store = Path(folder), paths, store
+        self.number = number
         self.cancelled = False
         self._thread = threading.Thread(target=self._run, name="scan", daemon=True)
 
@@ -45,9 +48,9 @@ class ScanWorker(QObject):
         try:
             self._scan()
         except Exception as error:  # noqa: BLE001 - any failure is said to the user
-            self.failed.emit(f"Could not open {self.folder}: {error}")
+            self.failed.emit(self.number, f"Could not open {self.folder}: {error}")
             return
-        self.finished.emit(time.monotonic() - started)
+        self.finished.emit(self.number, time.monotonic() - started)
 
     def _scan(self) -> None:
         photos: list[PhotoInfo] = []
@@ -65,9 +68,9 @@ class ScanWorker(QObject):
     def _flush(self, photos: list, problems: list) -> None:
         if photos:
             self._remember(photos)
-            self.photos_found.emit(sorted(photos, key=lambda p: p.relpath))
+            self.photos_found.emit(self.number, sorted(photos, key=lambda p: p.relpath))
         if problems:
-            self.problems_found.emit(problems)
+            self.problems_found.emit(self.number, problems)
 
     def _remember(self, photos: list) -> None:
         if self.store is None:
