@@ -84,7 +84,7 @@ def test_orca_speaks_consent_sections_and_a_question(tmp_path):
             + ["space", "Return", "wait:1"])
     command = [
         "xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "dbus-run-session", "--",
-        sys.executable, str(HERE / "orca_consent_session.py"), str(log), "AccessShare", ",".join(keys),
+        sys.executable, str(HERE / "orca_session.py"), str(log), "AccessShare", ",".join(keys),
         "--", *_app_command(dataset),
     ]
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)

@@ -1,6 +1,6 @@
 """Run /usr/bin/orca with its debug file line-buffered, so the log is complete when it is killed.
 
-Usage: /usr/bin/python3 orca_consent_linebuffered.py ORCA-ARGUMENTS...
+Usage: /usr/bin/python3 orca_linebuffered.py ORCA-ARGUMENTS...
 """
 
 import builtins

@@ -1,9 +1,13 @@
 """One Orca session over the app, run inside ``xvfb-run dbus-run-session``.
 
-Starts Orca (speech and braille off, debug log on), waits for its registry, starts the app
-command, focuses its window, sends the keys, then stops everything it started.
+Starts Orca (braille off, debug log on), waits for its registry, starts the app command,
+focuses its window, sends the keys, then stops everything it started.
 
-Usage: python orca_consent_session.py LOG WINDOW-NAME KEYS -- APP-COMMAND...
+Speech stays on, because Orca logs what it presents through messages (a focused object's
+description change, for one) only when speech is enabled. speech-dispatcher speaks with
+espeak-ng into an ALSA "file" device over null: without an audio device it would block Orca.
+
+Usage: python orca_session.py LOG WINDOW-NAME KEYS -- APP-COMMAND...
 KEYS is a comma-separated list of xdotool key names; "wait:SECONDS" pauses.
 """
 
@@ -50,15 +54,45 @@ def find_window(name: str, timeout: float) -> str | None:
     return None
 
 
+SILENT_ALSA = """pcm.!default {
+    type file
+    slave.pcm "null"
+    file "/dev/null"
+    format "raw"
+}
+"""
+SPEECHD_CONF = """AudioOutputMethod "alsa"
+DefaultModule espeak-ng
+AddModule "espeak-ng" "sd_espeak-ng" "espeak-ng.conf"
+"""
+
+
+def prepare_silent_speech(home: Path) -> None:
+    """Give this (throwaway) HOME a null sound card and a speech-dispatcher using espeak-ng."""
+    (home / ".asoundrc").write_text(SILENT_ALSA)
+    config_home = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    speechd = config_home / "speech-dispatcher"
+    speechd.mkdir(parents=True, exist_ok=True)
+    (speechd / "speechd.conf").write_text(SPEECHD_CONF)
+
+
+def stop_speech_dispatcher() -> None:
+    """Orca spawns speech-dispatcher, which outlives it; end the one of this session."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime:
+        subprocess.run(["pkill", "-KILL", "-f", f"speech-dispatcher.*{runtime}"], capture_output=True)
+
+
 def main() -> int:
     split = sys.argv.index("--")
     log, window_name, keys = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
     app_command = sys.argv[split + 1:]
     orca = app = None
+    prepare_silent_speech(Path(os.environ["HOME"]))
     try:
         orca = subprocess.Popen(
-            ["/usr/bin/python3", str(HERE / "orca_consent_linebuffered.py"), "--replace",
-             "-d", "speech", "-d", "braille", f"--debug-file={log}"],
+            ["/usr/bin/python3", str(HERE / "orca_linebuffered.py"), "--replace",
+             "-d", "braille", f"--debug-file={log}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if not wait_for_text(log, "ORCA: Starting registry", 30):
             print("Orca did not start its registry", file=sys.stderr)
@@ -85,6 +119,7 @@ def main() -> int:
     finally:
         stop(app)
         stop(orca)
+        stop_speech_dispatcher()
 
 
 if __name__ == "__main__":
