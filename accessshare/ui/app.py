@@ -57,7 +57,6 @@ def run_app(paths, folder: str | None = None, *, smoke: bool = False,
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("AccessShare")
-    app.setApplicationDisplayName("AccessShare")
     paths.ensure()
     settings = Settings.load(paths.settings_file)
     store, store_problem = open_store(paths)

@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
         self._heard_body.clear()
         self.model.set_photos([])
         self.dataset_label.setText(f"Dataset: {self.dataset.name}")
-        self.setWindowTitle(f"AccessShare: {self.dataset.name}")
+        self.setWindowTitle(f"{self.dataset.name} — AccessShare")
         self.settings.remember_dataset(str(self.dataset))
         self._save_settings()
         self._start_consent()

@@ -144,9 +144,8 @@ class DescribeWorker(QObject):
             return self._pending.popitem(last=False)[1]
 
     def _run(self) -> None:
-        try:
+        try:  # models load on first use, so cached descriptions come back at once
             describer = self._make_describer()
-            describer.load()
         except Exception as error:  # noqa: BLE001 - the app keeps working without descriptions
             self.unavailable.emit(f"Photos cannot be described: {error}")
             return

@@ -13,7 +13,6 @@ import time
 import pyatspi
 from gi.repository import GLib
 
-APP_NAMES = ("AccessShare", "accessshare", "python3", "python")
 
 
 def find_app(timeout=30.0):
@@ -26,7 +25,7 @@ def find_app(timeout=30.0):
                 continue
             for window_index in range(app.childCount):
                 window = app.getChildAtIndex(window_index)
-                if window is not None and (window.name or "").startswith("AccessShare"):
+                if window is not None and "AccessShare" in (window.name or ""):
                     return app, window
         time.sleep(0.5)
     return None, None
@@ -50,7 +49,7 @@ def walk(node, found, depth=0):
 
 def focus_window():
     """Without a window manager nothing has keyboard focus until it is given by hand."""
-    found = subprocess.run(["xdotool", "search", "--name", "AccessShare"], capture_output=True,
+    found = subprocess.run(["xdotool", "search", "--name", "— AccessShare"], capture_output=True,
                            text=True).stdout.split()
     for window_id in found[:1]:
         subprocess.run(["xdotool", "windowactivate", "--sync", window_id], capture_output=True)

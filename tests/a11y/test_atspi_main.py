@@ -51,7 +51,7 @@ def test_every_focusable_object_is_named_and_tab_reaches_every_control(tmp_path)
          "bash", "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, (result.stdout[-3000:], result.stderr[-3000:])
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report["window"].startswith("AccessShare")
+    assert report["window"] == "dataset — AccessShare"
     unnamed = [o for o in report["focusable"] if not o["name"].strip() or not o["role"]]
     assert not unnamed, f"focusable objects without a name or role: {unnamed}"
     roles = {o["name"]: o["role"] for o in report["focusable"]}

@@ -7,7 +7,6 @@ section title it passed and the question.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -38,11 +37,7 @@ def _spoken(log: Path) -> list[str]:
 
 
 def _app_command(dataset: Path) -> list[str]:
-    """The real app once its main window exists; until then a minimal host of the same
-    consent controller and dialogs."""
-    if importlib.util.find_spec("accessshare.ui.app") is not None:
-        return [sys.executable, "-m", "accessshare", "open", str(dataset)]
-    return [sys.executable, str(HERE / "orca_consent_app.py"), str(dataset)]
+    return [sys.executable, "-m", "accessshare", "open", str(dataset)]
 
 
 def _sections_before_first_question(form) -> list[str]:
@@ -84,7 +79,7 @@ def test_orca_speaks_consent_sections_and_a_question(tmp_path):
             + ["space", "Return", "wait:1"])
     command = [
         "xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "dbus-run-session", "--",
-        sys.executable, str(HERE / "orca_session.py"), str(log), "AccessShare", ",".join(keys),
+        sys.executable, str(HERE / "orca_session.py"), str(log), "— AccessShare", ",".join(keys),
         "--", *_app_command(dataset),
     ]
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)

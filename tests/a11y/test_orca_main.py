@@ -56,7 +56,7 @@ def test_orca_says_position_and_description_after_down_down_space(tmp_path):
     log = home / "orca.log"
     keys = ["wait:4", "Down", "Down", "wait:1", "space", "wait:2"]
     command = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "dbus-run-session", "--",
-               sys.executable, str(HERE / "orca_session.py"), str(log), "AccessShare",
+               sys.executable, str(HERE / "orca_session.py"), str(log), "— AccessShare",
                ",".join(keys), "--", sys.executable, "-m", "accessshare", "open", str(dataset)]
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
     spoken = _spoken(log)
