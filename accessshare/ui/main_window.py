@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
         self.photo_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.photo_list.setWordWrap(True)
         self.photo_list.setUniformItemSizes(False)
+        self.photo_list.setSpacing(3)
+        self.photo_list.setAlternatingRowColors(True)
         self.photo_list.selectionModel().currentChanged.connect(self._current_changed)
 
         self.details = QPlainTextEdit()
