@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self.describer_ready = False
         self.describer_note = ""
         self.consent_controller = None
+        self._back_to_list_after_filter = False
         self._heard_body: dict[str, str] = {}  # photo id -> the item text body last spoken
         self._scan_worker: ScanWorker | None = None
         self._scan_number = 0  # the scan whose results are wanted; older ones are dropped
@@ -401,6 +402,7 @@ class MainWindow(QMainWindow):
         self.panes[(position + step) % len(self.panes)].setFocus(Qt.FocusReason.TabFocusReason)
 
     def focus_filter(self) -> None:
+        self._back_to_list_after_filter = True  # a choice made from Ctrl+F returns to the list
         self.filter_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_box.showPopup()
 
@@ -409,6 +411,9 @@ class MainWindow(QMainWindow):
         if name == self.model.filter:
             return
         self._refilter_keeping_current(name)
+        if self._back_to_list_after_filter:
+            self._back_to_list_after_filter = False
+            self.photo_list.setFocus(Qt.FocusReason.OtherFocusReason)
         shown = self.model.rowCount()
         self.announcer.announce(f"Showing {FILTER_WORDS[name].lower()}: {_count(shown, 'photo')}.",
                                 "status")

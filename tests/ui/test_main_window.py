@@ -218,3 +218,17 @@ def test_settings_dialog_saves_by_keyboard(make_window, dataset, qtbot, app_path
         "detailed", 250, True, 16)
     assert QApplication.font().pointSize() == 16
     window.apply_settings(Settings())
+
+
+def test_ctrl_f_chooses_a_filter_by_keyboard_and_returns_to_the_list(make_window, dataset, press,
+                                                                     qtbot):
+    window = make_window(dataset)
+    window.photo_list.setFocus()
+    press(Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.filter_box.view().isVisible())
+    press(Qt.Key.Key_Down)
+    press(Qt.Key.Key_Down)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.model.filter == "privacy")
+    assert QApplication.focusWidget() is window.photo_list
+    assert re.match(r"Showing photos with privacy flags: \w+ photos?\.", window.announcer.history[-1])
