@@ -11,7 +11,6 @@ import argparse
 from accessshare.cli.common import add_command, error
 from accessshare.config import AppPaths
 
-EXPORT_MODULE = "accessshare.consent.export"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,14 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_verify(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.file:
-        try:
-            from accessshare.consent.export import verify_export_file  # built in issue 6
-        except ImportError as missing:
-            if missing.name != EXPORT_MODULE:
-                raise  # the export module exists but is broken: show the real fault
-            error("Exported files cannot be checked yet: this version of AccessShare cannot "
-                  "read consent exports.")
-            return 2
+        from accessshare.consent.export import verify_export_file
+
         report = verify_export_file(args.file)
     else:
         from accessshare.records import RecordStore, RecordsUnavailable

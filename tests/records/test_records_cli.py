@@ -1,6 +1,5 @@
 """``accessshare log verify`` as a steward runs it: what it prints and its exit status."""
 
-import importlib.util
 import json
 
 import pytest
@@ -66,15 +65,6 @@ def test_a_file_that_is_not_a_database_gets_one_sentence(tmp_path, capsys):
     status, _, err = _verify(capsys, "--data-dir", str(tmp_path), "log", "verify")
     assert status == 2
     assert err.endswith("records.sqlite3: file is not a database.")
-
-
-@pytest.mark.skipif(importlib.util.find_spec("accessshare.consent.export") is not None,
-                    reason="the consent export module exists; its own tests check files")
-def test_exported_file_without_the_export_module_says_so(tmp_path, capsys):
-    status, out, err = _verify(capsys, "log", "verify", str(tmp_path / "log.json"))
-    assert status == 2 and out == ""
-    assert err == ("accessshare: Exported files cannot be checked yet: this version of "
-                   "AccessShare cannot read consent exports.")
 
 
 def test_an_exported_log_is_checked_by_the_export_reader(tmp_path, capsys):
