@@ -12,7 +12,6 @@ from accessshare.cli.common import add_command, error
 from accessshare.config import AppPaths
 
 
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = add_command(subparsers, "log", help="check the consent and deletion log")
     actions = parser.add_subparsers(dest="log_command", metavar="ACTION", required=True)
