@@ -83,6 +83,11 @@ def _smoke(app: QApplication, window) -> int:
     result = {"code": 1}
 
     def check() -> None:
+        if window.open_problem:
+            print(window.open_problem)
+            window.close()
+            app.quit()
+            return
         photo = window.current_photo()
         known = photo is not None and (photo.id in window.model.descriptions
                                        or photo.id in window.model.failures)

@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         self.consent_form_path = consent_form_path
         self.make_describer = make_describer
         self.dataset: Path | None = None
+        self.open_problem = ""  # why the last folder could not be opened
         self.scan_problems: list = []
         self.scan_done = False
         self.describer_ready = False
@@ -192,8 +193,10 @@ class MainWindow(QMainWindow):
     def open_dataset(self, folder: str | Path) -> None:
         folder = Path(folder).expanduser()
         if not folder.is_dir():
-            self.announcer.error(f"Cannot open {folder}: it is not a folder that exists.")
+            self.open_problem = f"Cannot open {folder}: it is not a folder that exists."
+            self.announcer.error(self.open_problem)
             return
+        self.open_problem = ""
         self._stop_workers()
         self.dataset = folder.resolve()
         self.scan_problems, self.scan_done = [], False
