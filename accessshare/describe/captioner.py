@@ -359,6 +359,10 @@ class DecoderRunner:
         if not self.uses_cache:
             return outputs[0], None
         values = dict(zip(self.cache_names, outputs[1:]))
+        if cached:
+            # The cross-attention cache depends only on the image: the merged decoder computes it
+            # on the first step and returns empty tensors afterwards, so keep the first ones.
+            values.update({n: v for n, v in past["values"].items() if ".encoder." in n})
         return outputs[0], {"filled": True, "values": values}
 
     def empty_cache(self, hidden: np.ndarray) -> dict:

@@ -275,3 +275,56 @@ def rewrite_json(path: Path, **changes) -> None:
     content = json.loads(path.read_text())
     content.update(changes)
     path.write_text(json.dumps(content))
+
+
+# --- the merged decoder with its key/value cache ------------------------------------------
+
+
+@pytest.fixture
+def merged_model(tmp_path) -> Path:
+    return tiny.build_tiny_captioner(tmp_path / "tiny-merged", merged=True)
+
+
+def test_merged_decoder_captions_with_its_cache(merged_model):
+    captioner = Captioner(merged_model)
+    assert captioner.decoder_file == "decoder_model_merged.onnx"
+    assert captioner.caption(skimage.data.coffee()) == "A cup of coffee"
+    assert Captioner(merged_model, max_new_tokens=3).caption(skimage.data.coffee()) == "A cup of"
+
+
+def test_merged_decoder_runs_past_its_sentence_until_max_length(tmp_path):
+    folder = tiny.build_tiny_captioner(tmp_path / "m", merged=True, ends=False, max_length=7)
+    assert Captioner(folder).caption(skimage.data.coffee()) == "A cup of coffee a cup"
+
+
+def tiny_merged_step(session, ids, use_cache, past_len, cross_len):
+    cache = {
+        f"past_key_values.0.{name}": np.zeros(
+            (1, 1, cross_len if "encoder" in name else past_len, 2), np.float32
+        )
+        for name in tiny.CACHE_NAMES
+    }
+    feed = {
+        "input_ids": np.array([ids], np.int64),
+        "encoder_hidden_states": np.zeros((1, 1, 3), np.float32),
+        "use_cache_branch": np.array([use_cache]),
+        **cache,
+    }
+    return int(np.argmax(session.run(["logits"], feed)[0][0, -1]))
+
+
+def test_the_tiny_merged_decoder_punishes_a_runner_that_mishandles_the_cache(merged_model):
+    """Guards the test above: wrong cache handling must give other words than the sentence."""
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(str(merged_model / "decoder_model_merged.onnx"))
+    vocab = json.loads((merged_model / "tokenizer.json").read_text())["model"]["vocab"]
+    start, a, cup, of = tiny.START_ID, vocab["a"], vocab["cup"], vocab["of"]
+    # Right: third step, two tokens cached, cross-attention cache kept -> "of".
+    assert tiny_merged_step(session, [cup], True, past_len=2, cross_len=1) == of
+    # The whole sentence without the cache is also right (that is the plain decoder's way).
+    assert tiny_merged_step(session, [start, a, cup], False, past_len=0, cross_len=1) == of
+    # Dropping the cache, re-feeding everything with it, or losing the cross-attention cache.
+    assert tiny_merged_step(session, [cup], False, past_len=2, cross_len=1) != of
+    assert tiny_merged_step(session, [start, a, cup], True, past_len=2, cross_len=1) != of
+    assert tiny_merged_step(session, [cup], True, past_len=2, cross_len=0) != of

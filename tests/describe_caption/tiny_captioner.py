@@ -27,6 +27,8 @@ IMAGE_SIDE = 32
 HIDDEN_SIZE = 3
 DEFAULT_WORDS = ("a", "cup", "of", "coffee")
 OPSET = 17
+MAX_POSITIONS = 64  # the merged decoder's longest sequence
+CACHE_NAMES = ("decoder.key", "decoder.value", "encoder.key", "encoder.value")
 
 
 def build_tiny_captioner(
@@ -35,12 +37,15 @@ def build_tiny_captioner(
     *,
     ends: bool = True,
     max_length: int = 20,
+    merged: bool = False,
 ) -> Path:
     """Write the tiny model into ``folder`` (created if needed) and return ``folder``.
 
     Greedy decoding yields ``sentence_words`` then the end token. With ``ends=False`` the last
     word leads back to the first, so the sentence never ends and only a length limit stops it.
     The words must be distinct: the next word depends only on the last one.
+    With ``merged=True`` it writes ``decoder_model_merged.onnx`` instead (see
+    ``merged_decoder_graph``).
     """
     words = list(sentence_words)
     if len(set(words)) != len(words) or not words:
@@ -53,7 +58,12 @@ def build_tiny_captioner(
     word_ids = [vocab[word] for word in words]
 
     onnx.save(encoder_graph(), folder / "encoder_model.onnx")
-    onnx.save(decoder_graph(transitions(len(vocab), word_ids, ends)), folder / "decoder_model.onnx")
+    if merged:
+        table = positions_table(len(vocab), word_ids, ends)
+        onnx.save(merged_decoder_graph(table), folder / "decoder_model_merged.onnx")
+    else:
+        table = transitions(len(vocab), word_ids, ends)
+        onnx.save(decoder_graph(table), folder / "decoder_model.onnx")
     write_tokenizer(vocab, folder / "tokenizer.json")
     write_configs(folder, len(vocab), max_length)
     return folder
@@ -69,6 +79,18 @@ def transitions(vocab_size: int, word_ids: list[int], ends: bool) -> np.ndarray:
     for token in range(vocab_size):
         if not table[token].any():
             table[token, EOS_ID] = 10.0
+    return table
+
+
+def positions_table(vocab_size: int, word_ids: list[int], ends: bool) -> np.ndarray:
+    """Row p holds the logits for the token after position p (the start token is position 0)."""
+    table = np.zeros((MAX_POSITIONS, vocab_size), dtype=np.float32)
+    for position in range(MAX_POSITIONS):
+        if position < len(word_ids):
+            following = word_ids[position]
+        else:
+            following = EOS_ID if ends else word_ids[position % len(word_ids)]
+        table[position, following] = 10.0
     return table
 
 
@@ -110,6 +132,94 @@ def decoder_graph(table: np.ndarray) -> onnx.ModelProto:
     graph = helper.make_graph(
         nodes, "tiny_decoder", [input_ids, encoder_states], [logits], initialisers
     )
+    return finished(graph)
+
+
+def merged_decoder_graph(table: np.ndarray) -> onnx.ModelProto:
+    """A decoder with a key/value cache, in Optimum's merged layout, that only works if fed right.
+
+    Its next token depends on the absolute position of the last input token, which it learns
+    from the length of the self-attention cache (when ``use_cache_branch`` is true) plus the
+    length of ``input_ids``: a runner that drops the cache, or re-feeds the whole sentence with
+    it, gets the wrong words. Like real merged decoders, it returns an empty cross-attention
+    cache on the cached branch, and it scrambles its logits if that cache is then fed back empty.
+    """
+    vocab_size = table.shape[1]
+    cache_shape = ["batch_size", 1, "past_sequence_length", 2]
+    inputs = [
+        helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch_size", "seq"]),
+        helper.make_tensor_value_info(
+            "encoder_hidden_states", TensorProto.FLOAT, ["batch_size", "enc_seq", HIDDEN_SIZE]
+        ),
+        *(
+            helper.make_tensor_value_info(f"past_key_values.0.{n}", TensorProto.FLOAT, cache_shape)
+            for n in CACHE_NAMES
+        ),
+        helper.make_tensor_value_info("use_cache_branch", TensorProto.BOOL, [1]),
+    ]
+    outputs = [
+        helper.make_tensor_value_info(
+            "logits", TensorProto.FLOAT, ["batch_size", "seq", vocab_size]
+        ),
+        *(
+            helper.make_tensor_value_info(f"present.0.{n}", TensorProto.FLOAT, cache_shape)
+            for n in CACHE_NAMES
+        ),
+    ]
+    constants = {
+        "positions": table,
+        "zero_i": np.array([0], dtype=np.int64),
+        "one_i": np.array([1], dtype=np.int64),
+        "two_i": np.array([2], dtype=np.int64),
+        "three_i": np.array([3], dtype=np.int64),
+        "zero_f": np.array(0.0, dtype=np.float32),
+        "plus_one": np.array(1.0, dtype=np.float32),
+        "minus_one": np.array(-1.0, dtype=np.float32),
+    }
+    initialisers = [numpy_helper.from_array(v, k) for k, v in constants.items()]
+    node = helper.make_node
+    nodes = [
+        # past_len = use_cache_branch ? cached length : 0
+        node("Shape", ["past_key_values.0.decoder.key"], ["past_shape"]),
+        node("Gather", ["past_shape", "two_i"], ["cached_len"], axis=0),
+        node("Where", ["use_cache_branch", "cached_len", "zero_i"], ["past_len"]),
+        node("Shape", ["input_ids"], ["ids_shape"]),
+        node("Gather", ["ids_shape", "one_i"], ["seq_len"], axis=0),
+        node("Add", ["past_len", "seq_len"], ["total_len"]),
+        node("Squeeze", ["past_len"], ["range_start"]),
+        node("Squeeze", ["total_len"], ["range_end"]),
+        node("Squeeze", ["one_i"], ["range_step"]),
+        node("Range", ["range_start", "range_end", "range_step"], ["token_positions"]),
+        node("Gather", ["positions", "token_positions"], ["position_logits"], axis=0),
+        node("Unsqueeze", ["position_logits", "zero_i"], ["plain_logits"]),
+        # Cached branch with an empty cross-attention cache: flip the logits' sign.
+        node("Shape", ["past_key_values.0.encoder.key"], ["cross_shape"]),
+        node("Gather", ["cross_shape", "two_i"], ["cross_len"], axis=0),
+        node("Equal", ["cross_len", "zero_i"], ["cross_empty"]),
+        node("And", ["use_cache_branch", "cross_empty"], ["cross_lost"]),
+        node("Where", ["cross_lost", "minus_one", "plus_one"], ["sign"]),
+        node("Mul", ["plain_logits", "sign"], ["signed_logits"]),
+        node("ReduceSum", ["encoder_hidden_states"], ["state_sum"], keepdims=1),
+        node("Mul", ["state_sum", "zero_f"], ["no_effect"]),
+        node("Add", ["signed_logits", "no_effect"], ["logits"]),
+        # Self-attention cache: the used part of the past plus one row per new token.
+        node("Slice", ["past_key_values.0.decoder.key", "zero_i", "past_len", "two_i"], ["kept"]),
+        node("Cast", ["input_ids"], ["ids_float"], to=TensorProto.FLOAT),
+        node("Unsqueeze", ["ids_float", "one_i"], ["ids_4d_partial"]),
+        node("Unsqueeze", ["ids_4d_partial", "three_i"], ["ids_column"]),
+        node("Concat", ["ids_column", "ids_column"], ["new_rows"], axis=3),
+        node("Concat", ["kept", "new_rows"], ["present.0.decoder.key"], axis=2),
+        node("Identity", ["present.0.decoder.key"], ["present.0.decoder.value"]),
+        # Cross-attention cache: from the image on the first step, empty on the cached branch.
+        node("Unsqueeze", ["encoder_hidden_states", "one_i"], ["states_4d"]),
+        node("Slice", ["states_4d", "zero_i", "two_i", "three_i"], ["cross_full"]),
+        node("Shape", ["cross_full"], ["cross_full_shape"]),
+        node("Gather", ["cross_full_shape", "two_i"], ["cross_full_len"], axis=0),
+        node("Where", ["use_cache_branch", "zero_i", "cross_full_len"], ["cross_keep"]),
+        node("Slice", ["cross_full", "zero_i", "cross_keep", "two_i"], ["present.0.encoder.key"]),
+        node("Identity", ["present.0.encoder.key"], ["present.0.encoder.value"]),
+    ]
+    graph = helper.make_graph(nodes, "tiny_merged_decoder", inputs, outputs, initialisers)
     return finished(graph)
 
 
