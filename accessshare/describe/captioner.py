@@ -25,7 +25,9 @@ from PIL import Image
 from accessshare.describe.onnx_session import get_session
 
 ENCODER_FILE = "encoder_model.onnx"
-DECODER_FILES = ("decoder_model.onnx", "decoder_model_merged.onnx")  # plain first: simplest
+# The merged decoder keeps a key/value cache, so each step costs one token instead of the whole
+# sentence so far; the plain one is the fallback if the merged one cannot be run.
+DECODER_FILES = ("decoder_model_merged.onnx", "decoder_model.onnx")
 REQUIRED_JSON = ("config.json", "preprocessor_config.json", "tokenizer.json")
 OPTIONAL_JSON = ("generation_config.json",)  # older exports leave it out; config.json has the ids
 DEFAULT_MAX_NEW_TOKENS = 20  # Hugging Face's default max_length, less the start token
@@ -56,7 +58,7 @@ class Captioner:
 
     def __init__(self, folder: str | Path, max_new_tokens: int | None = None):
         self.folder = Path(folder)
-        self.decoder_file = check_layout(self.folder)
+        self.decoder_files = check_layout(self.folder)
         self.config = read_json(self.folder, "config.json")
         self.preprocessor = read_json(self.folder, "preprocessor_config.json")
         read_json(self.folder, "tokenizer.json")  # fail now, not on the first photo
@@ -66,10 +68,17 @@ class Captioner:
         )
         self.token_ids = token_ids(self.folder, self.config, self.generation)
         self.max_new_tokens = max_new_tokens or default_max_new_tokens(self.config, self.generation)
+        self.num_beams = positive_int(self.generation.get("num_beams"), default=1)
+        self.length_penalty = float(self.generation.get("length_penalty", 1.0))
         self._lock = threading.Lock()
         self._encoder = None
         self._decoder = None
         self._tokenizer = None
+
+    @property
+    def decoder_file(self) -> str:
+        """The decoder in use: the merged one unless it failed and a plain one exists."""
+        return self.decoder_files[0]
 
     @property
     def version(self) -> str:
@@ -96,10 +105,43 @@ class Captioner:
         """One sentence about ``image`` (PIL image or HxWx3 uint8 RGB), first letter capitalised."""
         self.load()
         pixels = preprocess_image(image, self.preprocessor)
-        hidden = self._encoder.run(pixels)
-        tokens = self._decoder.greedy(hidden, self.token_ids, self.max_new_tokens)
+        try:
+            hidden = self._encoder.run(pixels)
+        except Exception as error:  # onnxruntime's errors are private classes
+            raise CaptionModelError(
+                f"{ENCODER_FILE} in the caption model folder {self.folder} failed on this photo"
+                f" ({first_line(error)})."
+            ) from error
+        tokens = self.decode(hidden)
         text = self._tokenizer.decode(tokens, skip_special_tokens=True).strip()
         return text[:1].upper() + text[1:]
+
+    def decode(self, hidden: np.ndarray) -> list[int]:
+        """Token ids of the caption; falls back to the plain decoder if the merged one fails."""
+        decoder = self._decoder
+        try:
+            if self.num_beams > 1:
+                return decoder.beam_search(
+                    hidden, self.token_ids, self.max_new_tokens, self.num_beams, self.length_penalty
+                )
+            return decoder.greedy(hidden, self.token_ids, self.max_new_tokens)
+        except CaptionModelError:
+            raise
+        except Exception as error:
+            if len(self.decoder_files) > 1:
+                self.switch_to_plain_decoder(decoder)
+                return self.decode(hidden)
+            raise CaptionModelError(
+                f"{self.decoder_file} in the caption model folder {self.folder} failed while"
+                f" writing a caption ({first_line(error)})."
+            ) from error
+
+    def switch_to_plain_decoder(self, failed: DecoderRunner) -> None:
+        with self._lock:
+            if self._decoder is failed:  # another thread may have switched already
+                self.decoder_files = self.decoder_files[1:]
+                session = open_session(self.folder, self.decoder_file)
+                self._decoder = DecoderRunner(self.folder, self.decoder_file, session)
 
 
 def find_caption_model(models_dir: Path) -> Path | None:
@@ -116,21 +158,21 @@ def find_caption_model(models_dir: Path) -> Path | None:
 # --- checking the folder -------------------------------------------------------------------
 
 
-def check_layout(folder: Path) -> str:
-    """The decoder file to use; raises CaptionModelError naming the first missing piece."""
+def check_layout(folder: Path) -> list[str]:
+    """The decoder files present, preferred first; raises CaptionModelError naming what lacks."""
     if not folder.is_dir():
         raise CaptionModelError(f"The caption model folder {folder} does not exist.")
     if not (folder / ENCODER_FILE).is_file():
         raise CaptionModelError(f"The caption model folder {folder} has no {ENCODER_FILE}.")
-    decoder = next((d for d in DECODER_FILES if (folder / d).is_file()), None)
-    if decoder is None:
+    decoders = [d for d in DECODER_FILES if (folder / d).is_file()]
+    if not decoders:
         raise CaptionModelError(
-            f"The caption model folder {folder} has no {DECODER_FILES[0]} or {DECODER_FILES[1]}."
+            f"The caption model folder {folder} has no {DECODER_FILES[1]} or {DECODER_FILES[0]}."
         )
     for name in REQUIRED_JSON:
         if not (folder / name).is_file():
             raise CaptionModelError(f"The caption model folder {folder} has no {name}.")
-    return decoder
+    return decoders
 
 
 def read_json(folder: Path, name: str) -> dict:
@@ -175,6 +217,10 @@ def token_ids(folder: Path, config: dict, generation: dict) -> TokenIds:
     eos = first_setting("eos_token_id", *sources)
     eos_ids = eos if isinstance(eos, list) else [] if eos is None else [eos]
     return TokenIds(start=start, eos=frozenset(int(i) for i in eos_ids))
+
+
+def positive_int(value, default: int) -> int:
+    return value if isinstance(value, int) and value > 0 else default
 
 
 def default_max_new_tokens(config: dict, generation: dict) -> int:
@@ -340,6 +386,45 @@ class DecoderRunner:
             tokens.append(following)
         return tokens[1:]
 
+    def beam_search(
+        self,
+        hidden: np.ndarray,
+        ids: TokenIds,
+        max_new_tokens: int,
+        num_beams: int,
+        length_penalty: float = 1.0,
+    ) -> list[int]:
+        """The likeliest whole caption among ``num_beams`` kept at each step (one run per beam).
+
+        Like Hugging Face, a finished caption scores its summed log-probability divided by its
+        length to the power ``length_penalty``; the search ends once ``num_beams`` captions have
+        finished and no open one can still beat the best, or at ``max_new_tokens``.
+        """
+        first_past = self.empty_cache(hidden) if self.uses_cache else None
+        beams = [Beam([ids.start], 0.0, first_past)]
+        finished: list[tuple[float, list[int]]] = []
+        for _ in range(max_new_tokens):
+            candidates = []
+            for beam in beams:
+                logits, past = self.step(beam.tokens, hidden, beam.past)
+                scores = log_softmax(logits[0, -1])
+                for token in np.argsort(scores)[::-1][: 2 * num_beams]:
+                    candidates.append((beam.score + float(scores[token]), beam, int(token), past))
+            candidates.sort(key=lambda c: c[0], reverse=True)
+            beams = []
+            for score, beam, token, past in candidates:
+                if token in ids.eos:
+                    length = len(beam.tokens)  # new tokens including the end token
+                    finished.append((score / length**length_penalty, beam.tokens[1:]))
+                else:
+                    beams.append(Beam([*beam.tokens, token], score, past))
+                if len(beams) == num_beams:
+                    break
+            if search_is_over(finished, beams, num_beams, length_penalty):
+                break
+        finished += [(b.score / (len(b.tokens) - 1) ** length_penalty, b.tokens[1:]) for b in beams]
+        return max(finished, key=lambda f: f[0])[1]
+
     def step(self, tokens: list[int], hidden: np.ndarray, past: dict | None):
         cached = past is not None and bool(past.get("filled"))
         step_ids = tokens[-1:] if cached else tokens
@@ -380,3 +465,25 @@ class DecoderRunner:
         if isinstance(dim, int):
             return dim
         return 1 if index == 0 else 0  # batch of one; the unnamed sequence length starts empty
+
+
+@dataclass
+class Beam:
+    tokens: list[int]  # the start token, then the caption so far
+    score: float  # summed log-probability
+    past: dict | None  # the merged decoder's cache after these tokens
+
+
+def log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits.astype(np.float64) - logits.max()
+    return shifted - np.log(np.exp(shifted).sum())
+
+
+def search_is_over(finished, beams, num_beams: int, length_penalty: float) -> bool:
+    if not beams:
+        return True
+    if len(finished) < num_beams:
+        return False
+    # Hugging Face's default heuristic: judge an open beam as if it ended with the next token.
+    best_open = max(b.score / len(b.tokens) ** length_penalty for b in beams)
+    return max(f[0] for f in finished) >= best_open

@@ -328,3 +328,73 @@ def test_the_tiny_merged_decoder_punishes_a_runner_that_mishandles_the_cache(mer
     assert tiny_merged_step(session, [cup], False, past_len=2, cross_len=1) != of
     assert tiny_merged_step(session, [start, a, cup], True, past_len=2, cross_len=1) != of
     assert tiny_merged_step(session, [cup], True, past_len=2, cross_len=0) != of
+
+
+def test_a_merged_decoder_that_fails_falls_back_to_the_plain_one(tmp_path):
+    import onnx
+
+    folder = tiny.build_tiny_captioner(tmp_path / "both")
+    merged = tiny.build_tiny_captioner(tmp_path / "merged", merged=True)
+    decoder = onnx.load(merged / "decoder_model_merged.onnx")
+    # A fixed cache length of 5: the first step runs, the second (6 cached rows) is refused.
+    for graph_input in decoder.graph.input:
+        if graph_input.name.startswith("past_key_values"):
+            graph_input.type.tensor_type.shape.dim[2].dim_value = 5
+    onnx.save(decoder, folder / "decoder_model_merged.onnx")
+    captioner = Captioner(folder)
+    assert captioner.decoder_file == "decoder_model_merged.onnx"
+    assert captioner.caption(skimage.data.coffee()) == "A cup of coffee"
+    assert captioner.decoder_file == "decoder_model.onnx"
+
+
+def test_a_failing_decoder_without_fallback_raises_caption_model_error(tmp_path):
+    import onnx
+
+    folder = tiny.build_tiny_captioner(tmp_path / "merged", merged=True)
+    decoder = onnx.load(folder / "decoder_model_merged.onnx")
+    for graph_input in decoder.graph.input:
+        if graph_input.name.startswith("past_key_values"):
+            graph_input.type.tensor_type.shape.dim[2].dim_value = 5
+    onnx.save(decoder, folder / "decoder_model_merged.onnx")
+    with pytest.raises(CaptionModelError, match="decoder_model_merged.onnx .* failed while writing"):
+        Captioner(folder).caption(skimage.data.coffee())
+
+
+# --- beam search ---------------------------------------------------------------------------
+
+
+def beam_trap(model: Path) -> None:
+    """Greedy takes "of" (0.5) but then only "coffee" at 0.34; "a" (0.4) leads to "cup" at 0.95.
+
+    So greedy says "Of coffee" (probability 0.17) and a beam search of two finds "A cup" (0.36).
+    """
+    import onnx
+
+    vocab = json.loads((model / "tokenizer.json").read_text())["model"]["vocab"]
+    eos, a, cup, of, coffee = tiny.EOS_ID, vocab["a"], vocab["cup"], vocab["of"], vocab["coffee"]
+    size = len(vocab)
+    probabilities = np.full((size, size), 1e-4)
+    probabilities[:, eos] = 1.0  # every other token just ends the sentence
+    probabilities[[tiny.START_ID, of, a, cup]] = 1e-4
+    probabilities[tiny.START_ID, [of, a]] = [0.5, 0.4]
+    probabilities[of, [coffee, cup, eos]] = [0.34, 0.33, 0.33]
+    probabilities[a, [cup, eos]] = [0.95, 0.05]
+    probabilities[cup, eos] = 0.95
+    logits = np.log(probabilities / probabilities.sum(axis=1, keepdims=True)).astype(np.float32)
+    onnx.save(tiny.decoder_graph(logits), model / "decoder_model.onnx")
+
+
+def test_greedy_misses_what_beam_search_finds(model):
+    beam_trap(model)
+    assert Captioner(model).caption(skimage.data.coffee()) == "Of coffee"
+    rewrite_json(model / "generation_config.json", num_beams=2)
+    captioner = Captioner(model)
+    assert captioner.num_beams == 2
+    assert captioner.caption(skimage.data.coffee()) == "A cup"
+
+
+def test_beam_search_gives_the_sentence_with_both_decoders(model, merged_model):
+    for folder in (model, merged_model):
+        rewrite_json(folder / "generation_config.json", num_beams=3)
+        assert Captioner(folder).caption(skimage.data.coffee()) == "A cup of coffee"
+        assert Captioner(folder, max_new_tokens=2).caption(skimage.data.coffee()) == "A cup"
