@@ -7,8 +7,10 @@ models folder: ``encoder_model.onnx``, ``decoder_model.onnx`` (or ``decoder_mode
 
 The encoder turns ``pixel_values`` [batch, 3, H, W] into ``last_hidden_state``; the decoder
 turns ``input_ids`` [batch, seq] and ``encoder_hidden_states`` into ``logits``
-[batch, seq, vocab]. Decoding is greedy. The plain decoder is re-run on the whole sequence each
-step; the merged decoder is fed its own key/value cache, so each step costs one token.
+[batch, seq, vocab]. Decoding is greedy, or a beam search when generation_config.json asks for
+``num_beams`` > 1. The merged decoder is preferred: it is fed its own key/value cache, so each
+step costs one token. The plain decoder, re-run on the whole sequence each step, is the fallback
+when there is no merged one or it cannot be loaded or run.
 """
 
 from __future__ import annotations
@@ -85,8 +87,9 @@ class Captioner:
         """Names the model and changes whenever one of its files does (for description caches)."""
         digest = hashlib.sha256()
         for path in sorted(self.folder.glob("*.onnx")) + [self.folder / n for n in REQUIRED_JSON]:
-            stat = path.stat()
-            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+            stat = path.stat() if path.exists() else None
+            stamp = f"{stat.st_size}:{stat.st_mtime_ns}" if stat else "missing"
+            digest.update(f"{path.name}:{stamp}\n".encode())
         return f"caption:{self.folder.name}:{digest.hexdigest()[:12]}"
 
     def load(self) -> None:
@@ -94,12 +97,24 @@ class Captioner:
         with self._lock:
             if self._decoder is not None:
                 return
-            encoder = open_session(self.folder, ENCODER_FILE)
-            decoder = open_session(self.folder, self.decoder_file)
-            tokenizer = open_tokenizer(self.folder)
-            self._encoder = EncoderRunner(self.folder, encoder)
-            self._decoder = DecoderRunner(self.folder, self.decoder_file, decoder)
-            self._tokenizer = tokenizer
+            encoder = EncoderRunner(self.folder, open_session(self.folder, ENCODER_FILE))
+            decoder = self.open_decoder()
+            self._tokenizer = open_tokenizer(self.folder)
+            self._encoder = encoder
+            self._decoder = decoder
+
+    def open_decoder(self) -> DecoderRunner:
+        """The first decoder file that opens; if none does, the error about the preferred one."""
+        first_error = None
+        while True:
+            try:
+                session = open_session(self.folder, self.decoder_file)
+                return DecoderRunner(self.folder, self.decoder_file, session)
+            except CaptionModelError as error:
+                first_error = first_error or error
+                if len(self.decoder_files) == 1:
+                    raise first_error from None
+                self.decoder_files = self.decoder_files[1:]
 
     def caption(self, image: Image.Image | np.ndarray) -> str:
         """One sentence about ``image`` (PIL image or HxWx3 uint8 RGB), first letter capitalised."""
@@ -128,20 +143,23 @@ class Captioner:
         except CaptionModelError:
             raise
         except Exception as error:
-            if len(self.decoder_files) > 1:
-                self.switch_to_plain_decoder(decoder)
+            if self.switch_to_plain_decoder(decoder):
                 return self.decode(hidden)
             raise CaptionModelError(
                 f"{self.decoder_file} in the caption model folder {self.folder} failed while"
                 f" writing a caption ({first_line(error)})."
             ) from error
 
-    def switch_to_plain_decoder(self, failed: DecoderRunner) -> None:
+    def switch_to_plain_decoder(self, failed: DecoderRunner) -> bool:
+        """Whether another decoder now replaces ``failed`` (False: nothing left to try)."""
         with self._lock:
-            if self._decoder is failed:  # another thread may have switched already
-                self.decoder_files = self.decoder_files[1:]
-                session = open_session(self.folder, self.decoder_file)
-                self._decoder = DecoderRunner(self.folder, self.decoder_file, session)
+            if self._decoder is not failed:  # another thread has switched already
+                return True
+            if len(self.decoder_files) == 1:
+                return False
+            self.decoder_files = self.decoder_files[1:]
+            self._decoder = self.open_decoder()
+            return True
 
 
 def find_caption_model(models_dir: Path) -> Path | None:

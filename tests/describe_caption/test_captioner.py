@@ -398,3 +398,17 @@ def test_beam_search_gives_the_sentence_with_both_decoders(model, merged_model):
         rewrite_json(folder / "generation_config.json", num_beams=3)
         assert Captioner(folder).caption(skimage.data.coffee()) == "A cup of coffee"
         assert Captioner(folder, max_new_tokens=2).caption(skimage.data.coffee()) == "A cup"
+
+
+def test_a_corrupt_merged_decoder_falls_back_to_the_plain_one_at_load(model):
+    (model / "decoder_model_merged.onnx").write_bytes(b"not onnx")
+    captioner = Captioner(model)
+    captioner.load()
+    assert captioner.decoder_file == "decoder_model.onnx"
+    assert captioner.caption(skimage.data.coffee()) == "A cup of coffee"
+
+
+def test_a_corrupt_merged_decoder_alone_is_named(merged_model):
+    (merged_model / "decoder_model_merged.onnx").write_bytes(b"not onnx")
+    with pytest.raises(CaptionModelError, match="decoder_model_merged.onnx .* not a usable ONNX"):
+        Captioner(merged_model).load()
