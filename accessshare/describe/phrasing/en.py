@@ -1,0 +1,294 @@
+"""English phrasing. All English words of the describer are here."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from accessshare.describe.phrasing import HEDGED, MAX_SENTENCE_WORDS, STATED, position, word_count
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+IRREGULAR_PLURALS = {"person": "people", "mouse": "mice", "knife": "knives", "sheep": "sheep",
+                     "skis": "skis", "scissors": "scissors", "wine glass": "wine glasses",
+                     "bus": "buses", "couch": "couches", "sandwich": "sandwiches",
+                     "toothbrush": "toothbrushes", "bench": "benches"}
+SPOKEN_NAMES = {"tv": "TV", "cell phone": "phone", "dining table": "table", "sports ball": "ball",
+                "hair drier": "hair dryer", "potted plant": "plant"}
+PII_NAMES = {"phone": "a phone number", "email": "an e-mail address", "card": "a card number",
+             "account": "an account number", "address": "a street address",
+             "birth": "a date of birth", "date-of-birth": "a date of birth", "iban": "an account number"}
+IDENTIFIER_NAMES = {"owner": "the camera owner's name", "artist": "the photographer's name",
+                    "serial": "the camera's serial number"}
+
+
+def count_word(count: int, brief: bool) -> str:
+    if brief:
+        return NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else "many"
+    return str(count)
+
+
+def spoken(label: str) -> str:
+    return SPOKEN_NAMES.get(label, label)
+
+
+def plural(label: str) -> str:
+    name = spoken(label)
+    if label in IRREGULAR_PLURALS:
+        return IRREGULAR_PLURALS[label]
+    return name + ("es" if name.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def article(name: str) -> str:
+    return ("an " if name[0].lower() in "aeiou" else "a ") + name
+
+
+def counted(label: str, count: int, brief: bool) -> str:
+    if count == 1:
+        return article(spoken(label))
+    return f"{count_word(count, brief)} {plural(label)}"
+
+
+def join(items: list[str]) -> str:
+    items = [item for item in items if item]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def confidence_words(confidence: float) -> str:
+    if confidence >= 0.8:
+        return "high confidence"
+    if confidence >= STATED:
+        return "fairly confident"
+    if confidence >= HEDGED:
+        return "unsure"
+    return "a low-confidence guess"
+
+
+def place_words(box) -> str:
+    horizontal, vertical = position(box)
+    where = "in the centre" if horizontal == "centre" else f"on the {horizontal}"
+    return f"{where}, near the {vertical} edge" if vertical else where
+
+
+def grouped(objects: list[dict]) -> OrderedDict:
+    """Objects by label, best confidence first: {label: [objects...]}."""
+    groups: OrderedDict = OrderedDict()
+    for item in sorted(objects, key=lambda o: -o["confidence"]):
+        groups.setdefault(item["label"], []).append(item)
+    return groups
+
+
+def object_groups(findings: dict, skip_people: bool) -> tuple[list, list, list]:
+    """(stated, hedged, guessed) lists of (label, count, best confidence, boxes)."""
+    stated, hedged, guessed = [], [], []
+    for label, items in grouped(findings.get("objects", [])).items():
+        if skip_people and label == "person":
+            continue
+        best = items[0]["confidence"]
+        sure = [o for o in items if o["confidence"] >= STATED]
+        entry = (label, len(sure) or len(items), best, [o["box"] for o in items])
+        (stated if best >= STATED else hedged if best >= HEDGED else guessed).append(entry)
+    return stated, hedged, guessed
+
+
+# ---- the sentence ---------------------------------------------------------------------------
+
+def content_clauses(findings: dict, brief: bool, limit: int) -> list[str]:
+    caption = (findings.get("caption") or "").strip().rstrip(".")
+    if caption:
+        return [capital(caption) + "."]
+    stated, hedged, _ = object_groups(findings, skip_people=False)
+    clauses = []
+    if stated:
+        clauses.append(capital(join([counted(l, n, brief) for l, n, _, _ in stated[:limit]])) + ".")
+    if hedged:
+        clauses.append("May show " + join([counted(l, n, brief) for l, n, _, _ in hedged[:limit]]) + ".")
+    return clauses or ["No objects recognised."]
+
+
+def privacy_items(findings: dict, brief: bool) -> list[str]:
+    flags = findings.get("privacy", [])
+    faces = len(findings.get("faces", []))
+    items = []
+    if faces:
+        items.append(f"{count_word(faces, brief)} face" + ("" if faces == 1 else "s"))
+    elif "person" in flags:
+        people = sum(1 for o in findings.get("objects", []) if o["label"] == "person")
+        items.append("a person" if people <= 1 else f"{count_word(people, brief)} people")
+    if "pii-text" in flags:
+        kinds = unique(PII_NAMES.get(kind, "personal data") for kind in findings.get("pii", []))
+        # The first kind only: the sentence must leave room; the details name them all.
+        items.append("text with " + (kinds[0] if kinds else "personal data"))
+    elif "text" in flags:
+        items.append("readable text")
+    for kind in unique(s["kind"] for s in findings.get("screens", [])):
+        items.append(article(kind))
+    if "nudity" in flags:
+        items.append("possible nudity")
+    if "location" in flags:
+        items.append("its location")
+    if "device-id" in flags:
+        items.append("owner details")
+    return items
+
+
+def quality_items(findings: dict) -> list[str]:
+    quality = findings.get("quality", {})
+    items = []
+    if quality.get("blur"):
+        items.append(quality["blur"])
+    for flag, word in (("dark", "dark"), ("bright", "too bright"), ("low_contrast", "low contrast")):
+        if quality.get(flag):
+            items.append(word)
+    if quality.get("cropped_edges"):
+        items.append(f"cut off at the {quality['cropped_edges'][0]}")
+    if quality.get("small"):
+        items.append("subject small")
+    if quality.get("duplicate"):
+        items.append("a near-duplicate")
+    return items
+
+
+def unique(items) -> list:
+    return list(OrderedDict.fromkeys(items))
+
+
+def build_sentence(findings: dict, brief: bool) -> str:
+    privacy = privacy_items(findings, brief)
+    privacy_clause = f"Reveals {join(privacy)}." if privacy else ""
+    quality = quality_items(findings)
+    # Try the fullest sentence first; drop quality words, then objects, never privacy.
+    for limit, quality_count in ((4, 3), (3, 2), (2, 1), (1, 1), (1, 0)):
+        content = content_clauses(findings, brief, limit)
+        parts = [*content, privacy_clause,
+                 capital(join(quality[:quality_count])) + "." if quality[:quality_count] else ""]
+        sentence = " ".join(part for part in parts if part)
+        if word_count(sentence) <= MAX_SENTENCE_WORDS:
+            return sentence
+    return shorten(content[0], privacy_clause)
+
+
+def shorten(content: str, privacy_clause: str) -> str:
+    """Cut the content (a long caption) so the privacy clause still fits in 25 words."""
+    room = MAX_SENTENCE_WORDS - word_count(privacy_clause)
+    words = content.rstrip(".").split()
+    if room <= 0:
+        return " ".join(privacy_clause.split()[:MAX_SENTENCE_WORDS])
+    content = " ".join(words[:room]) + "."
+    return f"{content} {privacy_clause}".strip()
+
+
+# ---- the details ----------------------------------------------------------------------------
+
+def object_details(findings: dict, brief: bool) -> list[str]:
+    stated, hedged, guessed = object_groups(findings, skip_people=False)
+    details = []
+    for label, count, best, boxes in stated + hedged + guessed:
+        thing = counted(label, count, brief)
+        if best >= STATED:
+            line = capital(thing)
+        elif best >= HEDGED:
+            line = "May show " + thing
+        else:
+            line = "Perhaps " + thing
+        if not brief:
+            places = join(unique(place_words(box) for box in boxes[:3]))
+            line += f", {confidence_words(best)}, {places}"
+        details.append(line + ".")
+    return details
+
+
+def face_details(findings: dict, brief: bool) -> list[str]:
+    faces = findings.get("faces", [])
+    if not faces:
+        return []
+    line = capital(count_word(len(faces), brief)) + (" face" if len(faces) == 1 else " faces")
+    if not brief:
+        line += ", " + join(unique(place_words(face["box"]) for face in faces[:4]))
+    return [line + "."]
+
+
+def text_details(findings: dict, brief: bool) -> list[str]:
+    lines = findings.get("text", [])
+    if not lines:
+        return []
+    words = " ".join(line["text"] for line in lines).split()
+    preview = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+    count = len(lines)
+    noun = "line" if count == 1 else "lines"
+    details = [f"Text, {count_word(count, brief)} {noun}, begins: “{preview}”."]
+    kinds = unique(PII_NAMES.get(kind, "personal data") for kind in findings.get("pii", []))
+    if kinds:
+        details.append(f"The text seems to contain {join(kinds)}.")
+    return details
+
+
+def privacy_details(findings: dict, brief: bool) -> list[str]:
+    details = []
+    for screen in findings.get("screens", []):
+        line = capital(article(screen["kind"])) + " is visible"
+        if not brief:
+            line += f", {place_words(screen['box'])}"
+        details.append(line + ".")
+    if "nudity" in findings.get("privacy", []):
+        details.append("May contain nudity.")
+    metadata = findings.get("metadata", {})
+    location = metadata.get("location")
+    if location:
+        where = "" if brief else f" ({location['lat']:.4f}, {location['lon']:.4f})"
+        details.append(f"The file records where the photo was taken{where}.")
+    names = [IDENTIFIER_NAMES[name] for name in metadata.get("identifiers", [])
+             if name in IDENTIFIER_NAMES]
+    if names:
+        details.append(f"The file records {join(names)}.")
+    if not brief and metadata.get("device"):
+        details.append(f"Taken with a {metadata['device']}.")
+    if not brief and metadata.get("taken"):
+        details.append(f"Taken on {metadata['taken'].replace('T', ' at ')}.")
+    return details
+
+
+def quality_details(findings: dict) -> list[str]:
+    quality = findings.get("quality", {})
+    details = []
+    if quality.get("blur"):
+        details.append(capital(quality["blur"]) + ".")
+    if quality.get("dark"):
+        details.append("Dark.")
+    if quality.get("bright"):
+        details.append("Too bright; parts are washed out.")
+    if quality.get("low_contrast"):
+        details.append("Low contrast.")
+    subject = spoken(quality.get("subject") or "subject")
+    if quality.get("cropped_edges"):
+        details.append(f"The {subject} is cut off at the {join(list(quality['cropped_edges']))} edge.")
+    if quality.get("small"):
+        details.append(f"The {subject} is small in the frame.")
+    if quality.get("duplicate"):
+        details.append(f"Looks like a near-duplicate of {quality['duplicate']}.")
+    return details
+
+
+def label_details(findings: dict) -> list[str]:
+    check = findings.get("label")
+    if not check:
+        return []
+    wanted = spoken(check["wanted"])
+    if check["agrees"]:
+        return [f"Labelled '{check['label']}'. {capital(article(wanted))} is visible."]
+    return [f"Labelled '{check['label']}', but no {wanted} was recognised."]
+
+
+def phrase(findings: dict, verbosity: str) -> tuple[str, list[str]]:
+    brief = verbosity == "brief"
+    details = []
+    if findings.get("caption"):
+        details.append(f"Caption: {capital(findings['caption'].strip().rstrip('.'))}.")
+    details += object_details(findings, brief) + face_details(findings, brief)
+    details += text_details(findings, brief) + privacy_details(findings, brief)
+    details += quality_details(findings) + label_details(findings)
+    return build_sentence(findings, brief), details
