@@ -90,8 +90,11 @@ def cropped_edges(box: Box | None) -> tuple[str, ...]:
     x0, y0, x1, y1 = box
     if (x1 - x0) > 1 - 2 * EDGE_MARGIN and (y1 - y0) > 1 - 2 * EDGE_MARGIN:
         return ()  # a subject filling the frame is a close-up, not a cut-off
-    edges = [("top", y0 <= EDGE_MARGIN), ("bottom", y1 >= 1 - EDGE_MARGIN),
-             ("left", x0 <= EDGE_MARGIN), ("right", x1 >= 1 - EDGE_MARGIN)]
+    top, bottom = y0 <= EDGE_MARGIN, y1 >= 1 - EDGE_MARGIN
+    left, right = x0 <= EDGE_MARGIN, x1 >= 1 - EDGE_MARGIN
+    # Touching both opposite edges means the subject spans the frame (a close-up), not a cut.
+    edges = [("top", top and not bottom), ("bottom", bottom and not top),
+             ("left", left and not right), ("right", right and not left)]
     return tuple(name for name, touches in edges if touches)
 
 

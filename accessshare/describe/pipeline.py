@@ -1,0 +1,341 @@
+"""The describer: one call per photo gives what it shows, how good it is and what it gives away.
+
+Each photo is decoded once, at most DETECTOR_SIDE pixels on its long side (JPEG draft decoding
+does most of the shrinking), and those pixels are shared by every detector. OCR runs only when
+the text reader's cheap gate says text is likely. Results are cached by content hash and
+``models_key``; a cached description is re-assembled without decoding the photo, so a renamed
+photo, a changed manifest label or a different verbosity never costs a model run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from accessshare.describe import duplicates, labels, quality
+from accessshare.describe.faces import FaceDetector
+from accessshare.describe.metadata import read_metadata
+from accessshare.describe.objects import ObjectDetector
+from accessshare.describe.phrasing import HEDGED, PHRASING_VERSION, STATED, VERBOSITIES, phrase
+from accessshare.library.decode import open_upright
+from accessshare.library.errors import ImageProblem
+from accessshare.library.scanner import PhotoInfo, Problem, analyse
+
+PIPELINE_VERSION = "1"  # bump when the stored findings change shape or meaning
+DETECTOR_SIDE = 1024
+PERSON_CONFIDENCE = 0.5  # a person this likely is a privacy finding, even when unsure
+SCREEN_KINDS = frozenset({"tv screen", "laptop screen", "phone screen", "computer screen"})
+DEFAULT_NUDITY_THRESHOLD = 0.8
+DEFAULT_TEXT_GATE = 0.5
+
+
+class DescribeError(Exception):
+    """A photo that could not be described; ``str()`` is one plain sentence."""
+
+
+@dataclass
+class Description:
+    id: str | None
+    path: str
+    width: int
+    height: int
+    label: str | None
+    sentence: str
+    details: list[str]
+    verbosity: str
+    objects: list[dict]
+    faces: int
+    text: list[dict]
+    quality: list[str]
+    privacy: list[str]
+    metadata: dict
+    models: dict
+    findings: dict = field(default_factory=dict, repr=False)  # what phrasing works from
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.privacy or self.quality)
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id, "path": self.path, "sentence": self.sentence,
+            "details": list(self.details), "objects": self.objects, "faces": self.faces,
+            "text": self.text, "quality": list(self.quality), "privacy": list(self.privacy),
+            "metadata": self.metadata, "width": self.width, "height": self.height,
+            "label": self.label, "models": dict(self.models),
+        }
+
+    def rephrased(self, verbosity: str) -> "Description":
+        """The same findings in other words; no model runs."""
+        sentence, details = phrase(self.findings, verbosity)
+        return dataclasses.replace(self, sentence=sentence, details=details, verbosity=verbosity)
+
+
+@dataclass
+class DescribeFailure:
+    path: str
+    error: str
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "error": self.error}
+
+
+def optional_module(name: str):
+    """A detector module written alongside this one; None until it exists."""
+    qualified = f"accessshare.describe.{name}"
+    try:
+        return importlib.import_module(qualified)
+    except ModuleNotFoundError as error:
+        if error.name == qualified:
+            return None
+        raise
+
+
+def constant(module, names: tuple[str, ...], default: float) -> float:
+    for name in names:
+        if hasattr(module, name):
+            return float(getattr(module, name))
+    return default
+
+
+class Describer:
+    """Describes photos; create once, ``describe`` is thread-safe."""
+
+    def __init__(self, *, cache=None, caption_model: Path | None = None, verbosity: str = "brief",
+                 models_dir: Path | None = None):
+        if verbosity not in VERBOSITIES:
+            raise ValueError(f"verbosity must be one of {', '.join(VERBOSITIES)}")
+        self.cache = cache
+        self.verbosity = verbosity
+        self.caption_problem: str | None = None
+        self.duplicates = duplicates.DuplicateIndex()
+        self.objects = ObjectDetector()
+        self.faces = FaceDetector()
+        self._text_module = optional_module("text")
+        self._nudity_module = optional_module("nudity")
+        self._screens_module = optional_module("screens")
+        self.text_reader = self._text_module.TextReader(min_confidence=0.5) if self._text_module else None
+        self.nudity = self._nudity_module.NudityScorer() if self._nudity_module else None
+        self.text_gate = constant(self._text_module, ("TEXT_GATE_THRESHOLD", "TEXT_LIKELIHOOD_THRESHOLD",
+                                                      "GATE_THRESHOLD", "TEXT_GATE"), DEFAULT_TEXT_GATE)
+        self.nudity_threshold = constant(self._nudity_module, ("NUDITY_THRESHOLD",),
+                                         DEFAULT_NUDITY_THRESHOLD)
+        self.captioner = self._open_captioner(caption_model, models_dir)
+        self._load_lock = threading.Lock()
+        self._loaded = False
+        self.models = self._model_versions()
+        self.models_key = ";".join(f"{name}={version}" for name, version in self.models.items())
+        self.models_key += f";phrasing={PHRASING_VERSION};pipeline={PIPELINE_VERSION}"
+
+    # ---- set-up --------------------------------------------------------------------------
+
+    def _open_captioner(self, caption_model: Path | None, models_dir: Path | None):
+        captioner_module = optional_module("captioner")
+        if captioner_module is None:
+            return None
+        folder = caption_model
+        if folder is None and models_dir is not None:
+            folder = captioner_module.find_caption_model(Path(models_dir))
+        if folder is None:
+            return None
+        try:
+            return captioner_module.Captioner(folder)
+        except captioner_module.CaptionModelError as error:
+            self._caption_failed(error)
+            return None
+
+    def _caption_failed(self, error: Exception) -> None:
+        self.caption_problem = (f"The caption model cannot be used, so photos are described by the "
+                                f"object and face detectors instead. {error}")
+        self.captioner = None
+
+    def _model_versions(self) -> dict[str, str]:
+        models = {"objects": self.objects.version, "faces": self.faces.version}
+        if self.text_reader is not None:
+            models["text"] = self.text_reader.version
+        if self.nudity is not None:
+            models["nudity"] = self.nudity.version
+        if self.captioner is not None:
+            models["caption"] = self.captioner.version
+        return models
+
+    def load(self) -> None:
+        """Create every model session now (else each loads on first use)."""
+        with self._load_lock:
+            if self._loaded:
+                return
+            self.objects.load()
+            self.faces.load()
+            for model in (self.text_reader, self.nudity):
+                if model is not None:
+                    model.load()
+            if self.captioner is not None:
+                try:
+                    self.captioner.load()
+                except Exception as error:  # noqa: BLE001 - any broken model falls back
+                    self._caption_failed(error)
+            self._loaded = True
+
+    # ---- describing ----------------------------------------------------------------------
+
+    def describe(self, photo: PhotoInfo | str | Path) -> Description:
+        """Describe one photo; raises ImageProblem for one that cannot be read."""
+        info = photo if isinstance(photo, PhotoInfo) else photo_info(Path(photo))
+        stored = self.cache.get(info.id, self.models_key) if self.cache is not None else None
+        if not stored or "findings" not in stored:
+            self.load()
+            stored = self._run_models(info)
+            if self.cache is not None:
+                self.cache.put(info.id, self.models_key, stored)
+        return self._assemble(info, stored)
+
+    def describe_many(self, photos: Iterable[PhotoInfo | str | Path], workers: int | None = None,
+                      progress: Callable[[Description | DescribeFailure], Any] | None = None
+                      ) -> Iterator[Description | DescribeFailure]:
+        """Describe in a thread pool, in the given order; failures come back, not raised."""
+        self.load()
+        with ThreadPoolExecutor(max_workers=workers or 2) as pool:
+            for result in pool.map(self._describe_or_failure, photos):
+                if progress is not None:
+                    progress(result)
+                yield result
+
+    def _describe_or_failure(self, photo) -> Description | DescribeFailure:
+        path = str(photo.path if isinstance(photo, PhotoInfo) else photo)
+        try:
+            return self.describe(photo)
+        except (ImageProblem, DescribeError) as problem:
+            return DescribeFailure(path, str(problem))
+        except Exception as error:  # noqa: BLE001 - one bad photo must not stop the rest
+            return DescribeFailure(path, f"The photo {Path(path).name} could not be described: {error}")
+
+    def _run_models(self, info: PhotoInfo) -> dict:
+        image = open_upright(info.path, max_side=DETECTOR_SIDE)
+        objects = [o.to_json() for o in self.objects.detect(image)]
+        faces = [{"confidence": f.confidence, "box": list(f.box)} for f in self.faces.detect(image)]
+        lines = self._read_text(image)
+        measured = quality.assess(image, subject_box(objects, faces))
+        return {
+            "caption": self._caption(image),
+            "objects": objects,
+            "faces": faces,
+            "text": [{"text": line.text, "confidence": float(line.confidence)} for line in lines],
+            "pii": [p.kind for p in self._text_module.find_personal_data(lines)] if lines else [],
+            "nudity": float(self.nudity.score(image)) if self.nudity is not None else None,
+            "quality": {**measured.to_json(), "subject": subject_label(objects, faces),
+                        "dark": measured.dark, "bright": measured.bright,
+                        "low_contrast": measured.low_contrast},
+            "hash": duplicates.hash_to_hex(duplicates.dhash(image)),
+        }
+
+    def _read_text(self, image: Image.Image) -> list:
+        if self.text_reader is None or self.text_reader.text_likelihood(image) < self.text_gate:
+            return []
+        return self.text_reader.read(image)
+
+    def _caption(self, image: Image.Image) -> str | None:
+        captioner = self.captioner
+        if captioner is None:
+            return None
+        try:
+            return captioner.caption(image)
+        except Exception as error:  # noqa: BLE001 - fall back to the detectors
+            self._caption_failed(error)
+            return None
+
+    def _assemble(self, info: PhotoInfo, stored: dict) -> Description:
+        """Add what depends on the file and the dataset (EXIF, label, duplicates) and phrase it."""
+        self.duplicates.add(info.id, duplicates.hash_from_hex(stored["hash"]))
+        metadata = read_metadata(info.exif)
+        findings = {**stored, "quality": dict(stored["quality"])}
+        findings["screens"] = self._screens_from(stored, info)
+        twins = self.duplicates.near_duplicates_of(info.id)
+        findings["quality"]["duplicate"] = "another photo in this dataset" if twins else None
+        findings["metadata"] = {**metadata.to_json(), "identifiers": list(metadata.identifiers)}
+        check = labels.check_label(info.label, [o["label"] for o in stored["objects"]
+                                                if o["confidence"] >= HEDGED], stored.get("caption"))
+        findings["label"] = dataclasses.asdict(check) if check else None
+        findings["privacy"] = privacy_flags(findings, metadata.flags, self.nudity_threshold)
+        findings["quality_flags"] = quality_flags(findings["quality"])
+        sentence, details = phrase(findings, self.verbosity)
+        return Description(
+            id=info.id, path=str(info.path), width=info.width, height=info.height,
+            label=info.label, sentence=sentence, details=details, verbosity=self.verbosity,
+            objects=stored["objects"], faces=len(stored["faces"]), text=stored["text"],
+            quality=findings["quality_flags"], privacy=findings["privacy"],
+            metadata=metadata.to_json(), models=dict(self.models), findings=findings,
+        )
+
+    def _screens_from(self, stored: dict, info: PhotoInfo) -> list[dict]:
+        """Screens and documents follow from stored objects and text (no model of their own)."""
+        if self._screens_module is None:
+            return []
+        from accessshare.describe.objects import DetectedObject
+        objects = [DetectedObject(o["label"], o["confidence"], tuple(o["box"])) for o in stored["objects"]]
+        lines = [self._text_module.TextLine(t["text"], t["confidence"], (0.0, 0.0, 0.0, 0.0))
+                 for t in stored["text"]] if self._text_module else []
+        found = self._screens_module.find_screens_and_documents(objects, lines, info.width, info.height)
+        return [{"kind": s.kind, "confidence": float(s.confidence), "box": list(s.box)} for s in found]
+
+
+def photo_info(path: Path) -> PhotoInfo:
+    """Hash and read the header of a loose file, as the scanner does."""
+    found = analyse(path, path.name)
+    if isinstance(found, Problem):
+        raise ImageProblem(path, found.message)
+    return found
+
+
+def subject_box(objects: list[dict], faces: list[dict]):
+    subject = main_subject(objects, faces)
+    return tuple(subject["box"]) if subject else None
+
+
+def subject_label(objects: list[dict], faces: list[dict]) -> str | None:
+    subject = main_subject(objects, faces)
+    return subject.get("label", "face") if subject else None
+
+
+def main_subject(objects: list[dict], faces: list[dict]) -> dict | None:
+    """The likely subject: the confident object with the largest area, else the largest face."""
+    confident = [o for o in objects if o["confidence"] >= STATED]
+    candidates = confident or faces
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: quality.box_area(c["box"]))
+
+
+def privacy_flags(findings: dict, metadata_flags: list[str], nudity_threshold: float) -> list[str]:
+    kinds = {screen["kind"] for screen in findings["screens"]}
+    nudity = findings.get("nudity")
+    present = {
+        "face": bool(findings["faces"]),
+        "person": any(o["label"] == "person" and o["confidence"] >= PERSON_CONFIDENCE
+                      for o in findings["objects"]),
+        "text": bool(findings["text"]),
+        "pii-text": bool(findings["pii"]),
+        "screen": bool(kinds & SCREEN_KINDS),
+        "document": bool(kinds - SCREEN_KINDS),
+        "nudity": nudity is not None and nudity >= nudity_threshold,
+        "location": "location" in metadata_flags,
+        "device-id": "device-id" in metadata_flags,
+    }
+    return [flag for flag, on in present.items() if on]
+
+
+def quality_flags(measured: dict) -> list[str]:
+    present = {
+        "blurry": bool(measured.get("blur")), "dark": bool(measured.get("dark")),
+        "bright": bool(measured.get("bright")), "low-contrast": bool(measured.get("low_contrast")),
+        "cropped": bool(measured.get("cropped_edges")), "small": bool(measured.get("small")),
+        "duplicate": bool(measured.get("duplicate")),
+    }
+    return [flag for flag, on in present.items() if on]
