@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from accessshare.describe.objects import COCO_LABELS
+
 # Words a contributor may use, mapped to the detector's COCO name (or to a caption word).
 SYNONYMS = {
     "mug": "cup", "cup": "cup", "coffee": "cup", "tea": "cup", "teacup": "cup", "espresso": "cup",
@@ -35,6 +37,7 @@ class LabelCheck:
     wanted: str  # the detector's name for it
     agrees: bool
     seen: str | None  # what was detected that agrees, in the detector's words
+    checkable: bool = True  # False: the detectors have no name for it, so silence proves nothing
 
 
 def canonical(word: str) -> str:
@@ -67,5 +70,6 @@ def check_label(label: str | None, detected: list[str], caption: str | None = No
     for wanted in candidates:
         if wanted in detected_names or wanted in caption_words:
             return LabelCheck(label.strip(), wanted, True, wanted)
-    main = next((c for c in candidates if c in SYNONYMS.values()), candidates[0])
-    return LabelCheck(label.strip(), main, False, None)
+    known = set(COCO_LABELS) | set(SYNONYMS.values())
+    main = next((c for c in candidates if c in known), candidates[0])
+    return LabelCheck(label.strip(), main, False, None, checkable=main in known)

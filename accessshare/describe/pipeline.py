@@ -117,6 +117,7 @@ class Describer:
         self.verbosity = verbosity
         self.caption_problem: str | None = None
         self.duplicates = duplicates.DuplicateIndex()
+        self._names: dict[str, str] = {}  # photo id -> file name, to say which photo a twin is
         self.objects = ObjectDetector()
         self.faces = FaceDetector()
         self._text_module = optional_module("text")
@@ -254,11 +255,12 @@ class Describer:
     def _assemble(self, info: PhotoInfo, stored: dict) -> Description:
         """Add what depends on the file and the dataset (EXIF, label, duplicates) and phrase it."""
         self.duplicates.add(info.id, duplicates.hash_from_hex(stored["hash"]))
+        self._names[info.id] = Path(info.path).name
         metadata = read_metadata(info.exif)
         findings = {**stored, "quality": dict(stored["quality"])}
         findings["screens"] = self._screens_from(stored, info)
         twins = self.duplicates.near_duplicates_of(info.id)
-        findings["quality"]["duplicate"] = "another photo in this dataset" if twins else None
+        findings["quality"]["duplicate"] = self._names.get(twins[0], "another photo") if twins else None
         findings["metadata"] = {**metadata.to_json(), "identifiers": list(metadata.identifiers)}
         check = labels.check_label(info.label, [o["label"] for o in stored["objects"]
                                                 if o["confidence"] >= HEDGED], stored.get("caption"))

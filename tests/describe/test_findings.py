@@ -67,6 +67,7 @@ def test_labels_use_synonyms():
     agree = check_label("my coffee mug", ["cup", "spoon"])
     assert agree.agrees and agree.seen == "cup"
     disagree = check_label("puppy", ["cat"])
-    assert not disagree.agrees and disagree.wanted == "dog"
+    assert not disagree.agrees and disagree.wanted == "dog" and disagree.checkable
+    assert not check_label("old coins", ["clock"]).checkable
     assert check_label(None, ["cat"]) is None
     assert check_label("kitty", [], caption="A cat on a sofa").agrees

@@ -280,6 +280,8 @@ def label_details(findings: dict) -> list[str]:
     wanted = spoken(check["wanted"])
     if check["agrees"]:
         return [f"Labelled '{check['label']}'. {capital(article(wanted))} is visible."]
+    if not check.get("checkable", True):
+        return [f"Labelled '{check['label']}'; the describer cannot check that label."]
     return [f"Labelled '{check['label']}', but no {wanted} was recognised."]
 
 
