@@ -191,7 +191,7 @@ class Describer:
         """Describe one photo; raises ImageProblem for one that cannot be read."""
         info = photo if isinstance(photo, PhotoInfo) else photo_info(Path(photo))
         stored = self.cache.get(info.id, self.models_key) if self.cache is not None else None
-        if not stored or "findings" not in stored:
+        if not stored or "hash" not in stored:
             self.load()
             stored = self._run_models(info)
             if self.cache is not None:
