@@ -9,6 +9,7 @@ photo, a changed manifest label or a different verbosity never costs a model run
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import importlib
 import threading
@@ -37,8 +38,46 @@ DEFAULT_NUDITY_THRESHOLD = 0.8
 DEFAULT_TEXT_GATE = 0.5
 
 
+EXIT_WAIT_SECONDS = 10.0
+
+
 class DescribeError(Exception):
     """A photo that could not be described; ``str()`` is one plain sentence."""
+
+
+class _InFlight:
+    """Counts model runs under way, so interpreter exit can wait for them.
+
+    Callers such as the app describe on daemon threads. If Python exits while one of them is
+    inside onnxruntime, the runtime's thread pools are torn down under it and the process
+    aborts ("terminate called without an active exception"). At exit we refuse new runs and
+    wait for the running ones to finish.
+    """
+
+    def __init__(self):
+        self._condition = threading.Condition()
+        self._running = 0
+        self._closing = False
+
+    def __enter__(self):
+        with self._condition:
+            if self._closing:
+                raise DescribeError("The describer is shutting down.")
+            self._running += 1
+
+    def __exit__(self, *exc_info):
+        with self._condition:
+            self._running -= 1
+            self._condition.notify_all()
+
+    def close(self, timeout: float = EXIT_WAIT_SECONDS) -> None:
+        with self._condition:
+            self._closing = True
+            self._condition.wait_for(lambda: self._running == 0, timeout)
+
+
+_in_flight = _InFlight()
+atexit.register(_in_flight.close)
 
 
 @dataclass
@@ -192,8 +231,9 @@ class Describer:
         info = photo if isinstance(photo, PhotoInfo) else photo_info(Path(photo))
         stored = self.cache.get(info.id, self.models_key) if self.cache is not None else None
         if not stored or "hash" not in stored:
-            self.load()
-            stored = self._run_models(info)
+            with _in_flight:
+                self.load()
+                stored = self._run_models(info)
             if self.cache is not None:
                 self.cache.put(info.id, self.models_key, stored)
         return self._assemble(info, stored)
