@@ -203,6 +203,8 @@ class Describer:
             models["text"] = self.text_reader.version
         if self.nudity is not None:
             models["nudity"] = self.nudity.version
+        if self._screens_module is not None:
+            models["screens"] = str(getattr(self._screens_module, "VERSION", "1"))
         if self.captioner is not None:
             models["caption"] = self.captioner.version
         return models
@@ -268,8 +270,10 @@ class Describer:
             "caption": self._caption(image),
             "objects": objects,
             "faces": faces,
-            "text": [{"text": line.text, "confidence": float(line.confidence)} for line in lines],
+            "text": [{"text": line.text, "confidence": float(line.confidence),
+                      "box": [float(v) for v in line.box]} for line in lines],
             "pii": [p.kind for p in self._text_module.find_personal_data(lines)] if lines else [],
+            "screens": self._screens(image, objects, lines),
             "nudity": float(self.nudity.score(image)) if self.nudity is not None else None,
             "quality": {**measured.to_json(), "subject": subject_label(objects, faces),
                         "dark": measured.dark, "bright": measured.bright,
@@ -298,7 +302,6 @@ class Describer:
         self._names[info.id] = Path(info.path).name
         metadata = read_metadata(info.exif)
         findings = {**stored, "quality": dict(stored["quality"])}
-        findings["screens"] = self._screens_from(stored, info)
         twins = self.duplicates.near_duplicates_of(info.id)
         findings["quality"]["duplicate"] = self._names.get(twins[0], "another photo") if twins else None
         findings["metadata"] = {**metadata.to_json(), "identifiers": list(metadata.identifiers)}
@@ -311,21 +314,22 @@ class Describer:
         return Description(
             id=info.id, path=str(info.path), width=info.width, height=info.height,
             label=info.label, sentence=sentence, details=details, verbosity=self.verbosity,
-            objects=stored["objects"], faces=len(stored["faces"]), text=stored["text"],
+            objects=stored["objects"], faces=len(stored["faces"]),
+            text=[{"text": t["text"], "confidence": t["confidence"]} for t in stored["text"]],
             quality=findings["quality_flags"], privacy=findings["privacy"],
             metadata=metadata.to_json(), models=dict(self.models), findings=findings,
         )
 
-    def _screens_from(self, stored: dict, info: PhotoInfo) -> list[dict]:
-        """Screens and documents follow from stored objects and text (no model of their own)."""
+    def _screens(self, image: Image.Image, objects: list[dict], lines: list) -> list[dict]:
+        """Screens and documents follow from the objects and text (no model of their own)."""
         if self._screens_module is None:
             return []
         from accessshare.describe.objects import DetectedObject
-        objects = [DetectedObject(o["label"], o["confidence"], tuple(o["box"])) for o in stored["objects"]]
-        lines = [self._text_module.TextLine(t["text"], t["confidence"], (0.0, 0.0, 0.0, 0.0))
-                 for t in stored["text"]] if self._text_module else []
-        found = self._screens_module.find_screens_and_documents(objects, lines, info.width, info.height)
-        return [{"kind": s.kind, "confidence": float(s.confidence), "box": list(s.box)} for s in found]
+
+        detected = [DetectedObject(o["label"], o["confidence"], tuple(o["box"])) for o in objects]
+        found = self._screens_module.find_screens_and_documents(detected, lines, *image.size)
+        return [{"kind": s.kind, "confidence": float(s.confidence), "box": [float(v) for v in s.box]}
+                for s in found]
 
 
 def photo_info(path: Path) -> PhotoInfo:
