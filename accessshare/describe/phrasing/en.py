@@ -145,7 +145,7 @@ def quality_items(findings: dict) -> list[str]:
         if quality.get(flag):
             items.append(word)
     if quality.get("cropped_edges"):
-        items.append(f"cut off at the {quality['cropped_edges'][0]}")
+        items.append(f"cut off at the {quality['cropped_edges'][0]} edge")
     if quality.get("small"):
         items.append("subject small")
     if quality.get("duplicate"):
