@@ -1,0 +1,262 @@
+"""Text in a photo (signs, letters, labels, screens) and the personal data it may reveal.
+
+The models are PP-OCRv6 small detection and recognition plus the mobile angle classifier, as
+shipped inside the ``rapidocr`` wheel (Apache-2.0). We run them ourselves through
+``get_session`` rather than through rapidocr's engine: thread counts stay under our control,
+nothing can be downloaded, and the photo decoded once by the pipeline is reused.
+
+Steps: detection gives a text-probability map (DB); connected regions above a threshold become
+boxes, grown back to the full text extent; each box is cropped, scaled to 48 px high and read
+by the recogniser, whose per-column class scores are decoded greedily (CTC). The photos are
+upright by the time they reach us, so boxes stay axis-aligned; the angle classifier only
+catches lines printed upside down.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import metadata
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from accessshare.describe.objects import as_rgb_array
+from accessshare.describe.onnx_session import get_session
+
+DETECTION_FILE = "PP-OCRv6_det_small.onnx"
+RECOGNITION_FILE = "PP-OCRv6_rec_small.onnx"
+ANGLE_FILE = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
+
+# read() runs the pipeline only when text_likelihood() reaches this (the gate the pipeline uses).
+TEXT_GATE_THRESHOLD = 0.5
+GATE_LONG_SIDE = 480  # the cheap gate: detection only, at a small size
+READ_LONG_SIDE = 960  # full reading: small print on a 1024-px photo stays legible
+PIXEL_THRESHOLD = 0.3  # DB: a pixel belongs to text above this probability
+BOX_THRESHOLD = 0.6  # a region's mean probability must reach this to count as text
+UNCLIP_RATIO = 1.6  # DB shrinks text regions in training; grow them back by this much
+MAX_ENLARGEMENT = 4.0
+MAX_LINE_HEIGHT = 0.3  # of the photo: taller regions are objects (a cup), not one line of text
+MIN_BOX_SIDE = 4  # pixels of the detection map; smaller regions are specks
+REC_HEIGHT = 48
+REC_BATCH = 8
+UPSIDE_DOWN_CONFIDENCE = 0.9
+# Gate: text covering this fraction of the photo, or this many lines, counts as certain text.
+FULL_TEXT_COVERAGE = 0.02
+FULL_TEXT_LINES = 6
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of text: what it says, the recogniser's confidence 0..1, and where it is.
+
+    ``box`` is (x0, y0, x1, y1) as fractions 0..1 of the upright image.
+    """
+
+    text: str
+    confidence: float
+    box: Box
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "confidence": self.confidence, "box": list(self.box)}
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """A piece of text that identifies or locates someone: ``kind`` and the matched text."""
+
+    kind: str
+    text: str
+
+
+def rapidocr_models_dir() -> Path:
+    """The ``models`` folder inside the installed rapidocr package (found without importing it,
+    since importing rapidocr pulls in its whole engine and logging setup)."""
+    distribution = metadata.distribution("rapidocr")
+    return Path(distribution.locate_file("rapidocr")) / "models"
+
+
+def scaled_to_multiple_of_32(rgb: np.ndarray, long_side: int) -> np.ndarray:
+    """Resize so the longest side is ``long_side`` and both sides are multiples of 32 (the
+    detector halves the image five times). Small images are enlarged (at most 4x): the
+    detector misses print whose letters are only a few pixels high."""
+    height, width = rgb.shape[:2]
+    scale = min(MAX_ENLARGEMENT, long_side / max(height, width))
+    new_height = max(32, int(round(height * scale / 32)) * 32)
+    new_width = max(32, int(round(width * scale / 32)) * 32)
+    return cv2.resize(rgb, (new_width, new_height), interpolation=cv2.INTER_AREA)
+
+
+def normalised_bgr_tensor(rgb_batch: np.ndarray) -> np.ndarray:
+    """NHWC RGB uint8 -> NCHW BGR float in -1..1 (PaddleOCR trained on OpenCV's BGR)."""
+    bgr = rgb_batch[..., ::-1].astype(np.float32)
+    return np.ascontiguousarray(((bgr / 255.0 - 0.5) / 0.5).transpose(0, 3, 1, 2))
+
+
+def region_boxes(probability: np.ndarray) -> list[tuple[np.ndarray, float]]:
+    """DB post-processing: (x0, y0, x1, y1) boxes in map pixels, each with its mean score."""
+    mask = (probability > PIXEL_THRESHOLD).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
+    boxes = []
+    for index in range(1, count):
+        x, y, w, h, area = stats[index]
+        if min(w, h) < MIN_BOX_SIDE or (h > MAX_LINE_HEIGHT * probability.shape[0] and w < 2 * h):
+            continue
+        score = float(probability[y:y + h, x:x + w][labels[y:y + h, x:x + w] == index].mean())
+        if score < BOX_THRESHOLD:
+            continue
+        # Unclip as DB does: offset = area * ratio / perimeter, on the bounding rectangle.
+        offset = area * UNCLIP_RATIO / (2 * (w + h))
+        boxes.append((np.array([x - offset, y - offset, x + w + offset, y + h + offset]), score))
+    return boxes
+
+
+def reading_order(boxes: list[Box]) -> list[int]:
+    """Indices top to bottom, left to right within a row (boxes whose centres lie within half a
+    line height of each other form one row)."""
+    order = sorted(range(len(boxes)), key=lambda i: (boxes[i][1] + boxes[i][3]) / 2)
+    rows: list[list[int]] = []
+    for index in order:
+        x0, y0, x1, y1 = boxes[index]
+        centre = (y0 + y1) / 2
+        if rows:
+            last = boxes[rows[-1][0]]
+            if abs(centre - (last[1] + last[3]) / 2) < (last[3] - last[1]) / 2:
+                rows[-1].append(index)
+                continue
+        rows.append([index])
+    return [i for row in rows for i in sorted(row, key=lambda i: boxes[i][0])]
+
+
+class TextReader:
+    """Reads the lines of text in an upright photo; sessions are built on first use."""
+
+    def __init__(self, min_confidence: float = 0.5, models_dir: str | Path | None = None):
+        self.min_confidence = min_confidence
+        self._models_dir = Path(models_dir) if models_dir else None
+
+    @cached_property
+    def models_dir(self) -> Path:
+        return self._models_dir or rapidocr_models_dir()
+
+    @property
+    def version(self) -> str:
+        try:
+            package = metadata.version("rapidocr")
+        except metadata.PackageNotFoundError:
+            package = "unknown"
+        return f"rapidocr-{package}-ppocrv6-small"
+
+    def load(self) -> None:
+        self._detector, self._recogniser, self._angle  # noqa: B018 (builds the sessions)
+        self._characters  # noqa: B018
+
+    @cached_property
+    def _detector(self):
+        # Input size changes with every photo's aspect ratio: no memory arena.
+        return get_session(self.models_dir / DETECTION_FILE, memory_arena=False)
+
+    @cached_property
+    def _recogniser(self):
+        return get_session(self.models_dir / RECOGNITION_FILE, memory_arena=False)
+
+    @cached_property
+    def _angle(self):
+        return get_session(self.models_dir / ANGLE_FILE, memory_arena=False)
+
+    @cached_property
+    def _characters(self) -> list[str]:
+        """CTC classes: 0 is blank, then the model's own character list, then a space."""
+        listed = self._recogniser.get_modelmeta().custom_metadata_map["character"].splitlines()
+        return ["", *listed, " "]
+
+    def _text_probability(self, rgb: np.ndarray, long_side: int) -> np.ndarray:
+        resized = scaled_to_multiple_of_32(rgb, long_side)
+        output = self._detector.run(None, {"x": normalised_bgr_tensor(resized[None])})[0]
+        return output[0, 0]
+
+    def text_likelihood(self, image: Image.Image | np.ndarray) -> float:
+        """0..1: how likely the photo holds text worth reading, from detection alone at a small
+        size. Text covering 2 % of the photo or six separate lines gives 1."""
+        probability = self._text_probability(as_rgb_array(image), GATE_LONG_SIDE)
+        boxes = region_boxes(probability)
+        if not boxes:
+            return 0.0
+        area = sum((b[2] - b[0]) * (b[3] - b[1]) for b, _ in boxes) / probability.size
+        return float(min(1.0, max(area / FULL_TEXT_COVERAGE, len(boxes) / FULL_TEXT_LINES)))
+
+    def read(self, image: Image.Image | np.ndarray) -> list[TextLine]:
+        """Lines of text in reading order, those below ``min_confidence`` left out."""
+        rgb = as_rgb_array(image)
+        height, width = rgb.shape[:2]
+        probability = self._text_probability(rgb, READ_LONG_SIDE)
+        map_height, map_width = probability.shape
+        boxes = []
+        for box, _ in region_boxes(probability):
+            x0, y0, x1, y1 = box / [map_width, map_height, map_width, map_height]
+            boxes.append((max(0.0, x0), max(0.0, y0), min(1.0, x1), min(1.0, y1)))
+        boxes = [boxes[i] for i in reading_order(boxes)]
+        crops = [crop(rgb, box, width, height) for box in boxes]
+        crops = self._turn_upside_down_lines(crops)
+        lines = []
+        for box, (text, confidence) in zip(boxes, self._recognise(crops)):
+            if text.strip() and confidence >= self.min_confidence:
+                lines.append(TextLine(text.strip(), round(confidence, 4), tuple(round(v, 4) for v in box)))
+        return lines
+
+    def _turn_upside_down_lines(self, crops: list[np.ndarray]) -> list[np.ndarray]:
+        """The angle classifier (48x192 input) says which lines are printed upside down."""
+        if not crops:
+            return crops
+        batch = np.stack([padded_line(c, 48, 192) for c in crops])
+        scores = self._angle.run(None, {"x": normalised_bgr_tensor(batch)})[0]
+        return [c[::-1, ::-1] if s[1] > UPSIDE_DOWN_CONFIDENCE else c for c, s in zip(crops, scores)]
+
+    def _recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+        # Batch lines of similar width so the padding stays small.
+        order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / crops[i].shape[0])
+        for start in range(0, len(order), REC_BATCH):
+            chunk = order[start:start + REC_BATCH]
+            ratio = max(crops[i].shape[1] / crops[i].shape[0] for i in chunk)
+            target_width = max(REC_HEIGHT * 4, int(math.ceil(REC_HEIGHT * ratio)))
+            batch = np.stack([padded_line(crops[i], REC_HEIGHT, target_width) for i in chunk])
+            output = self._recogniser.run(None, {"x": normalised_bgr_tensor(batch)})[0]
+            for index, scores in zip(chunk, output):
+                results[index] = self._decode(scores)
+        return results
+
+    def _decode(self, scores: np.ndarray) -> tuple[str, float]:
+        """Greedy CTC: best class per column, repeats merged, blanks dropped."""
+        best = scores.argmax(axis=1)
+        probabilities = scores.max(axis=1)
+        keep = best != 0
+        keep[1:] &= best[1:] != best[:-1]
+        if not keep.any():
+            return "", 0.0
+        text = "".join(self._characters[i] for i in best[keep])
+        return text, float(probabilities[keep].mean())
+
+
+def crop(rgb: np.ndarray, box: Box, width: int, height: int) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    left, top = int(x0 * width), int(y0 * height)
+    right, bottom = max(left + 1, int(math.ceil(x1 * width))), max(top + 1, int(math.ceil(y1 * height)))
+    return rgb[top:bottom, left:right]
+
+
+def padded_line(line: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Scale a line crop to ``height`` keeping its aspect (at most ``width`` wide); pad right
+    with mid-grey, which normalises to 0 like the padding PaddleOCR trained with."""
+    scaled_width = min(width, max(1, int(math.ceil(height * line.shape[1] / line.shape[0]))))
+    scaled = cv2.resize(np.ascontiguousarray(line), (scaled_width, height), interpolation=cv2.INTER_LINEAR)
+    padded = np.full((height, width, 3), 128, dtype=np.uint8)
+    padded[:, :scaled_width] = scaled
+    return padded
