@@ -28,6 +28,14 @@ SYNONYMS = {
     "ball": "sports ball", "football": "sports ball", "plane": "airplane", "aeroplane": "airplane",
     "aircraft": "airplane", "ship": "boat", "pony": "horse", "lamb": "sheep", "cattle": "cow",
     "birdie": "bird", "pigeon": "bird", "sandwich": "sandwich", "pizza": "pizza",
+    # Screens and documents (describe.screens kinds), so "letter from the bank" can agree.
+    "letter": "document", "page": "document", "paper": "document", "document": "document",
+    "receipt": "document", "form": "document", "bill": "document", "menu": "document",
+    "card": "card", "bank card": "card", "credit card": "card", "id card": "card",
+    "medicine": "pill bottle", "pills": "pill bottle", "tablets": "pill bottle",
+    "pill bottle": "pill bottle", "prescription": "pill bottle", "books": "book",
+    "tv screen": "tv", "laptop screen": "laptop", "phone screen": "cell phone",
+    "computer screen": "tv",
 }
 
 
@@ -70,6 +78,6 @@ def check_label(label: str | None, detected: list[str], caption: str | None = No
     for wanted in candidates:
         if wanted in detected_names or wanted in caption_words:
             return LabelCheck(label.strip(), wanted, True, wanted)
-    known = set(COCO_LABELS) | set(SYNONYMS.values())
+    known = set(COCO_LABELS) | set(SYNONYMS.values())  # names some detector can confirm
     main = next((c for c in candidates if c in known), candidates[0])
     return LabelCheck(label.strip(), main, False, None, checkable=main in known)

@@ -30,7 +30,7 @@ from accessshare.library.decode import open_upright
 from accessshare.library.errors import ImageProblem
 from accessshare.library.scanner import PhotoInfo, Problem, analyse
 
-PIPELINE_VERSION = "1"  # bump when the stored findings change shape or meaning
+PIPELINE_VERSION = "2"  # bump when the stored findings change shape or meaning
 DETECTOR_SIDE = 1024
 PERSON_CONFIDENCE = 0.5  # a person this likely is a privacy finding, even when unsure
 SCREEN_KINDS = frozenset({"tv screen", "laptop screen", "phone screen", "computer screen"})
@@ -305,8 +305,9 @@ class Describer:
         twins = self.duplicates.near_duplicates_of(info.id)
         findings["quality"]["duplicate"] = self._names.get(twins[0], "another photo") if twins else None
         findings["metadata"] = {**metadata.to_json(), "identifiers": list(metadata.identifiers)}
-        check = labels.check_label(info.label, [o["label"] for o in stored["objects"]
-                                                if o["confidence"] >= HEDGED], stored.get("caption"))
+        seen = [o["label"] for o in stored["objects"] if o["confidence"] >= HEDGED]
+        seen += [screen["kind"] for screen in stored.get("screens", [])]
+        check = labels.check_label(info.label, seen, stored.get("caption"))
         findings["label"] = dataclasses.asdict(check) if check else None
         findings["privacy"] = privacy_flags(findings, metadata.flags, self.nudity_threshold)
         findings["quality_flags"] = quality_flags(findings["quality"])
@@ -360,7 +361,7 @@ def main_subject(objects: list[dict], faces: list[dict]) -> dict | None:
 
 
 def privacy_flags(findings: dict, metadata_flags: list[str], nudity_threshold: float) -> list[str]:
-    kinds = {screen["kind"] for screen in findings["screens"]}
+    kinds = {screen["kind"] for screen in findings.get("screens", [])}
     nudity = findings.get("nudity")
     present = {
         "face": bool(findings["faces"]),

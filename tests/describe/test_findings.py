@@ -71,3 +71,4 @@ def test_labels_use_synonyms():
     assert not check_label("old coins", ["clock"]).checkable
     assert check_label(None, ["cat"]) is None
     assert check_label("kitty", [], caption="A cat on a sofa").agrees
+    assert check_label("letter from the bank", ["document"]).agrees

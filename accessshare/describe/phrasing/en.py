@@ -13,9 +13,9 @@ IRREGULAR_PLURALS = {"person": "people", "mouse": "mice", "knife": "knives", "sh
                      "toothbrush": "toothbrushes", "bench": "benches"}
 SPOKEN_NAMES = {"tv": "TV", "cell phone": "phone", "dining table": "table", "sports ball": "ball",
                 "hair drier": "hair dryer", "potted plant": "plant"}
-PII_NAMES = {"phone": "a phone number", "email": "an e-mail address", "card": "a card number",
-             "account": "an account number", "address": "a street address",
-             "birth": "a date of birth", "date-of-birth": "a date of birth", "iban": "an account number"}
+PII_NAMES = {"phone": "a phone number", "email": "an e-mail address",
+             "card-number": "a card number", "account-number": "an account number",
+             "street-address": "a street address", "birth-date": "a date of birth"}
 IDENTIFIER_NAMES = {"owner": "the camera owner's name", "artist": "the photographer's name",
                     "serial": "the camera's serial number"}
 
