@@ -85,6 +85,7 @@ def bench_describer(paths: list[Path], workers: int) -> dict:
     load_ms = timed_ms(describer.load)
     describer.describe(paths[0])  # warm-up: first runs allocate onnxruntime's buffers
     times = [timed_ms(describer.describe, path) for path in paths]
+    print(f"  (peak RSS after one-at-a-time: {peak_rss_mb():.0f} MB)", flush=True)
     start = time.perf_counter()
     described = list(Describer().describe_many(paths, workers=workers))
     per_second = len(described) / (time.perf_counter() - start)
@@ -133,6 +134,7 @@ def main() -> None:
         print(f"Making {args.photos} JPEGs of {SIZE[0]}x{SIZE[1]} "
               f"({SIZE[0] * SIZE[1] / 1e6:.0f} MP)...", flush=True)
         paths = make_photos(Path(folder), args.photos)
+        print(f"  (peak RSS after making the photos: {peak_rss_mb():.0f} MB)", flush=True)
         result = bench_describer(paths, args.workers)
         median = statistics.median(result["times"])
         print(f"models: {result['models']}")
