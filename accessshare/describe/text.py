@@ -39,7 +39,7 @@ GATE_LONG_SIDE = 480  # the cheap gate: detection only, at a small size
 READ_LONG_SIDE = 960  # full reading: small print on a 1024-px photo stays legible
 PIXEL_THRESHOLD = 0.3  # DB: a pixel belongs to text above this probability
 BOX_THRESHOLD = 0.6  # a region's mean probability must reach this to count as text
-UNCLIP_RATIO = 1.4  # DB shrinks text regions; grow them back (1.6 made neighbouring lines overlap on skimage page)
+UNCLIP_RATIO = 1.6  # DB shrinks text regions in training; grow them back (rapidocr's default)
 MAX_ENLARGEMENT = 4.0
 MAX_LINE_HEIGHT = 0.3  # of the photo: taller regions are objects (a cup), not one line of text
 MIN_BOX_SIDE = 4  # pixels of the detection map; smaller regions are specks
@@ -102,22 +102,51 @@ def normalised_bgr_tensor(rgb_batch: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(((bgr / 255.0 - 0.5) / 0.5).transpose(0, 3, 1, 2))
 
 
-def region_boxes(probability: np.ndarray) -> list[tuple[np.ndarray, float]]:
-    """DB post-processing: (x0, y0, x1, y1) boxes in map pixels, each with its mean score."""
+@dataclass(frozen=True)
+class TextRegion:
+    """One detected text region in detection-map pixels: its four corners (top-left,
+    top-right, bottom-right, bottom-left of the rotated rectangle around it, grown back to the
+    text's full extent), their axis-aligned bounds, and the region's mean text probability."""
+
+    corners: np.ndarray
+    score: float
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        (x0, y0), (x1, y1) = self.corners.min(axis=0), self.corners.max(axis=0)
+        return float(x0), float(y0), float(x1), float(y1)
+
+
+def text_regions(probability: np.ndarray) -> list[TextRegion]:
+    """DB post-processing: connected regions of likely text, each boxed by its minimum-area
+    rotated rectangle (a slightly tilted page keeps each line apart from its neighbours)."""
     mask = (probability > PIXEL_THRESHOLD).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
-    boxes = []
+    regions = []
     for index in range(1, count):
         x, y, w, h, area = stats[index]
         if min(w, h) < MIN_BOX_SIDE or (h > MAX_LINE_HEIGHT * probability.shape[0] and w < 2 * h):
             continue
-        score = float(probability[y:y + h, x:x + w][labels[y:y + h, x:x + w] == index].mean())
+        inside = labels[y:y + h, x:x + w] == index
+        score = float(probability[y:y + h, x:x + w][inside].mean())
         if score < BOX_THRESHOLD:
             continue
-        # Unclip as DB does: offset = area * ratio / perimeter, on the bounding rectangle.
-        offset = area * UNCLIP_RATIO / (2 * (w + h))
-        boxes.append((np.array([x - offset, y - offset, x + w + offset, y + h + offset]), score))
-    return boxes
+        rows, columns = np.nonzero(inside)
+        points = np.column_stack([columns + x, rows + y]).astype(np.float32)
+        centre, (side_a, side_b), angle = cv2.minAreaRect(points)
+        side_a, side_b = side_a + 1, side_b + 1  # pixel centres to pixel edges
+        # Unclip as DB does: grow every side by area * ratio / perimeter.
+        offset = area * UNCLIP_RATIO / (2 * (side_a + side_b))
+        rectangle = (centre, (side_a + 2 * offset, side_b + 2 * offset), angle)
+        regions.append(TextRegion(ordered_corners(cv2.boxPoints(rectangle)), score))
+    return regions
+
+
+def ordered_corners(corners: np.ndarray) -> np.ndarray:
+    """Top-left, top-right, bottom-right, bottom-left (for the near-level lines of an upright
+    photo: the smallest and largest x+y and y-x)."""
+    total, difference = corners.sum(axis=1), corners[:, 1] - corners[:, 0]
+    return corners[[total.argmin(), difference.argmin(), total.argmax(), difference.argmax()]]
 
 
 def reading_order(boxes: list[Box]) -> list[int]:
@@ -192,7 +221,8 @@ class TextReader:
         line and never as area, since fur and fabric make such blobs on photos without text."""
         probability = self._text_probability(as_rgb_array(image), GATE_LONG_SIDE)
         line_area, evidence = 0.0, 0.0
-        for (x0, y0, x1, y1), _ in region_boxes(probability):
+        for region in text_regions(probability):
+            x0, y0, x1, y1 = region.bounds
             if (x1 - x0) >= LINE_ELONGATION * (y1 - y0):
                 line_area += (x1 - x0) * (y1 - y0) / probability.size
                 evidence += 1.0
@@ -206,26 +236,40 @@ class TextReader:
         height, width = rgb.shape[:2]
         probability = self._text_probability(rgb, READ_LONG_SIDE)
         map_height, map_width = probability.shape
-        boxes = []
-        for box, _ in region_boxes(probability):
-            x0, y0, x1, y1 = box / [map_width, map_height, map_width, map_height]
-            boxes.append((max(0.0, x0), max(0.0, y0), min(1.0, x1), min(1.0, y1)))
-        boxes = [boxes[i] for i in reading_order(boxes)]
-        crops = [crop(rgb, box, width, height) for box in boxes]
-        crops = self._turn_upside_down_lines(crops)
+        regions = text_regions(probability)
+        # Corners from detection-map pixels to photo pixels.
+        corners = [r.corners * [width / map_width, height / map_height] for r in regions]
+        boxes = [clipped_bounds(c, width, height) for c in corners]
+        order = reading_order(boxes)
+        boxes = [boxes[i] for i in order]
+        crops = [straightened_crop(rgb, corners[i]) for i in order]
         lines = []
-        for box, (text, confidence) in zip(boxes, self._recognise(crops)):
+        for box, (text, confidence) in zip(boxes, self._read_lines(crops)):
             if text.strip() and confidence >= self.min_confidence:
                 lines.append(TextLine(text.strip(), round(confidence, 4), tuple(round(float(v), 4) for v in box)))
         return lines
 
-    def _turn_upside_down_lines(self, crops: list[np.ndarray]) -> list[np.ndarray]:
-        """The angle classifier (48x192 input) says which lines are printed upside down."""
+    def _maybe_upside_down(self, crops: list[np.ndarray]) -> list[bool]:
+        """The angle classifier (48x192 input) on each line's left end, at its natural shape
+        (squeezing a whole long line into 192 px fooled it into calling level lines turned)."""
         if not crops:
-            return crops
-        batch = np.stack([padded_line(c, 48, 192) for c in crops])
+            return []
+        starts = [c[:, : max(1, 4 * c.shape[0])] for c in crops]
+        batch = np.stack([padded_line(c, 48, 192) for c in starts])
         scores = self._angle.run(None, {"x": normalised_bgr_tensor(batch)})[0]
-        return [c[::-1, ::-1] if s[1] > UPSIDE_DOWN_CONFIDENCE else c for c, s in zip(crops, scores)]
+        return [bool(s[1] > UPSIDE_DOWN_CONFIDENCE) for s in scores]
+
+    def _read_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Text of each crop; a line the classifier thinks upside down is read both ways and
+        the more confident reading wins, so one misjudged line cannot turn into nonsense."""
+        suspects = [i for i, turned in enumerate(self._maybe_upside_down(crops)) if turned]
+        readings = self._recognise(crops + [crops[i][::-1, ::-1] for i in suspects])
+        results = readings[: len(crops)]
+        for position, index in enumerate(suspects):
+            flipped = readings[len(crops) + position]
+            if flipped[1] > results[index][1]:
+                results[index] = flipped
+        return results
 
     def _recognise(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
@@ -253,11 +297,26 @@ class TextReader:
         return text, float(probabilities[keep].mean())
 
 
-def crop(rgb: np.ndarray, box: Box, width: int, height: int) -> np.ndarray:
-    x0, y0, x1, y1 = box
-    left, top = int(x0 * width), int(y0 * height)
-    right, bottom = max(left + 1, int(math.ceil(x1 * width))), max(top + 1, int(math.ceil(y1 * height)))
-    return rgb[top:bottom, left:right]
+def clipped_bounds(corners: np.ndarray, width: int, height: int) -> Box:
+    """Axis-aligned bounds of the corners, as fractions 0..1 of the photo."""
+    (x0, y0), (x1, y1) = corners.min(axis=0), corners.max(axis=0)
+    return (max(0.0, float(x0) / width), max(0.0, float(y0) / height),
+            min(1.0, float(x1) / width), min(1.0, float(y1) / height))
+
+
+def straightened_crop(rgb: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """The line inside the four corners, warped level; a line standing on end (much taller
+    than wide) is turned to read left to right."""
+    top_left, top_right, _, bottom_left = corners
+    crop_width = max(1, int(round(np.linalg.norm(top_right - top_left))))
+    crop_height = max(1, int(round(np.linalg.norm(bottom_left - top_left))))
+    target = np.float32([[0, 0], [crop_width, 0], [crop_width, crop_height], [0, crop_height]])
+    transform = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    line = cv2.warpPerspective(rgb, transform, (crop_width, crop_height),
+                               flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    if crop_height >= 1.5 * crop_width:
+        line = np.rot90(line)
+    return line
 
 
 def padded_line(line: np.ndarray, height: int, width: int) -> np.ndarray:
