@@ -103,3 +103,24 @@ def test_reading_order_puts_rows_first_then_left_to_right():
     boxes = [(0.5, 0.1, 0.9, 0.2), (0.1, 0.11, 0.4, 0.21), (0.1, 0.3, 0.5, 0.4), (0.6, 0.05, 0.9, 0.45)]
     assert reading_order(boxes)[:2] == [1, 0]
     assert reading_order(boxes[:3]) == [1, 0, 2]
+
+
+def test_letter_photo_is_found_to_be_a_document(reader):
+    from accessshare.describe.screens import find_screens_and_documents
+
+    photo = Image.open(SAMPLES / "letter.jpg")
+    found = find_screens_and_documents([], reader.read(photo), *photo.size)
+    assert [f.kind for f in found] == ["document"] and found[0].confidence > 0.8
+
+
+def test_reading_never_imports_rapidocrs_engine():
+    """Only the model files are used: rapidocr's own engine (which can download models) is
+    never imported."""
+    import subprocess
+    import sys
+
+    code = ("import sys, skimage.data; from accessshare.describe.text import TextReader; "
+            "assert TextReader().read(skimage.data.page()); print('rapidocr' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
