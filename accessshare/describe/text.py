@@ -5,11 +5,12 @@ shipped inside the ``rapidocr`` wheel (Apache-2.0). We run them ourselves throug
 ``get_session`` rather than through rapidocr's engine: thread counts stay under our control,
 nothing can be downloaded, and the photo decoded once by the pipeline is reused.
 
-Steps: detection gives a text-probability map (DB); connected regions above a threshold become
-boxes, grown back to the full text extent; each box is cropped, scaled to 48 px high and read
-by the recogniser, whose per-column class scores are decoded greedily (CTC). The photos are
-upright by the time they reach us, so boxes stay axis-aligned; the angle classifier only
-catches lines printed upside down.
+Steps: detection gives a text-probability map (DB); each connected region above a threshold is
+boxed by its minimum-area rotated rectangle, grown back to the full text extent; each line is
+cut out along that rectangle (so a slightly tilted page does not mix neighbouring lines),
+scaled to 48 px high and read by the recogniser, whose per-column class scores are decoded
+greedily (CTC). Photos arrive upright, so the angle classifier only has to catch lines printed
+upside down. Reported boxes are the axis-aligned bounds of the rectangles.
 """
 
 from __future__ import annotations
@@ -246,7 +247,8 @@ class TextReader:
         lines = []
         for box, (text, confidence) in zip(boxes, self._read_lines(crops)):
             if text.strip() and confidence >= self.min_confidence:
-                lines.append(TextLine(text.strip(), round(confidence, 4), tuple(round(float(v), 4) for v in box)))
+                rounded = tuple(round(v, 4) for v in box)
+                lines.append(TextLine(text.strip(), round(confidence, 4), rounded))
         return lines
 
     def _maybe_upside_down(self, crops: list[np.ndarray]) -> list[bool]:

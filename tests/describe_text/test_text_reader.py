@@ -124,3 +124,12 @@ def test_reading_never_imports_rapidocrs_engine():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("image", [
+    np.zeros((1, 1, 3), dtype=np.uint8), np.zeros((5, 3000, 3), dtype=np.uint8),
+    Image.new("RGBA", (50, 40)), Image.new("L", (300, 200), 255), np.full((100, 100), 7, dtype=np.uint8),
+])
+def test_tiny_odd_and_blank_images_give_no_text(reader, image):
+    assert reader.text_likelihood(image) == 0.0
+    assert reader.read(image) == []
