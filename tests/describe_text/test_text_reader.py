@@ -133,3 +133,23 @@ def test_reading_never_imports_rapidocrs_engine():
 def test_tiny_odd_and_blank_images_give_no_text(reader, image):
     assert reader.text_likelihood(image) == 0.0
     assert reader.read(image) == []
+
+
+def test_bank_card_on_a_table_is_a_card_with_a_card_number(reader):
+    from PIL import ImageDraw, ImageFont
+
+    from accessshare.describe.screens import find_screens_and_documents
+    from accessshare.describe.text import PersonalData, find_personal_data
+
+    photo = Image.fromarray(skimage.data.coffee()).resize((1024, 683))
+    draw = ImageDraw.Draw(photo)
+    draw.rounded_rectangle((300, 200, 700, 452), radius=20, fill=(30, 60, 140))  # 400x252: ID-1
+    large, small = ImageFont.load_default(size=34), ImageFont.load_default(size=26)
+    draw.text((325, 215), "CITY BANK", font=large, fill="white")
+    draw.text((325, 330), "4111 1111 1111 1111", font=large, fill="white")
+    draw.text((325, 380), "VALID THRU 12/27", font=small, fill="white")
+    draw.text((325, 412), "JANE DOE", font=small, fill="white")
+    lines = reader.read(photo)
+    assert [line.text for line in lines] == ["CITY BANK", "4111 1111 1111 1111", "VALID THRU 12/27", "JANE DOE"]
+    assert find_personal_data(lines) == [PersonalData("card-number", "4111 1111 1111 1111")]
+    assert [f.kind for f in find_screens_and_documents([], lines, *photo.size)] == ["card"]
