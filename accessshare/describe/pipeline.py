@@ -235,6 +235,36 @@ class Describer:
 
     def describe(self, photo: PhotoInfo | str | Path) -> Description:
         """Describe one photo; raises ImageProblem for one that cannot be read."""
+        info, stored = self._findings(photo)
+        return self._assemble(info, stored)
+
+    def describe_many(self, photos: Iterable[PhotoInfo | str | Path], workers: int | None = None,
+                      progress: Callable[[Description | DescribeFailure], Any] | None = None
+                      ) -> Iterator[Description | DescribeFailure]:
+        """Describe in a thread pool, in the given order; failures come back, not raised.
+
+        Models run in the pool; results are assembled here, in order, so the later photo of a
+        near-duplicate pair is the one that names the earlier, whatever the threads' timing.
+        """
+        self.load()
+        with ThreadPoolExecutor(max_workers=workers or 2) as pool:
+            for found in pool.map(self._findings_or_failure, photos):
+                result = found if isinstance(found, DescribeFailure) else self._assemble_or_failure(*found)
+                if progress is not None:
+                    progress(result)
+                yield result
+
+    def start_dataset(self) -> None:
+        """Forget the photos seen so far, so near-duplicates are only found within one dataset."""
+        self.duplicates = duplicates.DuplicateIndex()
+        self._names = {}
+
+    def twins_of(self, photo_id: str) -> list[str]:
+        """Photos described so far that are near-duplicates of this one, closest first."""
+        return self.duplicates.near_duplicates_of(photo_id)
+
+    def _findings(self, photo: PhotoInfo | str | Path) -> tuple[PhotoInfo, dict]:
+        """The model findings, from the cache or by running the models."""
         info = photo if isinstance(photo, PhotoInfo) else photo_info(Path(photo))
         stored = self.cache.get(info.id, self.models_key) if self.cache is not None else None
         if not stored or "hash" not in stored:
@@ -243,27 +273,23 @@ class Describer:
                 stored = self._run_models(info)
             if self.cache is not None:
                 self.cache.put(info.id, self.models_key, stored)
-        return self._assemble(info, stored)
+        return info, stored
 
-    def describe_many(self, photos: Iterable[PhotoInfo | str | Path], workers: int | None = None,
-                      progress: Callable[[Description | DescribeFailure], Any] | None = None
-                      ) -> Iterator[Description | DescribeFailure]:
-        """Describe in a thread pool, in the given order; failures come back, not raised."""
-        self.load()
-        with ThreadPoolExecutor(max_workers=workers or 2) as pool:
-            for result in pool.map(self._describe_or_failure, photos):
-                if progress is not None:
-                    progress(result)
-                yield result
-
-    def _describe_or_failure(self, photo) -> Description | DescribeFailure:
+    def _findings_or_failure(self, photo) -> tuple[PhotoInfo, dict] | DescribeFailure:
         path = str(photo.path if isinstance(photo, PhotoInfo) else photo)
         try:
-            return self.describe(photo)
+            return self._findings(photo)
         except (ImageProblem, DescribeError) as problem:
             return DescribeFailure(path, str(problem))
         except Exception as error:  # noqa: BLE001 - one bad photo must not stop the rest
             return DescribeFailure(path, f"The photo {Path(path).name} could not be described: {error}")
+
+    def _assemble_or_failure(self, info: PhotoInfo, stored: dict) -> Description | DescribeFailure:
+        try:
+            return self._assemble(info, stored)
+        except Exception as error:  # noqa: BLE001 - one bad photo must not stop the rest
+            return DescribeFailure(str(info.path), f"The photo {Path(info.path).name} could not be "
+                                                   f"described: {error}")
 
     def _run_models(self, info: PhotoInfo) -> dict:
         image = open_upright(info.path, max_side=DETECTOR_SIDE)

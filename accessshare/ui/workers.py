@@ -95,6 +95,8 @@ class DescribeWorker(QObject):
         self._make_describer = make_describer
         self._pending: OrderedDict[str, PhotoInfo] = OrderedDict()
         self._priority: list[str] = []
+        self._described: dict[str, PhotoInfo] = {}  # to re-phrase them when a twin turns up
+        self._new_dataset = True  # near-duplicates are looked for within one dataset
         self._condition = threading.Condition()
         self._stopped = False
         self._thread = threading.Thread(target=self._run, name="describe", daemon=True)
@@ -116,11 +118,14 @@ class DescribeWorker(QObject):
     def forget(self, photo_id: str) -> None:
         with self._condition:
             self._pending.pop(photo_id, None)
+            self._described.pop(photo_id, None)
 
     def clear(self) -> None:
         with self._condition:
             self._pending.clear()
             self._priority.clear()
+            self._described.clear()
+            self._new_dataset = True
 
     def stop(self) -> None:
         with self._condition:
@@ -137,6 +142,9 @@ class DescribeWorker(QObject):
                 self._condition.wait()
             if self._stopped:
                 return None
+            if self._new_dataset:
+                self._new_dataset = False
+                getattr(self._describer, "start_dataset", lambda: None)()
             while self._priority:
                 photo = self._pending.pop(self._priority.pop(0), None)
                 if photo is not None:
@@ -149,16 +157,35 @@ class DescribeWorker(QObject):
         except Exception as error:  # noqa: BLE001 - the app keeps working without descriptions
             self.unavailable.emit(f"Photos cannot be described: {error}")
             return
+        self._describer = describer
         self.ready.emit(getattr(describer, "caption_problem", None) or "")
         while (photo := self._next()) is not None:
-            try:
-                description = describer.describe(photo)
-            except ImageProblem as problem:
-                self.failed.emit(photo.id, str(problem))
-            except Exception as error:  # noqa: BLE001 - one bad photo must not stop the rest
-                self.failed.emit(photo.id, f"the describer failed ({error})")
-            else:
-                self.described.emit(photo.id, description)
+            if self._describe(describer, photo):
+                self._redescribe_twins(describer, photo.id)
+
+    def _describe(self, describer, photo: PhotoInfo) -> bool:
+        try:
+            description = describer.describe(photo)
+        except ImageProblem as problem:
+            self.failed.emit(photo.id, str(problem))
+        except Exception as error:  # noqa: BLE001 - one bad photo must not stop the rest
+            self.failed.emit(photo.id, f"the describer failed ({error})")
+        else:
+            with self._condition:
+                self._described[photo.id] = photo
+            self.described.emit(photo.id, description)
+            return True
+        return False
+
+    def _redescribe_twins(self, describer, photo_id: str) -> None:
+        """A photo described earlier did not know of this near-duplicate; say it now on both.
+        Its findings are cached, so this only re-phrases."""
+        twins_of = getattr(describer, "twins_of", None)
+        for twin_id in twins_of(photo_id) if twins_of else []:
+            with self._condition:
+                twin = self._described.get(twin_id)
+            if twin is not None:
+                self._describe(describer, twin)
 
 
 class PreviewLoader(QObject):

@@ -132,6 +132,28 @@ def test_near_duplicate_found_in_the_same_dataset_even_from_the_cache(tmp_path):
     assert "duplicate" in again[2].quality and "coffee.jpg" in " ".join(again[2].details)
 
 
+def test_describe_many_names_the_earlier_twin_on_the_later_whatever_the_timing(tmp_path):
+    cache = DictCache()
+    coffee = skimage_photo("coffee")
+    order = [photo(tmp_path, "coffee", coffee), photo(tmp_path, "chelsea"),
+             photo(tmp_path, "coffee-small", coffee.resize((300, 200)))]
+    for _attempt in range(3):
+        describer = Describer(cache=cache)
+        results = list(describer.describe_many(order, workers=2))
+        assert [("duplicate" in r.quality) for r in results] == [False, False, True]
+        assert describer.twins_of(results[0].id) == [results[2].id]
+
+
+def test_a_new_dataset_forgets_the_twins_of_the_last(tmp_path):
+    cache = DictCache()
+    coffee = skimage_photo("coffee")
+    describer = Describer(cache=cache)
+    describer.describe(photo(tmp_path, "coffee", coffee))
+    describer.start_dataset()
+    alone = describer.describe(photo(tmp_path, "coffee-small", coffee.resize((300, 200))))
+    assert "duplicate" not in alone.quality
+
+
 def test_caption_model_leads_the_sentence(tmp_path):
     folder = tiny_captioner_module().build_tiny_captioner(tmp_path / "tiny")
     captioned = Describer(caption_model=folder)

@@ -34,6 +34,36 @@ def test_list_items_say_position_description_and_consent_state(make_window, data
     assert coffee  # the coffee photo's description reaches the list item
 
 
+def test_both_photos_of_a_near_duplicate_pair_say_so_and_name_each_other(make_window, dataset,
+                                                                          qtbot):
+    window = make_window(dataset)  # cat-sideways.jpg is chelsea.jpg turned by its EXIF tag
+    model = window.model
+
+    def item(name):
+        row = next(r for r, p in enumerate(model.visible) if p.path.name == name)
+        return model.data(model.index(row)), model.descriptions[model.visible[row].id]
+
+    def both_flagged():
+        return all("near-duplicate" in item(name)[0] for name in ("cat-sideways.jpg", "chelsea.jpg"))
+
+    qtbot.waitUntil(both_flagged, timeout=10_000)
+    assert "chelsea.jpg" in " ".join(item("cat-sideways.jpg")[1].details)
+    assert "cat-sideways.jpg" in " ".join(item("chelsea.jpg")[1].details)
+    assert not any("near-duplicate" in item(name)[0] for name in ("letter.jpg", "astronaut.jpg"))
+
+
+def test_near_duplicates_are_only_looked_for_within_the_open_dataset(make_window, dataset,
+                                                                    tmp_path, qtbot):
+    window = make_window(dataset)
+    other = tmp_path / "other"
+    other.mkdir()
+    Image.open(dataset / "chelsea.jpg").resize((300, 200)).save(other / "small-cat.jpg")
+    window.open_dataset(other)
+    qtbot.waitUntil(lambda: window.scan_done and bool(window.model.descriptions), timeout=60_000)
+    text = window.model.data(window.model.index(0))
+    assert text.startswith("Photo 1 of 1.") and "near-duplicate" not in text, text
+
+
 def test_dataset_loaded_and_described_are_announced(make_window, dataset, a11y_events):
     window = make_window(dataset)
     said = " | ".join(window.announcer.history)
