@@ -26,6 +26,7 @@ from accessshare.ui.settings_dialog import SettingsDialog
 from accessshare.ui.theme import apply_theme
 from accessshare.ui.workers import DescribeWorker, PreviewLoader, ScanWorker, SpeakerStarter
 
+CLOSE_WAIT_SECONDS = 5.0  # for the photo being described when the window closes
 NEIGHBOURS = 3  # photos each side of the current one described before the rest
 PAGE_STEP = 10
 
@@ -657,7 +658,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self._stop_workers()
         if self._describe_worker is not None:
-            self._describe_worker.stop()
+            self._describe_worker.stop(wait_seconds=CLOSE_WAIT_SECONDS)
         speaker = self.announcer.speaker
         if speaker is not None:
             speaker.close()

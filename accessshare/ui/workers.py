@@ -127,10 +127,14 @@ class DescribeWorker(QObject):
             self._described.clear()
             self._new_dataset = True
 
-    def stop(self) -> None:
+    def stop(self, wait_seconds: float = 0.0) -> None:
+        """No more descriptions; wait up to ``wait_seconds`` for the one under way to end
+        (the window waits when it closes, so nothing writes to a closed store)."""
         with self._condition:
             self._stopped = True
             self._condition.notify()
+        if wait_seconds and self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(wait_seconds)
 
     @property
     def remaining(self) -> int:
@@ -155,27 +159,38 @@ class DescribeWorker(QObject):
         try:  # models load on first use, so cached descriptions come back at once
             describer = self._make_describer()
         except Exception as error:  # noqa: BLE001 - the app keeps working without descriptions
-            self.unavailable.emit(f"Photos cannot be described: {error}")
+            self._emit(self.unavailable, f"Photos cannot be described: {error}")
             return
         self._describer = describer
-        self.ready.emit(getattr(describer, "caption_problem", None) or "")
+        self._emit(self.ready, getattr(describer, "caption_problem", None) or "")
         while (photo := self._next()) is not None:
             if self._describe(describer, photo):
                 self._redescribe_twins(describer, photo.id)
 
     def _describe(self, describer, photo: PhotoInfo) -> bool:
+        if self._stopped:
+            return False
         try:
             description = describer.describe(photo)
         except ImageProblem as problem:
-            self.failed.emit(photo.id, str(problem))
+            self._emit(self.failed, photo.id, str(problem))
         except Exception as error:  # noqa: BLE001 - one bad photo must not stop the rest
-            self.failed.emit(photo.id, f"the describer failed ({error})")
+            self._emit(self.failed, photo.id, f"the describer failed ({error})")
         else:
             with self._condition:
                 self._described[photo.id] = photo
-            self.described.emit(photo.id, description)
+            self._emit(self.described, photo.id, description)
             return True
         return False
+
+    def _emit(self, signal, *args) -> None:
+        """Emit unless stopped: after the window closes there is nobody left to tell."""
+        if self._stopped:
+            return
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the window and this worker's Qt side are already gone
+            self._stopped = True
 
     def _redescribe_twins(self, describer, photo_id: str) -> None:
         """A photo described earlier did not know of this near-duplicate; say it now on both.
