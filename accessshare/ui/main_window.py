@@ -540,10 +540,11 @@ class MainWindow(QMainWindow):
     # Details ----------------------------------------------------------------------------------------
 
     def details_lines(self, photo) -> list[str]:
-        lines = [self.model.body(photo)]
+        summary = self.model.body(photo)
+        lines = [summary]
         description = self.model.descriptions.get(photo.id)
-        if description is not None:
-            lines += list(description.details)
+        if description is not None:  # a detail the summary already says word for word is skipped
+            lines += [line for line in description.details if line not in summary]
             if description.text:
                 lines.append("Recognised text:")
                 lines += [line["text"] for line in description.text]

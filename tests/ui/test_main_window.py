@@ -101,6 +101,10 @@ def test_details_pane_holds_every_finding_and_is_read_only(make_window, dataset)
     for line in description.details:
         assert line in text
     assert "location" in " ".join(description.privacy)
+    for row in range(len(window.model.visible)):  # no line repeats what the summary says
+        window._select_row(row)
+        lines = window.details.toPlainText().splitlines()
+        assert not any(line in lines[0] for line in lines[1:]), lines
     assert window.details.isReadOnly()
     assert window.details.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByKeyboard
 
