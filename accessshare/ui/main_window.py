@@ -548,8 +548,8 @@ class MainWindow(QMainWindow):
             if description.text:
                 lines.append("Recognised text:")
                 lines += [line["text"] for line in description.text]
-        if photo.label:
-            lines.append(f"Your label: {photo.label}.")
+        if photo.label and not any(line.startswith("Labelled ") for line in lines):
+            lines.append(f"Your label: {photo.label}.")  # unless the label check already said it
         lines.append(f"File: {photo.relpath}, {photo.width} by {photo.height} pixels, "
                      f"{_size_words(photo.size)}.")
         lines += [f"Problem: {problem}" for problem in photo.problems]
