@@ -22,7 +22,6 @@ model. ``assets/models/SHA256SUMS`` records the committed file's SHA-256.
 from __future__ import annotations
 
 import argparse
-import base64
 import hashlib
 import json
 import os

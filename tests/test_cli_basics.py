@@ -4,7 +4,7 @@ import sys
 import pytest
 
 from accessshare import __version__
-from accessshare.cli import COMMAND_MODULES, build_parser, main
+from accessshare.cli import build_parser, main
 from accessshare.config import resolve_paths
 
 

@@ -22,7 +22,7 @@ WALK_EVENT = "consent_walk_finished"
 
 @dataclass(frozen=True)
 class WalkStep:
-    """One page of the walk; the attribute names match the GUI's ``WalkPage``."""
+    """One page of the walk, as the GUI shows it."""
 
     number: int  # 1-based
     total: int

@@ -10,7 +10,6 @@ announcements, speaks them on focus.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
 from PySide6.QtCore import Qt
@@ -26,27 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from accessshare.consent.walk import WalkStep
 from accessshare.ui.consent_widgets import ReadingPane, confirmation_box, make_button, name_widget, was_confirmed
 
 
-@dataclass(frozen=True)
-class WalkPage:
-    """What one step of the walk shows."""
-
-    number: int  # 1-based position among all pages
-    total: int
-    title: str  # the section title, or the question itself
-    text: str  # the section body; for a question, any text that goes with it
-    choices: tuple[str, ...] = ()  # non-empty for a question
-    chosen: int | None = None  # a question's earlier answer
-
-    @property
-    def is_question(self) -> bool:
-        return bool(self.choices)
-
-    @property
-    def is_last(self) -> bool:
-        return self.number == self.total
+WalkPage = WalkStep  # what one step of the walk shows
 
 
 class WalkDriver(Protocol):

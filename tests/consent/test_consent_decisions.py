@@ -8,7 +8,6 @@ from datetime import datetime, timezone
 
 import pytest
 
-from accessshare.consent import Decisions
 from accessshare.consent.decisions import spoken_date
 from accessshare.library import scan
 from accessshare.records import RecordStore

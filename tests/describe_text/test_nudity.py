@@ -7,7 +7,7 @@ import pytest
 import skimage.data
 from PIL import Image
 
-from accessshare.describe.nudity import NUDITY_THRESHOLD, NudityScorer
+from accessshare.describe.nudity import NUDITY_THRESHOLD
 
 
 @pytest.mark.parametrize("name", ["coffee", "astronaut", "chelsea", "rocket"])

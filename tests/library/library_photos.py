@@ -6,7 +6,6 @@ import io
 from pathlib import Path
 
 import numpy as np
-import pytest
 from PIL import Image
 
 from accessshare.library.exif import (EXIF_IFD, GPS_IFD, TAG_ARTIST, TAG_BODY_SERIAL,

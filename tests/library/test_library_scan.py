@@ -1,14 +1,10 @@
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from accessshare.library import ImageProblem, ThumbnailCache, open_upright, scan
-from accessshare.library import scanner as scanner_module
+from accessshare.library import ThumbnailCache, open_upright, scan
 
 from library_photos import exif_block, jpeg_bytes, photo_pixels, save  # noqa: E402 (test helpers)
 

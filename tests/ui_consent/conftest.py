@@ -9,34 +9,13 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QListWidget, QMainWindow  # noqa: E402
 
 from accessshare.config import Settings  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))
 
-from qt_a11y import AccessibleEventRecorder  # noqa: E402
-
-
-@pytest.fixture
-def a11y_events(qapp):
-    recorder = AccessibleEventRecorder()
-    recorder.start()
-    yield recorder
-    recorder.stop()
-
-
-@pytest.fixture
-def press(qtbot):
-    """Press a key in whatever widget has focus, waiting until one has (never a None target)."""
-
-    def press_key(key, modifier=Qt.KeyboardModifier.NoModifier):
-        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=2000)
-        QTest.keyClick(QApplication.focusWidget(), key, modifier)
-
-    return press_key
+from qt_fixtures import a11y_events, press  # noqa: E402,F401 - fixtures
 
 
 @pytest.fixture

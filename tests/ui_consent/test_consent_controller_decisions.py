@@ -194,7 +194,7 @@ def test_a_decision_waits_for_the_offered_walk_and_is_dropped_if_it_stops(
     walk = active_modal(besides=offer)
     assert walk.windowTitle().startswith("Consent")
     press(Qt.Key.Key_Escape)
-    stop = active_modal(besides=walk)
+    active_modal(besides=walk)
     while QApplication.focusWidget().accessibleName() != "Stop":
         press(Qt.Key.Key_Tab)
     press(Qt.Key.Key_Space)
