@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDialog, QFileDialog,
-                               QHBoxLayout, QLabel, QListView, QListWidget, QMainWindow,
-                               QPlainTextEdit, QSplitter, QVBoxLayout, QWidget, QDialogButtonBox)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDialog,
+                               QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListView,
+                               QListWidget, QMainWindow, QPlainTextEdit, QSplitter,
+                               QStyledItemDelegate, QVBoxLayout, QWidget)
 
 from accessshare.config import Settings
 from accessshare.speech import earcons
@@ -26,9 +27,22 @@ from accessshare.ui.settings_dialog import SettingsDialog
 from accessshare.ui.theme import apply_theme
 from accessshare.ui.workers import DescribeWorker, PreviewLoader, ScanWorker, SpeakerStarter
 
+ITEM_LINES = 3  # a brief description of 25 words, its position and consent state fit in three
+ITEM_PADDING = 6
 CLOSE_WAIT_SECONDS = 5.0  # for the photo being described when the window closes
 NEIGHBOURS = 3  # photos each side of the current one described before the rest
 PAGE_STEP = 10
+
+
+class PhotoItemDelegate(QStyledItemDelegate):
+    """Every item is ITEM_LINES lines high, wrapped, the last line elided. One height for all
+    lets the list use uniform item sizes: otherwise each description that arrives makes Qt
+    measure every item again (10,000 text layouts per photo described, which starved the
+    arrow keys). The whole text is still each item's accessible text and in the details pane."""
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt's name
+        metrics = option.fontMetrics
+        return QSize(max(option.rect.width(), 1), ITEM_LINES * metrics.lineSpacing() + ITEM_PADDING)
 
 
 class PhotoListView(QListView):
@@ -101,7 +115,8 @@ class MainWindow(QMainWindow):
         self.photo_list.setModel(self.model)
         self.photo_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.photo_list.setWordWrap(True)
-        self.photo_list.setUniformItemSizes(False)
+        self.photo_list.setItemDelegate(PhotoItemDelegate(self.photo_list))
+        self.photo_list.setUniformItemSizes(True)
         self.photo_list.setSpacing(3)
         self.photo_list.setAlternatingRowColors(True)
         self.photo_list.selectionModel().currentChanged.connect(self._current_changed)

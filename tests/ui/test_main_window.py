@@ -209,6 +209,23 @@ def test_zoom_and_high_contrast_keys(make_window, dataset, press, qtbot, app_pat
     assert QApplication.palette().window().color().name() != "#000000"
 
 
+def test_items_are_three_lines_high_at_any_font_size(make_window, dataset, qtbot):
+    window = make_window(dataset)
+    view = window.photo_list
+
+    def item_height():
+        return view.visualRect(window.model.index(0)).height()
+
+    before = item_height()
+    assert before >= 3 * view.fontMetrics().lineSpacing()
+    window.settings.font_point_size = 24
+    window._apply_look()
+    qtbot.waitUntil(lambda: item_height() > before * 1.5, timeout=3000)
+    assert item_height() >= 3 * view.fontMetrics().lineSpacing()
+    window.settings.font_point_size = 0
+    window._apply_look()
+
+
 def answer_walk_offer_not_now(press, qtbot):
     """The first decision offers the consent walk; "Not now" (Escape) still decides."""
     def offer_has_focus():
