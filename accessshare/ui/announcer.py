@@ -36,6 +36,10 @@ class Announcer(QObject):
         self._described_toggle = False
         self.router = Router(speaker, self._to_screen_reader, screen_reader_active, mode=mode)
         self.history: list[str] = []  # everything announced, newest last (for S and for tests)
+        # Widgets whose description carries a message, with the description they had before.
+        # Restored once focus leaves them, else Orca reads old messages again on every return.
+        self._carrying: dict[int, tuple[QWidget, str]] = {}
+        QApplication.instance().focusChanged.connect(self._restore_descriptions)
 
     # The public interface ---------------------------------------------------------------------
 
@@ -91,9 +95,27 @@ class Announcer(QObject):
         self._described_toggle = not self._described_toggle
         text = text + (" " if self._described_toggle else "")
         if isinstance(widget, QAbstractItemView) and widget.currentIndex().isValid():
+            self._carrying.setdefault(id(widget), (widget, ""))
             self._describe_current_item(widget, text)
             return
+        self._carrying.setdefault(id(widget), (widget, widget.accessibleDescription()))
         widget.setAccessibleDescription(text)  # Qt sends DescriptionChanged itself
+
+    def _restore_descriptions(self, _old, new) -> None:
+        if new is None:
+            return
+        for key, (widget, original) in list(self._carrying.items()):
+            if widget is new:
+                continue
+            del self._carrying[key]
+            try:
+                if isinstance(widget, QAbstractItemView):
+                    if widget.currentIndex().isValid():
+                        widget.model().setData(widget.currentIndex(), original, ANNOUNCEMENT_ROLE)
+                else:
+                    widget.setAccessibleDescription(original)
+            except RuntimeError:  # the widget (a closed dialog's) is gone
+                pass
 
     @staticmethod
     def _describe_current_item(view: QAbstractItemView, text: str) -> None:

@@ -1,0 +1,69 @@
+"""The Announcer's screen-reader channel: a message rides on the focused object's description
+(Orca speaks description changes of the focused object) and is taken off again when focus
+leaves, so returning to that object never repeats an old message."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import QListView, QPushButton, QVBoxLayout, QWidget
+
+from accessshare.ui.announcer import ANNOUNCEMENT_ROLE, Announcer
+
+
+class RecordingModel(QStringListModel):
+    """Keeps what the announcer puts on the current item, as the photo model does."""
+
+    def __init__(self, rows):
+        super().__init__(rows)
+        self.described: dict[int, str] = {}
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802 - Qt's name
+        if role == ANNOUNCEMENT_ROLE:
+            self.described[index.row()] = value
+            return True
+        return super().setData(index, value, role)
+
+
+def make_window(qtbot):
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    view = QListView()
+    view.setModel(RecordingModel(["one", "two"]))
+    view.setCurrentIndex(view.model().index(1, 0))
+    button = QPushButton("Save")
+    button.setAccessibleDescription("Saves the decision.")
+    layout.addWidget(view)
+    layout.addWidget(button)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    announcer = Announcer(window, mode="screen-reader")
+    announcer.router.screen_reader_active = lambda: True
+    return window, view, button, announcer
+
+
+def test_a_message_on_the_focused_item_is_taken_off_when_focus_leaves(qtbot):
+    window, view, button, announcer = make_window(qtbot)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    announcer.announce("Deleted night-sky.jpg. No copy remains.")
+    assert view.model().described[1].startswith("Deleted night-sky.jpg")
+    button.setFocus()
+    qtbot.waitUntil(button.hasFocus)
+    assert view.model().described[1] == ""
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    assert view.model().described[1] == ""
+
+
+def test_a_widget_gets_its_own_description_back_after_a_message(qtbot):
+    window, view, button, announcer = make_window(qtbot)
+    button.setFocus()
+    qtbot.waitUntil(button.hasFocus)
+    announcer.announce("Settings saved.")
+    assert button.accessibleDescription().startswith("Settings saved.")
+    announcer.announce("Settings saved again.")
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    assert button.accessibleDescription() == "Saves the decision."
