@@ -19,7 +19,9 @@ def apply_theme(app: QApplication, high_contrast: bool, font_point_size: int,
     app.setFont(font)
     if high_contrast:
         app.setPalette(high_contrast_palette())
-        app.setStyleSheet(HIGH_CONTRAST_STYLE)
+        # Widgets styled by a style sheet take their font from it, not from app.setFont (high
+        # contrast and a larger font chosen together left the text small), so it names the size.
+        app.setStyleSheet(f"{HIGH_CONTRAST_STYLE} * {{ font-size: {font.pointSize()}pt; }}")
     else:
         app.setPalette(system_palette)
         app.setStyleSheet("")
