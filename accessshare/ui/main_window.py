@@ -617,10 +617,9 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(
             self, "Open a folder of photos", str(self.dataset or Path.home()),
             QFileDialog.Option.ShowDirsOnly | QFileDialog.Option.DontUseNativeDialog)
+        self.return_focus()
         if folder:
             self.open_dataset(folder)
-        else:
-            self.photo_list.setFocus()
 
     def open_recent(self) -> None:
         recent = [f for f in self.settings.recent_datasets if Path(f).is_dir()]
@@ -628,12 +627,12 @@ class MainWindow(QMainWindow):
             self.announcer.announce("No recent datasets yet.", "status")
             return
         dialog = RecentDialog(recent, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen():
+        if self.run_dialog(dialog) and dialog.chosen():
             self.open_dataset(dialog.chosen())
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if not self.run_dialog(dialog):
             self.announcer.announce("Settings not changed.", "status")
             return
         self.apply_settings(dialog.chosen())
@@ -652,7 +651,20 @@ class MainWindow(QMainWindow):
             self._rephrase_all()
 
     def show_help(self) -> None:
-        HelpDialog(self).exec()
+        self.run_dialog(HelpDialog(self))
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Show a dialog modally; afterwards the window is active again and focus is back where
+        it was, even with no window manager to hand activation back. True if accepted."""
+        before = QApplication.focusWidget()
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        self.return_focus(before)
+        return accepted
+
+    def return_focus(self, widget=None) -> None:
+        self.activateWindow()
+        target = widget if widget is not None and self.isAncestorOf(widget) else self.photo_list
+        target.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def quit(self) -> None:
         self.close()

@@ -271,6 +271,27 @@ def test_settings_dialog_saves_by_keyboard(make_window, dataset, qtbot, app_path
     window.apply_settings(Settings())
 
 
+def test_help_and_settings_give_focus_back_where_it_was(make_window, dataset, press, qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
+
+    window = make_window(dataset)
+    window.details.setFocus()
+    qtbot.waitUntil(window.details.hasFocus)
+
+    def close_the_dialog():
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None, timeout=3000)
+        QTest.keyClick(QApplication.activeModalWidget(), Qt.Key.Key_Escape)
+
+    for key, modifier in ((Qt.Key.Key_F1, Qt.KeyboardModifier.NoModifier),
+                          (Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)):
+        QTimer.singleShot(0, close_the_dialog)
+        press(key, modifier)
+        assert QApplication.activeModalWidget() is None
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is window.details, timeout=2000)
+    assert window.announcer.history[-1] == "Settings not changed."
+
+
 def test_ctrl_f_chooses_a_filter_by_keyboard_and_returns_to_the_list(make_window, dataset, press,
                                                                      qtbot):
     window = make_window(dataset)
