@@ -47,6 +47,10 @@ class DuplicateIndex:
         with self._lock:
             self._hashes[photo_id] = value
 
+    def remove(self, photo_id: str) -> None:
+        with self._lock:
+            self._hashes.pop(photo_id, None)
+
     def hash_of(self, photo_id: str) -> int | None:
         return self._hashes.get(photo_id)
 

@@ -259,6 +259,11 @@ class Describer:
         self.duplicates = duplicates.DuplicateIndex()
         self._names = {}
 
+    def forget_photo(self, photo_id: str) -> None:
+        """A deleted photo is nobody's near-duplicate any more."""
+        self.duplicates.remove(photo_id)
+        self._names.pop(photo_id, None)
+
     def twins_of(self, photo_id: str) -> list[str]:
         """Photos described so far that are near-duplicates of this one, closest first."""
         return self.duplicates.near_duplicates_of(photo_id)

@@ -97,6 +97,7 @@ class DescribeWorker(QObject):
         self._priority: list[str] = []
         self._described: dict[str, PhotoInfo] = {}  # to re-phrase them when a twin turns up
         self._new_dataset = True  # near-duplicates are looked for within one dataset
+        self._deleted: list[str] = []  # deleted photos whose twins must be re-phrased
         self._condition = threading.Condition()
         self._stopped = False
         self._thread = threading.Thread(target=self._run, name="describe", daemon=True)
@@ -116,15 +117,19 @@ class DescribeWorker(QObject):
             self._condition.notify()
 
     def forget(self, photo_id: str) -> None:
+        """A deleted photo: not described any more, and its twins no longer name it."""
         with self._condition:
             self._pending.pop(photo_id, None)
             self._described.pop(photo_id, None)
+            self._deleted.append(photo_id)
+            self._condition.notify()
 
     def clear(self) -> None:
         with self._condition:
             self._pending.clear()
             self._priority.clear()
             self._described.clear()
+            self._deleted.clear()
             self._new_dataset = True
 
     def stop(self, wait_seconds: float = 0.0) -> None:
@@ -140,15 +145,18 @@ class DescribeWorker(QObject):
     def remaining(self) -> int:
         return len(self._pending)
 
-    def _next(self) -> PhotoInfo | None:
+    def _next(self) -> PhotoInfo | str | None:
+        """The next photo to describe, or the id of a deleted photo to forget; None to stop."""
         with self._condition:
-            while not self._stopped and not self._pending:
+            while not self._stopped and not self._pending and not self._deleted:
                 self._condition.wait()
             if self._stopped:
                 return None
             if self._new_dataset:
                 self._new_dataset = False
                 getattr(self._describer, "start_dataset", lambda: None)()
+            if self._deleted:
+                return self._deleted.pop(0)
             while self._priority:
                 photo = self._pending.pop(self._priority.pop(0), None)
                 if photo is not None:
@@ -163,9 +171,21 @@ class DescribeWorker(QObject):
             return
         self._describer = describer
         self._emit(self.ready, getattr(describer, "caption_problem", None) or "")
-        while (photo := self._next()) is not None:
-            if self._describe(describer, photo):
-                self._redescribe_twins(describer, photo.id)
+        while (job := self._next()) is not None:
+            if isinstance(job, str):
+                self._forget_deleted(describer, job)
+            elif self._describe(describer, job):
+                self._redescribe_twins(describer, job.id)
+
+    def _forget_deleted(self, describer, photo_id: str) -> None:
+        twins_of = getattr(describer, "twins_of", None)
+        twins = twins_of(photo_id) if twins_of else []
+        getattr(describer, "forget_photo", lambda _id: None)(photo_id)
+        for twin_id in twins:
+            with self._condition:
+                twin = self._described.get(twin_id)
+            if twin is not None:
+                self._describe(describer, twin)
 
     def _describe(self, describer, photo: PhotoInfo) -> bool:
         if self._stopped:

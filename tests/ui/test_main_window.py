@@ -34,7 +34,7 @@ def test_list_items_say_position_description_and_consent_state(make_window, data
     assert coffee  # the coffee photo's description reaches the list item
 
 
-def test_both_photos_of_a_near_duplicate_pair_say_so_and_name_each_other(make_window, dataset,
+def test_both_photos_of_a_near_duplicate_pair_say_so_until_one_is_deleted(make_window, dataset,
                                                                           qtbot):
     window = make_window(dataset)  # cat-sideways.jpg is chelsea.jpg turned by its EXIF tag
     model = window.model
@@ -50,6 +50,9 @@ def test_both_photos_of_a_near_duplicate_pair_say_so_and_name_each_other(make_wi
     assert "chelsea.jpg" in " ".join(item("cat-sideways.jpg")[1].details)
     assert "cat-sideways.jpg" in " ".join(item("chelsea.jpg")[1].details)
     assert not any("near-duplicate" in item(name)[0] for name in ("letter.jpg", "astronaut.jpg"))
+    window.remove_photo(next(p.id for p in model.photos if p.path.name == "cat-sideways.jpg"))
+    qtbot.waitUntil(lambda: "near-duplicate" not in item("chelsea.jpg")[0], timeout=10_000)
+    assert "cat-sideways" not in " ".join(item("chelsea.jpg")[1].details)
 
 
 def test_near_duplicates_are_only_looked_for_within_the_open_dataset(make_window, dataset,
