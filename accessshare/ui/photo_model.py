@@ -36,6 +36,7 @@ class PhotoListModel(QAbstractListModel):
         self.photos: list = []  # every photo of the dataset, in scan order
         self.visible: list = []  # the photos the current filter lets through
         self.descriptions: dict = {}  # photo id -> Description
+        self._flagged: set[str] = set()  # kept as descriptions come and go: counts() is per event
         self.failures: dict[str, str] = {}  # photo id -> why it could not be described
         self.filter = "all"
         self.state_provider: Callable[[str], tuple[str, bool]] = consent_unknown
@@ -96,6 +97,7 @@ class PhotoListModel(QAbstractListModel):
         self.photos = list(photos)
         self._ids = {p.id for p in self.photos}
         self.descriptions.clear()
+        self._flagged.clear()
         self.failures.clear()
         self._announcement = None
         self._rebuild_visible()
@@ -121,6 +123,7 @@ class PhotoListModel(QAbstractListModel):
         self.photos = [p for p in self.photos if p.id != photo_id]
         self._ids.discard(photo_id)
         self.descriptions.pop(photo_id, None)
+        self._flagged.discard(photo_id)
         self.failures.pop(photo_id, None)
         row = self._row_of.get(photo_id)
         if row is not None:
@@ -132,6 +135,10 @@ class PhotoListModel(QAbstractListModel):
 
     def set_description(self, photo_id: str, description) -> None:
         self.descriptions[photo_id] = description
+        if description.privacy or description.quality:
+            self._flagged.add(photo_id)
+        else:
+            self._flagged.discard(photo_id)
         self.failures.pop(photo_id, None)
         self.photo_changed(photo_id)
 
@@ -187,8 +194,7 @@ class PhotoListModel(QAbstractListModel):
 
     def counts(self) -> tuple[int, int, int]:
         """(photos, described, flagged) over the whole dataset."""
-        flagged = sum(1 for p in self.photos if self.is_flagged(p))
-        return len(self.photos), len(self.descriptions), flagged
+        return len(self.photos), len(self.descriptions), len(self._flagged)
 
     def _rebuild_visible(self) -> None:
         self.visible = [p for p in self.photos if self.accepts(p)]
