@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QLabel, QSpinBox, QVBoxLayout, QWidget)
 
@@ -35,7 +36,16 @@ def choice_box(choices, current: str) -> QComboBox:
     for value, words in choices:
         box.addItem(words, value)
     box.setCurrentIndex(max(0, box.findData(current)))
+    box.currentTextChanged.connect(lambda words: say_new_choice(box, words))
     return box
+
+
+def say_new_choice(box: QComboBox, words: str) -> None:
+    """Orca says nothing when a closed Qt combo box changes by arrow key; it does speak a
+    description change of the focused object, so the new choice leads the description."""
+    help_text = box.toolTip()
+    box.setAccessibleDescription(f"{words}. {help_text}" if help_text else f"{words}.")
+    QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(box, words))
 
 
 class SettingsDialog(QDialog):

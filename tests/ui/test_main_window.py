@@ -307,3 +307,19 @@ def test_ctrl_f_chooses_a_filter_by_keyboard_and_returns_to_the_list(make_window
     qtbot.waitUntil(lambda: window.model.filter == "privacy")
     assert QApplication.focusWidget() is window.photo_list
     assert re.match(r"Showing photos with privacy flags: \w+ photos?\.", window.announcer.history[-1])
+
+
+def test_a_settings_choice_changed_by_arrow_key_is_spoken(qtbot, a11y_events):
+    from accessshare.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+    dialog.verbosity.setFocus()
+    qtbot.waitUntil(dialog.verbosity.hasFocus)
+    from PySide6.QtTest import QTest
+    QTest.keyClick(dialog.verbosity, Qt.Key.Key_Down)
+    assert dialog.verbosity.currentData() == "detailed"
+    assert dialog.verbosity.accessibleDescription().startswith("Detailed: counts")
+    assert any(a.startswith("Detailed: counts") for a in a11y_events.announcements)
