@@ -486,9 +486,11 @@ class MainWindow(QMainWindow):
         if self.dataset is None:
             return "No dataset is open. Press Ctrl+O to open a folder of photos."
         total, described, flagged = self.model.counts()
+        shared, not_shared, undecided = self.model.decision_counts()
         parts = [f"Dataset {self.dataset.name}: {_count(total, 'photo')}",
-                 f"showing {FILTER_WORDS[self.model.filter].lower()}, {self.model.rowCount()}",
-                 f"{described} described, {_count(flagged, 'flagged')}"]
+                 f"Showing {FILTER_WORDS[self.model.filter].lower()}: {self.model.rowCount()}",
+                 f"{described} described, {flagged} flagged",
+                 f"{shared} shared, {not_shared} not shared, {undecided} not yet decided"]
         if not self.scan_done:
             parts.append("still opening")
         if self.describer_note:

@@ -192,6 +192,19 @@ class PhotoListModel(QAbstractListModel):
         description = self.descriptions.get(photo.id)
         return bool(description and (description.privacy or description.quality))
 
+    def decision_counts(self) -> tuple[int, int, int]:
+        """(shared, not shared, not yet decided) over the whole dataset."""
+        shared = not_shared = undecided = 0
+        for photo in self.photos:
+            spoken, is_shared = self.state_provider(photo.id)
+            if spoken.strip() == NOT_DECIDED:
+                undecided += 1
+            elif is_shared:
+                shared += 1
+            else:
+                not_shared += 1
+        return shared, not_shared, undecided
+
     def counts(self) -> tuple[int, int, int]:
         """(photos, described, flagged) over the whole dataset."""
         return len(self.photos), len(self.descriptions), len(self._flagged)

@@ -252,8 +252,12 @@ def test_share_key_saves_and_the_item_says_so(make_window, dataset, press, qtbot
     text = row_texts(window)[1]
     assert text.startswith("Photo 2 of ") and "Shared for research" in text
     assert "Shared for research" in window.details.toPlainText()
+    press(Qt.Key.Key_S)
+    assert "1 shared, 0 not shared, 9 not yet decided" in window.announcer.history[-1]
     press(Qt.Key.Key_N)
     assert "Not shared" in row_texts(window)[1] or "not shared" in row_texts(window)[1].lower()
+    press(Qt.Key.Key_S)
+    assert "0 shared, 1 not shared, 9 not yet decided" in window.announcer.history[-1]
 
 
 def test_settings_dialog_saves_by_keyboard(make_window, dataset, qtbot, app_paths):
