@@ -250,7 +250,8 @@ class MainWindow(QMainWindow):
         self._describe_worker.failed.connect(self._describe_failed)
         self._describe_worker.ready.connect(self._describer_ready)
         self._describe_worker.unavailable.connect(self._describer_unavailable)
-        self._describe_worker.start()
+        # Started when the first photos are listed: loading the describer's libraries holds
+        # the interpreter for a second and would hold back the first photos.
 
     def _stop_workers(self) -> None:
         if self._scan_worker is not None:
@@ -266,6 +267,7 @@ class MainWindow(QMainWindow):
         self.model.add_photos(photos)
         if self._describe_worker is not None:
             self._describe_worker.enqueue(photos)
+            QTimer.singleShot(0, self._describe_worker.start)
         if first_batch and self.model.rowCount():
             self._select_row(0)
         self._update_status()

@@ -103,7 +103,8 @@ class DescribeWorker(QObject):
         self._thread = threading.Thread(target=self._run, name="describe", daemon=True)
 
     def start(self) -> None:
-        self._thread.start()
+        if self._thread.ident is None and not self._stopped:  # once only
+            self._thread.start()
 
     def enqueue(self, photos) -> None:
         with self._condition:
