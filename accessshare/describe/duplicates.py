@@ -32,34 +32,61 @@ def hash_from_hex(text: str) -> int:
     return int(text, 16)
 
 
+def popcount(values: np.ndarray) -> np.ndarray:
+    """Set bits of each uint64."""
+    if hasattr(np, "bitwise_count"):  # numpy 2
+        return np.bitwise_count(values)
+    return np.unpackbits(values.view(np.uint8)).reshape(-1, 64).sum(axis=1)
+
+
 class DuplicateIndex:
-    """Photo hashes seen in one dataset. Thread-safe."""
+    """Photo hashes seen in one dataset, searched with one vectorised XOR per photo (a loop in
+    Python over 10,000 hashes per photo held the interpreter from the UI). Thread-safe."""
 
     def __init__(self, max_distance: int = DEFAULT_MAX_DISTANCE):
         self.max_distance = max_distance
-        self._hashes: dict[str, int] = {}
+        self._ids: list[str | None] = []  # by slot; None once removed
+        self._slot: dict[str, int] = {}
+        self._hashes = np.zeros(256, dtype=np.uint64)
+        self._live = np.zeros(256, dtype=bool)
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self._hashes)
+        return len(self._slot)
 
     def add(self, photo_id: str, value: int) -> None:
         with self._lock:
-            self._hashes[photo_id] = value
+            slot = self._slot.get(photo_id)
+            if slot is None:
+                slot = len(self._ids)
+                self._ids.append(photo_id)
+                self._slot[photo_id] = slot
+                if slot >= len(self._hashes):
+                    self._hashes = np.concatenate([self._hashes, np.zeros_like(self._hashes)])
+                    self._live = np.concatenate([self._live, np.zeros_like(self._live)])
+            self._hashes[slot] = np.uint64(value)
+            self._live[slot] = True
 
     def remove(self, photo_id: str) -> None:
         with self._lock:
-            self._hashes.pop(photo_id, None)
+            slot = self._slot.pop(photo_id, None)
+            if slot is not None:
+                self._live[slot] = False
+                self._ids[slot] = None
 
     def hash_of(self, photo_id: str) -> int | None:
-        return self._hashes.get(photo_id)
+        slot = self._slot.get(photo_id)
+        return None if slot is None else int(self._hashes[slot])
 
     def near_duplicates_of(self, photo_id: str) -> list[str]:
         """Other photos within ``max_distance`` bits, closest first."""
         with self._lock:
-            own = self._hashes.get(photo_id)
+            own = self._slot.get(photo_id)
             if own is None:
                 return []
-            close = [(hamming(own, other), other_id) for other_id, other in self._hashes.items()
-                     if other_id != photo_id]
-        return [other_id for distance, other_id in sorted(close) if distance <= self.max_distance]
+            used = len(self._ids)
+            distances = popcount(self._hashes[:used] ^ self._hashes[own])
+            near = self._live[:used] & (distances <= self.max_distance)
+            near[own] = False
+            close = [(int(distances[slot]), self._ids[slot]) for slot in np.flatnonzero(near)]
+        return [other_id for _distance, other_id in sorted(close)]

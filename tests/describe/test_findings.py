@@ -3,6 +3,8 @@
 from datetime import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageEnhance, ImageFilter
 from skimage import data
 
@@ -72,3 +74,24 @@ def test_labels_use_synonyms():
     assert check_label(None, ["cat"]) is None
     assert check_label("kitty", [], caption="A cat on a sofa").agrees
     assert check_label("letter from the bank", ["document"]).agrees
+
+
+@settings(max_examples=60, deadline=None)
+@given(hashes=st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=300),
+       flips=st.lists(st.tuples(st.integers(0, 299), st.integers(0, 63)), max_size=60),
+       removed=st.sets(st.integers(0, 299), max_size=20))
+def test_duplicate_index_finds_exactly_what_a_brute_force_search_finds(hashes, flips, removed):
+    values = {f"p{i}": value for i, value in enumerate(hashes)}
+    for offset, (source, bit) in enumerate(flips):  # near copies of earlier hashes
+        values[f"copy{offset}"] = hashes[source % len(hashes)] ^ (1 << bit)
+    index = DuplicateIndex()
+    for photo_id, value in values.items():
+        index.add(photo_id, value)
+    for number in removed:
+        index.remove(f"p{number}")
+        values.pop(f"p{number}", None)
+    assert len(index) == len(values)
+    for photo_id, value in values.items():
+        expected = sorted((hamming(value, other), other_id) for other_id, other in values.items()
+                          if other_id != photo_id and hamming(value, other) <= index.max_distance)
+        assert index.near_duplicates_of(photo_id) == [other_id for _d, other_id in expected]
