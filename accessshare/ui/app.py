@@ -21,8 +21,10 @@ SMOKE_TIMEOUT_MS = 120_000
 
 def describer_factory(paths, store, settings: Settings, caption_model: Path | None):
     def make():
+        from accessshare.describe import onnx_session
         from accessshare.describe.pipeline import Describer
         from accessshare.records.store import DescriptionCache
+        onnx_session.keep_cores_free(1)  # the arrow keys come first
         cache = DescriptionCache(store) if store is not None else None
         return Describer(cache=cache, caption_model=caption_model, verbosity=settings.verbosity,
                          models_dir=paths.models_dir)

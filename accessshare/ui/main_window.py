@@ -7,6 +7,7 @@ one Announcer. Keys come from ``keymap.BINDINGS`` only.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer
@@ -27,6 +28,7 @@ from accessshare.ui.settings_dialog import SettingsDialog
 from accessshare.ui.theme import apply_theme
 from accessshare.ui.workers import DescribeWorker, PreviewLoader, ScanWorker, SpeakerStarter
 
+UI_SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
 ITEM_LINES = 3  # a brief description of 25 words, its position and consent state fit in three
 ITEM_PADDING = 6
 CLOSE_WAIT_SECONDS = 5.0  # for the photo being described when the window closes
@@ -58,6 +60,9 @@ class MainWindow(QMainWindow):
                  make_speaker=None, consent_form_path: Path | None = None,
                  store_problem: str = ""):
         super().__init__()
+        # Worker threads (scan, describe) run Python too; a thread waiting for the interpreter
+        # gets it after at most this long, so key presses are not held up 5 ms at a time.
+        sys.setswitchinterval(UI_SWITCH_INTERVAL)
         self.paths, self.settings, self.store = paths, settings, store
         self.consent_form_path = consent_form_path
         self.make_describer = make_describer

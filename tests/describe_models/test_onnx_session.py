@@ -51,12 +51,25 @@ def test_concurrent_first_use_builds_one_session(fresh_cache):
 
 def test_thread_count_follows_the_machine_and_the_override(monkeypatch):
     monkeypatch.delenv(onnx_session.THREADS_ENV, raising=False)
+    monkeypatch.setattr(onnx_session, "_cores_kept_free", 0)
     monkeypatch.setattr(onnx_session, "usable_cores", lambda: 2)
     assert onnx_session.default_intra_op_threads() == 2
     monkeypatch.setattr(onnx_session, "usable_cores", lambda: 32)
     assert onnx_session.default_intra_op_threads() == 4
     monkeypatch.setenv(onnx_session.THREADS_ENV, "1")
     assert onnx_session.default_intra_op_threads() == 1
+
+
+def test_the_app_keeps_a_core_for_its_ui_thread(monkeypatch):
+    monkeypatch.delenv(onnx_session.THREADS_ENV, raising=False)
+    monkeypatch.setattr(onnx_session, "_cores_kept_free", 0)
+    monkeypatch.setattr(onnx_session, "usable_cores", lambda: 2)
+    onnx_session.keep_cores_free(1)
+    assert onnx_session.default_intra_op_threads() == 1
+    monkeypatch.setattr(onnx_session, "usable_cores", lambda: 1)
+    assert onnx_session.default_intra_op_threads() == 1  # never none
+    monkeypatch.setattr(onnx_session, "usable_cores", lambda: 8)
+    assert onnx_session.default_intra_op_threads() == 4
 
 
 def test_session_options_are_as_documented():
