@@ -44,7 +44,7 @@ class NudityScorer:
 
     @cached_property
     def _session(self):
-        return get_session(self._model_path or bundled_model_path())
+        return get_session(self._model_path or bundled_model_path(), memory_arena=False)  # see objects.py
 
     def load(self) -> None:
         self._session  # noqa: B018 (builds the session)
