@@ -30,7 +30,7 @@ from accessshare.library.decode import open_upright
 from accessshare.library.errors import ImageProblem
 from accessshare.library.scanner import PhotoInfo, Problem, analyse
 
-PIPELINE_VERSION = "2"  # bump when the stored findings change shape or meaning
+PIPELINE_VERSION = "3"  # bump when the stored findings change shape or meaning
 DETECTOR_SIDE = 1024
 FACE_SIDE = 800  # MTCNN's cost grows with area: 800 px took 57 ms where 960 took 79 ms; it
 # still finds faces down to 20 px, 2.5% of the long side
@@ -300,7 +300,7 @@ class Describer:
         image = open_upright(info.path, max_side=DETECTOR_SIDE)
         objects = [o.to_json() for o in self.objects.detect(image)]
         faces = [{"confidence": f.confidence, "box": list(f.box)} for f in self.faces.detect(image)]
-        lines = self._read_text(image)
+        lines, text_likely = self._read_text(image)
         nudity = float(self.nudity.score(image)) if self.nudity is not None else None
         measured = quality.assess(image, subject_box(objects, faces))
         return {
@@ -309,6 +309,8 @@ class Describer:
             "faces": faces,
             "text": [{"text": line.text, "confidence": float(line.confidence),
                       "box": [float(v) for v in line.box]} for line in lines],
+            # the gate found lines of text but none could be read (handwriting, a tilted page)
+            "text_unread": text_likely and not lines,
             "pii": [p.kind for p in self._text_module.find_personal_data(lines)] if lines else [],
             "screens": self._screens(image, objects, lines),
             "nudity": nudity,
@@ -318,11 +320,12 @@ class Describer:
             "hash": duplicates.hash_to_hex(duplicates.dhash(image)),
         }
 
-    def _read_text(self, image: Image.Image) -> list:
+    def _read_text(self, image: Image.Image) -> tuple[list, bool]:
+        """The lines read, and whether the gate found text likely at all."""
         if self.text_reader is None or self.text_reader.text_likelihood(image) < self.text_gate:
-            return []
+            return [], False
         with self._ocr_lock:
-            return self.text_reader.read(image)
+            return self.text_reader.read(image), True
 
     def _caption(self, image: Image.Image) -> str | None:
         captioner = self.captioner
@@ -405,7 +408,7 @@ def privacy_flags(findings: dict, metadata_flags: list[str], nudity_threshold: f
         "face": bool(findings["faces"]),
         "person": any(o["label"] == "person" and o["confidence"] >= PERSON_CONFIDENCE
                       for o in findings["objects"]),
-        "text": bool(findings["text"]),
+        "text": bool(findings["text"]) or bool(findings.get("text_unread")),
         "pii-text": bool(findings["pii"]),
         "screen": bool(kinds & SCREEN_KINDS),
         "document": bool(kinds - SCREEN_KINDS),

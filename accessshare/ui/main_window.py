@@ -481,7 +481,10 @@ class MainWindow(QMainWindow):
         if description is None:
             self.announcer.announce("This photo is still being described.", "status")
         elif not description.text:
-            self.announcer.announce("No text was recognised in this photo.", "description")
+            unread = (description.findings or {}).get("text_unread")
+            self.announcer.announce("No text could be read in this photo, though there seems to be "
+                                    "writing." if unread else "No text was recognised in this photo.",
+                                    "description")
         else:
             lines = " ".join(line["text"] for line in description.text)
             self.announcer.announce(f"Text in this photo: {lines}", "description", interrupt=True)

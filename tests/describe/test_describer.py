@@ -44,6 +44,18 @@ def test_page_flags_text_and_reads_words(describer, tmp_path):
     assert "region" in words or "image" in words
 
 
+def test_writing_that_cannot_be_read_is_still_a_hedged_privacy_finding(describer, tmp_path):
+    pytest.importorskip("accessshare.describe.text")
+    # scikit-image's "text": handwritten maths on a tilted page; nothing reads, but it is text.
+    described = describer.describe(photo(tmp_path, "text"))
+    assert described.text == [] and "text" in described.privacy
+    assert "May show writing it could not read." in described.sentence
+    assert "Reveals" not in described.sentence  # never stated as fact
+    assert any("could not be read" in line for line in described.details)
+    coffee = describer.describe(photo(tmp_path, "coffee"))
+    assert "text" not in coffee.privacy and "writing" not in coffee.sentence
+
+
 def test_blurred_and_darkened_variants_are_flagged(describer, tmp_path):
     coffee = skimage_photo("coffee")
     blurred = describer.describe(photo(tmp_path, "blurred", coffee.filter(ImageFilter.GaussianBlur(8))))

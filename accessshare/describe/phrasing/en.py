@@ -110,6 +110,11 @@ def content_clauses(findings: dict, brief: bool, limit: int) -> list[str]:
     return clauses or ["No objects recognised."]
 
 
+UNREAD_TEXT_CLAUSE = "May show writing it could not read."
+UNREAD_TEXT_DETAIL = ("There seems to be writing, perhaps handwriting or a tilted page, but it "
+                      "could not be read.")
+
+
 def privacy_items(findings: dict, brief: bool) -> list[str]:
     flags = findings.get("privacy", [])
     faces = len(findings.get("faces", []))
@@ -123,7 +128,7 @@ def privacy_items(findings: dict, brief: bool) -> list[str]:
         kinds = unique(PII_NAMES.get(kind, "personal data") for kind in findings.get("pii", []))
         # The first kind only: the sentence must leave room; the details name them all.
         items.append("text with " + (kinds[0] if kinds else "personal data"))
-    elif "text" in flags:
+    elif "text" in flags and findings.get("text"):
         items.append("readable text")
     for kind in unique(s["kind"] for s in findings.get("screens", [])):
         items.append(article(kind))
@@ -160,6 +165,8 @@ def unique(items) -> list:
 def build_sentence(findings: dict, brief: bool) -> str:
     privacy = privacy_items(findings, brief)
     privacy_clause = f"Reveals {join(privacy)}." if privacy else ""
+    if findings.get("text_unread"):  # a privacy finding, so always said, but hedged
+        privacy_clause = f"{privacy_clause} {UNREAD_TEXT_CLAUSE}".strip()
     quality = quality_items(findings)
     # Try the fullest sentence first; drop quality words, then objects, never privacy.
     for limit, quality_count in ((4, 3), (3, 2), (2, 1), (1, 1), (1, 0)):
@@ -215,7 +222,7 @@ def face_details(findings: dict, brief: bool) -> list[str]:
 def text_details(findings: dict, brief: bool) -> list[str]:
     lines = findings.get("text", [])
     if not lines:
-        return []
+        return [UNREAD_TEXT_DETAIL] if findings.get("text_unread") else []
     words = " ".join(line["text"] for line in lines).split()
     preview = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
     count = len(lines)
