@@ -247,7 +247,11 @@ class ConsentController:
             self._say("Nothing was decided. Press Y, N or U again when you are ready.")
 
     def _offer_walk_first(self, then) -> bool:
-        """Before the first decision, offer the walk once. True if the decision now waits."""
+        """Before the first decision, offer the walk once. True if the decision now waits.
+
+        Three answers, each doing what it says: "Learn first" starts the walk and makes the
+        decision only if the walk is finished; "Decide now" saves the decision without the walk;
+        Cancel (the default, and Escape) decides nothing."""
         if self._walk_offered or self.consent.walk_completed():
             return False
         self._walk_offered = True
@@ -255,16 +259,25 @@ class ConsentController:
             self.window, "Learn about consent first?",
             "Before your first decision, go through what sharing means?",
             "It takes a few minutes: who sees your photos, each purpose, how to withdraw and what "
-            "deletion removes. You can do it later with Control+I.",
-            confirm_text="&Start", cancel_text="&Not now")
+            "deletion removes. Learn first starts it, and your decision is saved when you finish "
+            "it. Decide now saves your decision without it. Cancel decides nothing. You can do "
+            "it later with Control+I.",
+            confirm_text="&Learn first", cancel_text="Cancel",
+            confirm_description="Start the consent walk. Your decision is saved when you finish it.",
+            cancel_description="Decide nothing now.",
+            others=(("&Decide now", "Save the decision without the walk."),))
+        decide = next(b for b in box.buttons() if b.accessibleName() == "Decide now")
         self._pending_after_walk = then
 
         def answered(_result):
             if was_confirmed(box):
                 self.consent_walk()
-            else:
-                self._pending_after_walk = None
+                return
+            self._pending_after_walk = None
+            if box.clickedButton() is decide:
                 then()
+            else:
+                self._say("Nothing was decided. Press Y, N or U again when you are ready.")
 
         self._show(box, answered, announce=f"{box.text()} {box.informativeText()}")
         return True

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFormLayout,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QWidget,
 )
 
@@ -39,6 +40,40 @@ def make_button(text: str, description: str, on_click: Callable[[], None] | None
     if on_click is not None:
         button.clicked.connect(on_click)
     return button
+
+
+class ChoiceRadio(QRadioButton):
+    """A radio button that is checked before it takes focus, so a screen reader arriving on it
+    says "selected" (Qt focuses first and checks later, or not at all):
+
+    - Up and Down (Left and Right) check the next choice of its button group, then focus it,
+      even when no choice was checked yet (Qt then only moves focus);
+    - its Alt+mnemonic checks it at once, then focuses it (Qt focuses, then checks 100 ms later).
+    """
+
+    _STEPS = {Qt.Key.Key_Up: -1, Qt.Key.Key_Left: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_Right: 1}
+
+    def keyPressEvent(self, event) -> None:
+        step = self._STEPS.get(Qt.Key(event.key()))
+        group = self.group()
+        if step is None or group is None or event.modifiers() not in (
+                Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            super().keyPressEvent(event)
+            return
+        choices = [b for b in group.buttons() if b.isVisible() and b.isEnabled()]
+        index = choices.index(self) + step if self in choices else -1
+        if 0 <= index < len(choices):
+            choices[index].setChecked(True)
+            choices[index].setFocus(Qt.FocusReason.TabFocusReason if step > 0
+                                    else Qt.FocusReason.BacktabFocusReason)
+        event.accept()
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.Shortcut and not event.isAmbiguous() and self.isEnabled():
+            self.setChecked(True)
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return True
+        return super().event(event)
 
 
 def add_labelled_row(layout: QFormLayout, label: str, field: QWidget, description: str = "") -> QWidget:
@@ -79,14 +114,24 @@ class ReadingPane(QPlainTextEdit):
 
 def confirmation_box(parent: QWidget | None, title: str, question: str, details: str,
                      confirm_text: str, cancel_text: str = "Cancel",
-                     icon: QMessageBox.Icon = QMessageBox.Icon.Question) -> QMessageBox:
-    """A question box whose default and Escape answer is the safe one (cancel)."""
+                     icon: QMessageBox.Icon = QMessageBox.Icon.Question,
+                     cancel_description: str = "Keep everything as it is.",
+                     confirm_description: str | None = None,
+                     others: tuple[tuple[str, str], ...] = ()) -> QMessageBox:
+    """A question box whose default and Escape answer is the safe one (cancel).
+
+    Each button's description says what it does; pass ``cancel_description`` when cancelling
+    is not simply "keep everything as it is". ``others`` are (text, description) of further
+    answers (YesRole), between the confirm and the cancel button; find them with
+    ``box.buttons()`` by accessible name."""
     box = QMessageBox(icon, title, question, QMessageBox.StandardButton.NoButton, parent)
     box.setInformativeText(details)
     confirm = box.addButton(confirm_text, QMessageBox.ButtonRole.AcceptRole)
+    for text, description in others:
+        name_widget(box.addButton(text, QMessageBox.ButtonRole.YesRole), text, description)
     cancel = box.addButton(cancel_text, QMessageBox.ButtonRole.RejectRole)
-    name_widget(confirm, confirm_text, question)
-    name_widget(cancel, cancel_text, "Keep everything as it is.")
+    name_widget(confirm, confirm_text, confirm_description or question)
+    name_widget(cancel, cancel_text, cancel_description)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     box.setAccessibleName(title)

@@ -134,20 +134,63 @@ def test_history_is_announced_and_shown(stand_in_window, active_modal, press):
     assert dialog.reading.toPlainText().splitlines()[0].startswith("You shared this for research on ")
 
 
-def test_first_decision_offers_the_walk_and_not_now_still_decides(stand_in_window, active_modal,
-                                                                    press, qtbot):
+def _closed(widget) -> bool:
+    import shiboken6
+
+    return not shiboken6.isValid(widget) or not widget.isVisible()
+
+
+def _offer_buttons(offer):
+    from PySide6.QtWidgets import QPushButton
+
+    return {b.accessibleName(): b.accessibleDescription() for b in offer.findChildren(QPushButton)}
+
+
+def test_first_decision_offer_says_what_each_answer_does(stand_in_window, active_modal):
     window = stand_in_window
     controller = ConsentController(window)
     controller.share()
     offer = active_modal(besides=window)
     assert window.announcer.log[-1].startswith("Before your first decision, go through what sharing means?")
-    assert not _consent_events(window.store, window.current_photo().id)  # nothing saved yet
-    press(Qt.Key.Key_Return)  # the default is Not now
-    qtbot.waitUntil(lambda: not offer.isVisible())
-    qtbot.waitUntil(lambda: window.announcer.log[-1].startswith("Saved."))
-    assert ("research", "given") in _consent_events(window.store, window.current_photo().id)
-    controller.dont_share()  # offered once only
+    assert _offer_buttons(offer) == {
+        "Learn first": "Start the consent walk. Your decision is saved when you finish it.",
+        "Decide now": "Save the decision without the walk.",
+        "Cancel": "Decide nothing now.",
+    }
+    assert QApplication.focusWidget().accessibleName() == "Cancel"  # the safe default
+
+
+def test_escape_or_enter_on_the_offer_decides_nothing_and_says_so(stand_in_window, active_modal,
+                                                                  press, qtbot):
+    window = stand_in_window
+    controller = ConsentController(window)
+    photo = window.current_photo()
+    for key in (Qt.Key.Key_Escape, Qt.Key.Key_Return):
+        controller._walk_offered = False  # offered once per session; offer it again
+        controller.share()
+        offer = active_modal(besides=window)
+        assert not _consent_events(window.store, photo.id)  # nothing saved yet
+        press(key)
+        qtbot.waitUntil(lambda: _closed(offer))
+        assert window.announcer.log[-1] == (
+            "Nothing was decided. Press Y, N or U again when you are ready.")
+        assert not window.store.events(kind="consent")
+        assert window.consent_state_provider(photo.id) == ("Not yet decided.", False)
+    controller.dont_share()  # offered once only: the next key decides
     assert window.announcer.log[-1].startswith("Saved.")
+
+
+def test_decide_now_on_the_offer_saves_without_the_walk(stand_in_window, active_modal, press, qtbot):
+    window = stand_in_window
+    controller = ConsentController(window)
+    controller.share()
+    offer = active_modal(besides=window)
+    press(Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: _closed(offer))
+    qtbot.waitUntil(lambda: window.announcer.log[-1].startswith("Saved."))
+    assert window.announcer.log[-1].startswith("Saved. Shared for research")
+    assert ("research", "given") in _consent_events(window.store, window.current_photo().id)
+    assert not controller.consent.walk_completed()
 
 
 def test_a_broken_form_is_said_not_crashed(stand_in_window, tmp_path):
@@ -188,7 +231,7 @@ def test_a_decision_waits_for_the_offered_walk_and_is_dropped_if_it_stops(
     controller = ConsentController(window)
     controller.share()
     offer = active_modal(besides=window)
-    while QApplication.focusWidget().accessibleName() != "Start":
+    while QApplication.focusWidget().accessibleName() != "Learn first":
         press(Qt.Key.Key_Tab)
     press(Qt.Key.Key_Space)
     walk = active_modal(besides=offer)
