@@ -158,7 +158,7 @@ def test_filters_by_privacy_and_consent(make_window, dataset, press, qtbot):
     window.photo_list.setFocus()
     refused = window.current_photo()
     press(Qt.Key.Key_N)
-    answer_walk_offer_not_now(press, qtbot)
+    answer_walk_offer_decide_now(press, qtbot)
     window.filter_box.setCurrentIndex(window.filter_box.findData("undecided"))
     assert window.model.rowCount() == total - 1
     assert refused not in window.model.visible
@@ -229,14 +229,14 @@ def test_items_are_three_lines_high_at_any_font_size(make_window, dataset, qtbot
     window._apply_look()
 
 
-def answer_walk_offer_not_now(press, qtbot):
-    """The first decision offers the consent walk; "Not now" (Escape) still decides."""
+def answer_walk_offer_decide_now(press, qtbot):
+    """The first decision offers the consent walk; "Decide now" (Alt+D) saves the decision."""
     def offer_has_focus():
         modal, focused = QApplication.activeModalWidget(), QApplication.focusWidget()
         return modal is not None and focused is not None and modal.isAncestorOf(focused)
 
     qtbot.waitUntil(offer_has_focus)
-    press(Qt.Key.Key_Escape)
+    press(Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
 
 
@@ -245,7 +245,7 @@ def test_share_key_saves_and_the_item_says_so(make_window, dataset, press, qtbot
     window.photo_list.setFocus()
     press(Qt.Key.Key_Down)
     press(Qt.Key.Key_Y)
-    answer_walk_offer_not_now(press, qtbot)
+    answer_walk_offer_decide_now(press, qtbot)
     photo = window.model.visible[1]
     states = {e.purpose: e.state for e in store.events(photo_hash=photo.id)}
     assert states["research"] == "given" and states["commercial"] == "refused"
