@@ -77,9 +77,8 @@ class ConsentWalk:
         """What to read aloud for the current page."""
         step = self.page()
         if step.is_question:
-            choices = " ".join(f"{n}: {choice}." for n, choice in enumerate(step.choices, 1))
-            return f"Question. {step.title} {choices}"
-        return f"{step.title}. {step.text}"
+            return f"Question. {as_sentence(step.title)} {numbered_choices(step.choices)}"
+        return f"{as_sentence(step.title)} {step.text}"
 
     # Moving -----------------------------------------------------------------------------
 
@@ -134,6 +133,18 @@ class ConsentWalk:
             record_walk_completed(self.store, self.form, self.wrong_answers)
         return ("Thank you. You have finished learning about consent. "
                 "Now you can decide for each photo.")
+
+
+def as_sentence(text: str) -> str:
+    """``text`` ending in a full stop, unless it already ends a sentence ("Nothing else.." is
+    read as a pause too long)."""
+    text = text.strip()
+    return text if not text or text[-1] in ".?!:" else text + "."
+
+
+def numbered_choices(choices: tuple[str, ...]) -> str:
+    """ "1: Nothing else. 2: Where and when it was taken." as a screen reader should say them."""
+    return " ".join(f"{n}: {as_sentence(choice)}" for n, choice in enumerate(choices, 1))
 
 
 def record_walk_completed(store: RecordStore, form: ConsentForm, wrong_answers: int = 0) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 
@@ -25,7 +25,7 @@ ANNOUNCEMENT_ROLE = 0x0100 + 77  # Qt.UserRole + 77: the model role that holds a
 
 
 class Announcer(QObject):
-    announced = Signal(str, str)  # text, channel ("screen-reader" or "own-voice")
+    announced = Signal(str, str)  # text, channel ("screen-reader", "own-voice" or "focus")
 
     def __init__(self, window: QWidget, speaker=None, mode: str = "auto",
                  clock: Callable[[], float] = time.monotonic):
@@ -63,6 +63,16 @@ class Announcer(QObject):
         if channel is not None:
             self.history.append(text)
             self.announced.emit(text, channel)
+
+    def announce_with_focus(self, text: str, kind: str = "status") -> None:
+        """``text`` is what the widget taking focus now presents, as its name and description.
+        A screen reader reads that on focus, and an announcement as well would make it say
+        everything twice (measured under Orca 43), so only the own voice speaks it."""
+        if self.router.channel_for(kind) == "own-voice":
+            self.announce(text, kind)
+            return
+        self.history.append(text)
+        self.announced.emit(text, "focus")
 
     def error(self, text: str) -> None:
         self.announce(text, "error", interrupt=True)
@@ -102,8 +112,14 @@ class Announcer(QObject):
         widget.setAccessibleDescription(text)  # Qt sends DescriptionChanged itself
 
     def _restore_descriptions(self, _old, new) -> None:
-        if new is None:
-            return
+        # Later, not now: Qt reports the focus change to screen readers only after this signal,
+        # and a description changed before that is still the focused object's to Orca, which
+        # then read the old message again as focus left.
+        if new is not None and self._carrying:
+            QTimer.singleShot(0, self, self._restore_unless_focused)
+
+    def _restore_unless_focused(self) -> None:
+        new = QApplication.focusWidget()
         for key, (widget, original) in list(self._carrying.items()):
             if widget is new:
                 continue

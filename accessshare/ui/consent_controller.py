@@ -233,7 +233,8 @@ class ConsentController:
 
     @needs_form
     def consent_walk(self) -> None:
-        dialog = ConsentWalkDialog(self.consent.walk_driver(), self._say, self.window)
+        dialog = ConsentWalkDialog(self.consent.walk_driver(), self._say, self.window,
+                                   announce_with_focus=self.window.announcer.announce_with_focus)
         self._show(dialog, lambda accepted: self._walk_closed(accepted))
 
     def _walk_closed(self, finished: bool) -> None:

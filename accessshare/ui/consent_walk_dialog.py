@@ -2,9 +2,9 @@
 
 The dialog only shows pages and passes answers on; which page comes next, whether an answer is
 right and what completion means belong to a ``WalkDriver`` (built on the consent core's
-``ConsentWalk``). Each page's title and text are announced, shown in a read-only pane that takes
-focus, and carried in the focused widget's accessible name so Orca, which ignores
-announcements, speaks them on focus.
+``ConsentWalk``). Each page's title and text are shown in a read-only pane (or a group of
+choices) that takes focus and carries them in its accessible name and description, so a screen
+reader speaks the page once, on focus; the own voice speaks it too.
 """
 
 from __future__ import annotations
@@ -15,18 +15,25 @@ from typing import Protocol
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
-from accessshare.consent.walk import WalkStep
-from accessshare.ui.consent_widgets import ReadingPane, confirmation_box, make_button, name_widget, was_confirmed
+from accessshare.consent.walk import WalkStep, as_sentence, numbered_choices
+from accessshare.ui.consent_widgets import (
+    ChoiceRadio,
+    ReadingPane,
+    confirmation_box,
+    make_button,
+    name_widget,
+    was_confirmed,
+)
 
 
 WalkPage = WalkStep  # what one step of the walk shows
@@ -47,10 +54,13 @@ KEY_HELP = "Enter or Alt+Right goes on, Alt+Left goes back, Escape stops."
 
 class ConsentWalkDialog(QDialog):
     def __init__(self, driver: WalkDriver, announce: Callable[[str], None],
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *,
+                 announce_with_focus: Callable[[str], None] | None = None):
         super().__init__(parent)
         self._driver = driver
         self._announce = announce
+        # For what the newly focused widget already presents: the own voice only (Announcer).
+        self._announce_with_focus = announce_with_focus or announce
         self._stop_box = None
         self.completed = False
         self.setWindowTitle("Consent: what sharing your photos means")
@@ -85,44 +95,51 @@ class ConsentWalkDialog(QDialog):
         self._show_page()
 
     # The page on screen -------------------------------------------------------------------
+    #
+    # Each page is a freshly focused widget whose name and description carry what the page
+    # says: a screen reader speaks a newly focused object (and a newly entered group) in full,
+    # but says nothing when a focused object's name merely changes, and an announcement as
+    # well made Orca 43 say every page twice. So the page reaches the screen reader by focus,
+    # and ``announce_with_focus`` gives it to the own voice only.
 
-    def _show_page(self) -> None:
+    def _show_page(self, lead: str = "") -> None:
+        """``lead`` is said first: how the answer that led here was judged."""
         page = self._driver.page()
         where = f"Part {page.number} of {page.total}"
         self.position.setText(where)
-        self.feedback.clear()
+        self.feedback.setText(lead)
         self.back_button.setEnabled(self._driver.can_go_back())
         next_text = "&Finish" if page.is_last and not page.is_question else (
             "&Check answer" if page.is_question else "&Next")
         self.next_button.setText(next_text)
         name_widget(self.next_button, next_text, KEY_HELP)
         if page.is_question:
-            self._show_question(page, where)
+            self._show_question(page, where, lead)
         else:
-            self._show_section(page, where)
+            self._show_section(page, where, lead)
 
-    def _show_section(self, page: WalkPage, where: str) -> None:
-        self._swap_reading_pane(page.text, page.title,
-                                f"{where}. {KEY_HELP} Read it line by line with the arrow keys.",
-                                focus=True)
+    def _show_section(self, page: WalkPage, where: str, lead: str) -> None:
+        # Orca reads the focused pane's name, then the line at the caret (the first), then its
+        # description: so the description holds the lines after the first, joined by spaces
+        # (Orca drops a description found verbatim in the object's text).
+        rest = " ".join(page.text.splitlines()[1:])
+        keys = f" {KEY_HELP} Read it line by line with the arrow keys." if page.number == 1 else ""
+        name = f"{lead} {page.title}".strip()
+        self._swap_reading_pane(page.text, name, f"{rest} {where}.{keys}".strip(), focus=True)
         self.question.hide()
-        self._announce(f"{page.title}. {page.text}")
+        self._announce_with_focus(f"{lead} {as_sentence(page.title)} {page.text}".strip())
 
-    def _show_question(self, page: WalkPage, where: str) -> None:
-        self.question.setTitle(page.title)
-        name_widget(self.question, page.title, f"{where}. Choose an answer with the arrow keys, "
-                    "then press Enter to check it.")
-        self.question.show()
-        # The group's name is the question; Orca speaks it as focus enters the group.
-        self._build_choices(page, page.chosen, f"{where}. Arrow keys choose, Enter checks the answer.")
+    def _show_question(self, page: WalkPage, where: str, lead: str) -> None:
+        self._swap_question(page.title, f"{lead} {page.title}".strip())
+        self._build_choices(page, page.chosen, f"{numbered_choices(page.choices)} {where}. "
+                            "Arrow keys choose, Enter checks the answer.")
         self._swap_reading_pane(page.text, f"About the question: {page.title}", "", focus=False)
         self.reading.setVisible(bool(page.text))
-        self._announce(f"Question. {page.title} " + " ".join(
-            f"{n}: {choice}." for n, choice in enumerate(page.choices, 1)))
+        self._announce_with_focus(
+            f"{lead} Question. {as_sentence(page.title)} {numbered_choices(page.choices)}".strip())
 
     def _swap_reading_pane(self, text: str, name: str, description: str, *, focus: bool) -> None:
-        """A fresh pane for every page: Orca speaks a newly focused object's name and text, but
-        says nothing when the focused object's name merely changes.
+        """A fresh pane for every page (see above).
 
         The order matters under Orca 43 (measured): the named pane takes focus first and gets
         its text after. When its text (and so a caret event) came before the focus event,
@@ -139,14 +156,31 @@ class ConsentWalkDialog(QDialog):
         old.deleteLater()
         self.reading.show_text(text)
 
+    def _swap_question(self, title: str, name: str) -> None:
+        """A fresh group for every question, named by it: Orca names a group as focus enters
+        it, so two questions in a row in one group would leave the second unspoken."""
+        old = self.question
+        self.question = QGroupBox(title)
+        name_widget(self.question, name)
+        self._choice_layout = QVBoxLayout(self.question)
+        self.layout().replaceWidget(old, self.question)
+        for button in self._choices.buttons():
+            self._choices.removeButton(button)
+        if self.isVisible():
+            self.question.show()
+        old.hide()
+        old.deleteLater()
+
     def _build_choices(self, page: WalkPage, chosen: int | None, description: str) -> None:
         """Fresh radio buttons, focused on ``chosen`` (or the first) which carries
-        ``description``: Orca speaks a new focused object in full, but not a changed description."""
+        ``description``: Orca speaks a new focused object in full, but not a changed description.
+        Arrow keys check the choice they move to (``ChoiceRadio``), so what is heard as
+        selected is what Enter checks."""
         old = self._choices.buttons()
         for button in old:
             self._choices.removeButton(button)
         for index, choice in enumerate(page.choices):
-            radio = QRadioButton(choice, self.question)
+            radio = ChoiceRadio(choice, self.question)
             name_widget(radio, choice)
             self._choices.addButton(radio, index)
             self._choice_layout.addWidget(radio)
@@ -183,6 +217,9 @@ class ConsentWalkDialog(QDialog):
 
     def _check_answer(self) -> None:
         choice = self._choices.checkedId()
+        focused = QApplication.focusWidget()
+        if choice < 0 and focused in self._choices.buttons():
+            choice = self._choices.id(focused)  # Enter on a choice means that choice
         if choice < 0:
             self._explain("Choose an answer first, with the arrow keys.", None)
             return
@@ -190,16 +227,17 @@ class ConsentWalkDialog(QDialog):
         if not correct:
             self._explain(f"Not quite. {explanation}".strip(), choice)
             return
-        self._announce(f"Correct. {explanation}".strip())
-        if self._driver.is_finished():
+        judged = f"Correct. {explanation}".strip()
+        if self._driver.is_finished() and self._driver.page().is_question:
+            self._announce(judged)  # the walk ends on this question
             self._finish()
         else:
-            self._show_page()
+            self._show_page(judged)  # the last part, "Ready to decide", is shown too
 
     def _explain(self, message: str, choice: int | None) -> None:
         self.feedback.setText(message)
         self._build_choices(self._driver.page(), choice, message)
-        self._announce(message)
+        self._announce_with_focus(message)
 
     def _finish(self) -> None:
         if not self._driver.is_finished():

@@ -74,9 +74,9 @@ def test_orca_speaks_consent_sections_and_a_question(tmp_path):
                ACCESSSHARE_DATA_DIR=str(tmp_path / "data"))
     env.pop("QT_QPA_PLATFORM", None)
     # Enter through the sections to the first question, then a wrong answer (the first choice
-    # is wrong in the bundled form) that must be explained.
+    # is wrong in the bundled form) that must be explained, then the right one by arrow key.
     keys = (["ctrl+i", "wait:1.5"] + ["Return"] * len(sections_before_question)
-            + ["space", "Return", "wait:1"])
+            + ["space", "Return", "wait:1", "Down", "Return", "wait:1.5"])
     command = [
         "xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "dbus-run-session", "--",
         sys.executable, str(HERE / "orca_session.py"), str(log), "— AccessShare", ",".join(keys),
@@ -90,6 +90,14 @@ def test_orca_speaks_consent_sections_and_a_question(tmp_path):
     for title in sections_before_question:
         assert title in heard, f"Orca never said the section title {title!r}:\n{heard}"
     assert question in heard, f"Orca never said the question {question!r}:\n{heard}"
+    # Part 1 is read in full: its later lines too, not only its first.
+    assert form.sections[0].text.splitlines()[-1].strip() in heard, heard
     first_question = form.questions[0]
-    if first_question.answer != 0:
-        assert f"Not quite. {first_question.explanation}" in heard, heard
+    assert first_question.answer == 1, "the keys above answer the first choice, then the second"
+    assert f"Not quite. {first_question.explanation}" in heard, heard
+    # The right answer, checked by the arrow key alone, leads on to the next section.
+    assert f"Correct. {first_question.explanation}" in heard, heard
+    assert form.sections[2].title in heard, heard
+    # Every page is said once: no long utterance repeats straight after itself.
+    repeats = [a for a, b in zip(spoken, spoken[1:]) if a == b and len(a) > 30]
+    assert not repeats, f"Orca said these twice in a row: {repeats}"

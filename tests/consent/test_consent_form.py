@@ -137,3 +137,20 @@ def test_finishing_the_walk_is_recorded_pseudonymously(store, form):
     assert participant[0].startswith("contributor-")
     assert details == [{"form_version": "1.0", "form_hash": form.sha256,
                         "questions": len(form.questions), "wrong_answers": 0}]
+
+
+def test_the_walk_never_says_a_doubled_full_stop():
+    walk = ConsentWalk(load_form())
+    spoken = []
+    while True:
+        spoken.append(walk.spoken())
+        step = walk.page()
+        if step.is_question:
+            right = next(i for i in range(len(step.choices)) if walk.answer(i)[0])
+            assert right is not None
+        elif step.is_last:
+            break
+        else:
+            walk.forward()
+    assert any("Question." in text for text in spoken)
+    assert not [text for text in spoken if ".." in text]

@@ -48,6 +48,8 @@ class RecordingAnnouncer:
     def announce(self, text: str, *args, **kwargs) -> None:
         self.log.append(text)
 
+    announce_with_focus = announce
+
 
 class StandInMainWindow(QMainWindow):
     """The parts of the main window the consent controller uses, over a real scan and a real

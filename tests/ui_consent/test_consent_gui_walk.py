@@ -42,21 +42,33 @@ def test_consent_walk_by_keyboard_with_a_wrong_answer(stand_in_window, active_mo
     assert QApplication.focusWidget().accessibleDescription() == explanation
     assert dialog.question.accessibleName() == question.text  # still on the question
 
-    # Then every question rightly, every section with Enter, to the end.
-    answered = 0
+    # Then every question rightly, by arrow keys alone (they check what they reach, and Enter
+    # on an unchecked first choice means that choice), every section with Enter, to the end.
+    answered, sections_seen, after_right_answers = 0, [], []
     while dialog.isVisible():
         if dialog.question.isVisible():
-            title = dialog.question.accessibleName()
-            target = next(q for s in form.sections for q in s.questions if q.text == title)
+            target = next(q for s in form.sections for q in s.questions
+                          if q.text == dialog.question.title())
             focused = QApplication.focusWidget()
             start = target.choices.index(focused.text())
             key = Qt.Key.Key_Down if target.answer > start else Qt.Key.Key_Up
             for _ in range(abs(target.answer - start)):
                 press(key)
-            press(Qt.Key.Key_Space)
+            assert QApplication.focusWidget().text() == target.choices[target.answer]
             answered += 1
-        press(Qt.Key.Key_Return)
+            press(Qt.Key.Key_Return)
+            if dialog.isVisible():  # the focused page now says the answer was right first
+                focused = QApplication.focusWidget()
+                name = (dialog.question if dialog.question.isAncestorOf(focused)
+                        else focused).accessibleName()
+                after_right_answers.append(name)
+        else:
+            sections_seen.append(dialog.reading.accessibleName())
+            press(Qt.Key.Key_Return)
     assert answered == len(form.questions)
+    assert all(name.startswith("Correct. ") for name in after_right_answers)
+    # The last part (after the last question) is shown before the walk finishes.
+    assert sections_seen[-1].endswith(form.sections[-1].title)
     assert "finished learning about consent" in window.announcer.log[-1]
     assert walk_completed(window.store, form)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.list)  # focus back on the list
