@@ -7,12 +7,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGroupBox,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
-from accessshare.ui.consent_widgets import make_button, name_widget
+from accessshare.ui.consent_widgets import ChoiceRadio, make_button, name_widget
 
 # The decision keys, in the order offered.
 BULK_DECISIONS = ("share", "dont_share", "undecided")
@@ -31,7 +30,7 @@ class ConsentBulkDialog(QDialog):
         group_layout = QVBoxLayout(group)
         self._choices = QButtonGroup(self)
         for index, key in enumerate(BULK_DECISIONS):
-            radio = QRadioButton(choice_texts[key], group)
+            radio = ChoiceRadio(choice_texts[key], group)
             name_widget(radio, choice_texts[key])
             self._choices.addButton(radio, index)
             group_layout.addWidget(radio)

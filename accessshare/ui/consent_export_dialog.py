@@ -18,12 +18,11 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
-from accessshare.ui.consent_widgets import ReadingPane, add_labelled_row, make_button, name_widget
+from accessshare.ui.consent_widgets import ChoiceRadio, ReadingPane, add_labelled_row, make_button, name_widget
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ class ConsentExportDialog(QDialog):
         name_widget(kind_box, "What to do", "Choose an export, or verify a log. Use the arrow keys.")
         kind_layout = QVBoxLayout(kind_box)
         for index, kind in enumerate(EXPORT_KINDS):
-            radio = QRadioButton(kind.choice_text, kind_box)
+            radio = ChoiceRadio(kind.choice_text, kind_box)
             name_widget(radio, kind.choice_text)
             self._kind_buttons.addButton(radio, index)
             kind_layout.addWidget(radio)

@@ -84,3 +84,26 @@ def test_export_dialog_writes_files_that_verify(stand_in_window, active_modal, p
     _type_path(dialog, tampered, press)
     assert window.announcer.log[-1].startswith("tampered.json was altered at ")
     assert dialog.result.toPlainText() == window.announcer.log[-1]
+
+
+def test_a_choice_reached_by_its_letter_is_already_selected_when_focused(
+        stand_in_window, active_modal, press, qtbot):
+    """Alt+C: a screen reader hears "Consent log as CSV, selected", not "not selected"."""
+    window = stand_in_window
+    ConsentController(window).export()
+    dialog = active_modal(besides=window)
+    focused_states = []
+
+    def on_focus(_old, new):
+        if isinstance(new, QRadioButton):
+            focused_states.append((new.accessibleName(), new.isChecked()))
+
+    QApplication.instance().focusChanged.connect(on_focus)
+    try:
+        press(Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: dialog.kind().key == "csv")
+        press(Qt.Key.Key_Down)  # arrows select what they reach, too
+        assert dialog.kind().key == "photos"
+    finally:
+        QApplication.instance().focusChanged.disconnect(on_focus)
+    assert focused_states == [("Consent log as CSV", True), ("Photos shared for a purpose", True)]
