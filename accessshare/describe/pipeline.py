@@ -25,7 +25,7 @@ from accessshare.describe import duplicates, labels, quality
 from accessshare.describe.faces import FaceDetector
 from accessshare.describe.metadata import read_metadata
 from accessshare.describe.objects import ObjectDetector
-from accessshare.describe.phrasing import HEDGED, PHRASING_VERSION, STATED, VERBOSITIES, phrase
+from accessshare.describe.phrasing import HEDGED, PHRASING_VERSION, STATED, VERBOSITIES, phrase, privacy_reminder
 from accessshare.library.decode import open_upright
 from accessshare.library.errors import ImageProblem
 from accessshare.library.scanner import PhotoInfo, Problem, analyse
@@ -113,6 +113,10 @@ class Description:
             "metadata": self.metadata, "width": self.width, "height": self.height,
             "label": self.label, "models": dict(self.models),
         }
+
+    def privacy_reminder(self) -> str:
+        """What sharing this photo gives away, in one sentence ("" when nothing is flagged)."""
+        return privacy_reminder(self.findings)
 
     def rephrased(self, verbosity: str) -> "Description":
         """The same findings in other words; no model runs."""

@@ -119,7 +119,15 @@ class ConsentController:
             return
         self._refresh(photo.id)
         self._play_saved()
-        self._say(f"Saved. {self.consent.spoken_state(photo.id)}")
+        self._say(f"Saved. {self.consent.spoken_state(photo.id)} {self._reminder(photo.id)}".strip())
+
+    def _reminder(self, photo_id: str) -> str:
+        """When a photo is now shared, what it gives away once more: contributors in the study
+        worried about exactly this, and a decision made quickly by key should not hide it."""
+        remind = getattr(self.window, "privacy_reminder", None)
+        if remind is None or not self.consent.is_shared(photo_id):
+            return ""
+        return remind(photo_id)
 
     # Bulk, undo, history ---------------------------------------------------------------------
 
@@ -166,7 +174,16 @@ class ConsentController:
         done = {"share": f"shared for {self.consent.purpose_phrase(self.share_purposes)}",
                 "dont_share": "not shared for any purpose",
                 "undecided": "not yet decided"}[decision]
-        self._say(f"Saved. {self._count(photos)} {done}.")
+        self._say(f"Saved. {self._count(photos)} {done}. {self._bulk_reminder(photos)}".strip())
+
+    def _bulk_reminder(self, photos: list) -> str:
+        flagged = sum(1 for photo in photos if self._reminder(photo.id))
+        if not flagged:
+            return ""
+        which = ("It has" if len(photos) == 1
+                 else f"{flagged} of them {'has' if flagged == 1 else 'have'}")
+        return (f"{which} privacy findings, such as faces, text or a location; "
+                "the privacy filter lists them.")
 
     @needs_form
     def undo(self) -> None:

@@ -185,6 +185,11 @@ class MainWindow(QMainWindow):
     def visible_photos(self):
         return list(self.model.visible)
 
+    def privacy_reminder(self, photo_id: str) -> str:
+        """What the photo gives away, said again as it is shared ("" if nothing, or not known)."""
+        description = self.model.descriptions.get(photo_id)
+        return description.privacy_reminder() if description is not None else ""
+
     def refresh_photo(self, photo_id: str) -> None:
         self.model.photo_changed(photo_id)
         if self.current_photo() is not None and self.current_photo().id == photo_id:

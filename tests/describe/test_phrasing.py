@@ -2,7 +2,7 @@
 
 import pytest
 
-from accessshare.describe.phrasing import phrase
+from accessshare.describe.phrasing import phrase, privacy_reminder
 
 
 def obj(label, confidence, box=(0.3, 0.3, 0.7, 0.7)):
@@ -76,3 +76,12 @@ def test_caption_leads_the_sentence():
 def test_unknown_verbosity_is_refused():
     with pytest.raises(ValueError):
         phrase(findings(), "chatty")
+
+
+def test_sharing_reminder_repeats_what_a_photo_gives_away_and_nothing_else():
+    located = findings(faces=[{"confidence": 0.99, "box": [0.1, 0.1, 0.2, 0.2]}] * 2,
+                       privacy=["face", "location"], metadata={"location": {"lat": 1.0, "lon": 2.0}})
+    assert privacy_reminder(located) == "Remember, it reveals two faces and its location."
+    assert privacy_reminder(findings(objects=[obj("cup", 0.9)], quality={"dark": True})) == ""
+    unread = findings(privacy=["text"], text_unread=True)
+    assert privacy_reminder(unread) == "It may show writing that could not be read."

@@ -249,6 +249,9 @@ def test_share_key_saves_and_the_item_says_so(make_window, dataset, press, qtbot
     photo = window.model.visible[1]
     states = {e.purpose: e.state for e in store.events(photo_hash=photo.id)}
     assert states["research"] == "given" and states["commercial"] == "refused"
+    # Shared: what the photo gives away is said once more (it shows a face).
+    saved = next(t for t in reversed(window.announcer.history) if t.startswith("Saved."))
+    assert saved.endswith("Remember, it reveals one face."), saved
     text = row_texts(window)[1]
     assert text.startswith("Photo 2 of ") and "Shared for research" in text
     assert "Shared for research" in window.details.toPlainText()
@@ -256,6 +259,8 @@ def test_share_key_saves_and_the_item_says_so(make_window, dataset, press, qtbot
     assert "1 shared, 0 not shared, 9 not yet decided" in window.announcer.history[-1]
     press(Qt.Key.Key_N)
     assert "Not shared" in row_texts(window)[1] or "not shared" in row_texts(window)[1].lower()
+    assert window.announcer.history[-1].startswith("Saved.")
+    assert "Remember" not in window.announcer.history[-1]  # nothing shared, nothing to recall
     press(Qt.Key.Key_S)
     assert "0 shared, 1 not shared, 9 not yet decided" in window.announcer.history[-1]
 

@@ -62,6 +62,7 @@ class StandInMainWindow(QMainWindow):
         self.announcer = RecordingAnnouncer()
         self.consent_state_provider = lambda photo_id: ("Not yet decided.", False)
         self.removed: list[str] = []
+        self.reminders: dict[str, str] = {}  # photo id -> what it gives away, as the describer says
         self.setWindowTitle("AccessShare stand-in")
         self.list = QListWidget()
         self.list.setAccessibleName("Photos")
@@ -79,6 +80,9 @@ class StandInMainWindow(QMainWindow):
         return next(i for i, p in enumerate(self.photos) if p.relpath == relpath)
 
     # The main window's interface --------------------------------------------------------
+    def privacy_reminder(self, photo_id: str) -> str:
+        return self.reminders.get(photo_id, "")
+
     def current_photo(self):
         row = self.list.currentRow()
         return self.photos[row] if 0 <= row < len(self.photos) else None

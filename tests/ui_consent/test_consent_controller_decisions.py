@@ -89,6 +89,7 @@ def test_bulk_asks_with_count_and_no_by_default(stand_in_window, active_modal, p
     qtbot.waitUntil(lambda: not confirm.isVisible())
     assert all(not _consent_events(window.store, p.id) for p in window.photos)
 
+    window.reminders = {p.id: "Remember, it reveals one face." for p in window.photos[:2]}
     controller.bulk_decide()
     chooser = active_modal(besides=window)
     press(Qt.Key.Key_Return)
@@ -97,7 +98,9 @@ def test_bulk_asks_with_count_and_no_by_default(stand_in_window, active_modal, p
         press(Qt.Key.Key_Tab)
     press(Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.announcer.log[-1].startswith("Saved."))
-    assert window.announcer.log[-1] == f"Saved. {count} photos shared for research only."
+    assert window.announcer.log[-1] == (
+        f"Saved. {count} photos shared for research only. 2 of them have privacy findings, "
+        "such as faces, text or a location; the privacy filter lists them.")
     assert all(("research", "given") in _consent_events(window.store, p.id) for p in window.photos)
     assert all("Shared for research" in window.list.item(row).text() for row in range(count))
 

@@ -33,6 +33,11 @@ def phrase(findings: dict, verbosity: str = "brief", language: str = DEFAULT_LAN
     return module.phrase(findings, verbosity)
 
 
+def privacy_reminder(findings: dict, language: str = DEFAULT_LANGUAGE) -> str:
+    """A sentence that repeats the privacy findings as a photo is shared ("" when none)."""
+    return importlib.import_module(f"{__name__}.{language}").privacy_reminder(findings)
+
+
 def position(box) -> tuple[str, str | None]:
     """(horizontal third, vertical band or None): ('left'|'centre'|'right', 'top'|'bottom'|None)."""
     x0, y0, x1, y1 = box

@@ -292,6 +292,15 @@ def label_details(findings: dict) -> list[str]:
     return [f"Labelled '{check['label']}', but no {wanted} was recognised."]
 
 
+def privacy_reminder(findings: dict) -> str:
+    """What a shared photo gives away, said once more as it is shared; empty if nothing."""
+    items = privacy_items(findings, brief=True)
+    unread = " It may show writing that could not be read." if findings.get("text_unread") else ""
+    if not items:
+        return unread.strip()
+    return f"Remember, it reveals {join(items)}.{unread}"
+
+
 def phrase(findings: dict, verbosity: str) -> tuple[str, list[str]]:
     brief = verbosity == "brief"
     details = []
