@@ -39,6 +39,7 @@ class Announcer(QObject):
         # Widgets whose description carries a message, with the description they had before.
         # Restored once focus leaves them, else Orca reads old messages again on every return.
         self._carrying: dict[int, tuple[QWidget, str]] = {}
+        self._held: tuple[str, str] | None = None  # background news waiting for a dialog to close
         QApplication.instance().focusChanged.connect(self._restore_descriptions)
 
     # The public interface ---------------------------------------------------------------------
@@ -53,7 +54,15 @@ class Announcer(QObject):
     def speaker(self):
         return self.router.speaker
 
-    def announce(self, text: str, kind: str = "status", interrupt: bool = False) -> None:
+    def announce(self, text: str, kind: str = "status", interrupt: bool = False, *,
+                 background: bool = False) -> None:
+        """``background``: news the user did not ask for (all photos described). While a
+        dialog is open it waits until the dialog closes, so it never cuts into the consent
+        form or a question; background progress then is dropped (newer progress follows)."""
+        if (background or kind == "progress") and QApplication.activeModalWidget() is not None:
+            if background:
+                self._held = (text, kind)
+            return
         if kind == "progress":
             now = self._clock()
             if now - self._last_progress < PROGRESS_INTERVAL:
@@ -117,6 +126,13 @@ class Announcer(QObject):
         # then read the old message again as focus left.
         if new is not None and self._carrying:
             QTimer.singleShot(0, self, self._restore_unless_focused)
+        if self._held is not None:
+            QTimer.singleShot(0, self, self._say_held_news)
+
+    def _say_held_news(self) -> None:
+        if self._held is not None and QApplication.activeModalWidget() is None:
+            (text, kind), self._held = self._held, None
+            self.announce(text, kind)
 
     def _restore_unless_focused(self) -> None:
         new = QApplication.focusWidget()

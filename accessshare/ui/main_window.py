@@ -353,7 +353,7 @@ class MainWindow(QMainWindow):
         if self.scan_done and total and described + failed >= total and not getattr(self, "_said_all", False):
             self._said_all = True
             self.announcer.announce(f"All {_count(total, 'photo')} described: "
-                                    f"{_count(flagged, 'flagged')}.", "status")
+                                    f"{_count(flagged, 'flagged')}.", "status", background=True)
 
     def _say_current_if_new(self, photo) -> None:
         """Say the description that arrived for the photo the user is on, once."""

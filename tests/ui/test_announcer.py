@@ -5,7 +5,7 @@ leaves, so returning to that object never repeats an old message."""
 from __future__ import annotations
 
 from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtWidgets import QListView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QListView, QPushButton, QVBoxLayout, QWidget
 
 from accessshare.ui.announcer import ANNOUNCEMENT_ROLE, Announcer
 
@@ -100,3 +100,24 @@ def test_a_page_presented_by_focus_is_spoken_by_the_own_voice(qtbot):
     announcer.set_mode("own-voice")
     announcer.announce_with_focus("Who will see your photos. Only the research team.")
     assert voice.said == ["Who will see your photos. Only the research team."]
+
+
+def test_background_news_waits_until_an_open_dialog_closes(qtbot):
+    from PySide6.QtWidgets import QDialog
+
+    window, view, button, announcer = make_window(qtbot)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    dialog = QDialog(window)
+    dialog.setModal(True)
+    reading = QPushButton("Next", dialog)
+    dialog.show()
+    reading.setFocus()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is dialog)
+    announcer.announce("All 10 photos described: 9 flagged.", "status", background=True)
+    announcer.announce("Described 3 of 10 photos; 2 flagged.", "progress")
+    assert announcer.history == []  # nothing cuts into the dialog
+    assert reading.accessibleDescription() == ""
+    dialog.accept()
+    view.setFocus()
+    qtbot.waitUntil(lambda: announcer.history == ["All 10 photos described: 9 flagged."])
