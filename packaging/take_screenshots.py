@@ -1,5 +1,5 @@
 """Screenshots of the real app for docs/: the main window on the sample dataset, the keyboard
-help and the settings dialog, each taken from the X screen under Xvfb.
+help, the settings dialog and the consent walk, each taken from the X screen under Xvfb.
 
 Usage: xvfb-run -a -s "-screen 0 1280x800x24" python packaging/take_screenshots.py docs/screenshots
 """
@@ -17,9 +17,11 @@ os.environ["QT_QPA_PLATFORM"] = "xcb"
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from accessshare.config import Settings, resolve_paths  # noqa: E402
+from accessshare.consent import ConsentWalk, load_form  # noqa: E402
 from accessshare.paths import sample_dataset  # noqa: E402
 from accessshare.records import RecordStore  # noqa: E402
 from accessshare.ui.app import describer_factory  # noqa: E402
+from accessshare.ui.consent_walk_dialog import ConsentWalkDialog  # noqa: E402
 from accessshare.ui.help_dialog import HelpDialog  # noqa: E402
 from accessshare.ui.main_window import MainWindow  # noqa: E402
 from accessshare.ui.settings_dialog import SettingsDialog  # noqa: E402
@@ -66,6 +68,13 @@ def main() -> int:
         settings_dialog.show()
         shoot(app, out / "settings.png")
         settings_dialog.close()
+        walk = ConsentWalk(load_form())
+        while not walk.page().is_question:  # the first question, as a contributor meets it
+            walk.forward()
+        walk_dialog = ConsentWalkDialog(walk, lambda _text: None, window)
+        walk_dialog.show()
+        shoot(app, out / "consent-walk.png")
+        walk_dialog.close()
         window.settings.high_contrast = True
         window._apply_look()
         settle(app, 1.0)

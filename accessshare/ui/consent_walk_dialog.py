@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -67,12 +68,14 @@ class ConsentWalkDialog(QDialog):
         self.setAccessibleName(self.windowTitle())
 
         self.position = QLabel()
+        self.position.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.reading = ReadingPane("Consent text")
         self.question = QGroupBox()
         self._choices = QButtonGroup(self)
         self._choice_layout = QVBoxLayout(self.question)
         self.feedback = QLabel()
         self.feedback.setWordWrap(True)
+        self.feedback.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.back_button = make_button("&Back", "Go to the previous part.", self._back)
         self.next_button = make_button("&Next", "Go to the next part.", self._next)
         self.next_button.setDefault(True)
@@ -163,6 +166,7 @@ class ConsentWalkDialog(QDialog):
         self.question = QGroupBox(title)
         name_widget(self.question, name)
         self._choice_layout = QVBoxLayout(self.question)
+        self._choice_layout.setAlignment(Qt.AlignmentFlag.AlignTop)  # the space below stays empty
         self.layout().replaceWidget(old, self.question)
         for button in self._choices.buttons():
             self._choices.removeButton(button)
