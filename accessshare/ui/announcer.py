@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 from accessshare.speech.router import Router
 
 PROGRESS_INTERVAL = 10.0
+WAIT_FOR_FOCUS_SECONDS = 5.0  # a message said while nothing has focus waits this long for focus
 ANNOUNCEMENT_ROLE = 0x0100 + 77  # Qt.UserRole + 77: the model role that holds an item's description
 
 
@@ -40,7 +41,11 @@ class Announcer(QObject):
         # Restored once focus leaves them, else Orca reads old messages again on every return.
         self._carrying: dict[int, tuple[QWidget, str]] = {}
         self._held: tuple[str, str] | None = None  # background news waiting for a dialog to close
-        QApplication.instance().focusChanged.connect(self._restore_descriptions)
+        self._waiting_for_focus = ""  # screen reader messages said while nothing had focus
+        self._waiting_since = 0.0
+        self._focus_just_moved = False  # until the event loop turns after a focus change
+        self._said_since_focus = ""  # messages put on the newly focused object meanwhile
+        QApplication.instance().focusChanged.connect(self._focus_changed)
 
     # The public interface ---------------------------------------------------------------------
 
@@ -101,33 +106,60 @@ class Announcer(QObject):
     # The screen reader channel ------------------------------------------------------------------
 
     def _to_screen_reader(self, text: str, interrupt: bool) -> None:
-        target = QApplication.focusWidget() or self.window
-        event = QAccessibleAnnouncementEvent(target, text)
+        focused = QApplication.focusWidget()
+        event = QAccessibleAnnouncementEvent(focused or self.window, text)
         if interrupt:
             event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
         QAccessible.updateAccessibility(event)
-        self._describe_focus(target, text)
+        if focused is None:
+            # Between a dialog closing and focus coming back (which waits for the window to be
+            # activated): a description put anywhere now is never read, so it waits for the
+            # object that takes focus next, and is read as part of that object.
+            self._waiting_for_focus = f"{self._waiting_for_focus} {text}".strip()
+            self._waiting_since = self._clock()
+            return
+        self._describe_focus(focused, text)
 
     def _describe_focus(self, widget: QWidget, text: str) -> None:
         # Orca skips a description equal to the one it last spoke for that object, so a repeated
         # message alternates an invisible trailing space.
+        if self._focus_just_moved:
+            # Until the screen reader reads the newly focused object, each message joins the
+            # ones before it rather than replacing them unheard.
+            text = f"{self._said_since_focus} {text}".strip()
+            self._said_since_focus = text
         self._described_toggle = not self._described_toggle
         text = text + (" " if self._described_toggle else "")
         if isinstance(widget, QAbstractItemView) and widget.currentIndex().isValid():
             self._carrying.setdefault(id(widget), (widget, ""))
-            self._describe_current_item(widget, text)
+            # Just focused: the screen reader has yet to read the item and will read this
+            # description with it; a change event as well made Orca say the message twice.
+            self._describe_current_item(widget, text, tell=not self._focus_just_moved)
             return
         self._carrying.setdefault(id(widget), (widget, widget.accessibleDescription()))
         widget.setAccessibleDescription(text)  # Qt sends DescriptionChanged itself
 
-    def _restore_descriptions(self, _old, new) -> None:
-        # Later, not now: Qt reports the focus change to screen readers only after this signal,
-        # and a description changed before that is still the focused object's to Orca, which
-        # then read the old message again as focus left.
-        if new is not None and self._carrying:
-            QTimer.singleShot(0, self, self._restore_unless_focused)
-        if self._held is not None:
-            QTimer.singleShot(0, self, self._say_held_news)
+    def _focus_changed(self, _old, new) -> None:
+        if new is None:
+            return
+        self._focus_just_moved = True
+        self._said_since_focus = ""
+        QTimer.singleShot(0, self, self._focus_settled)
+        # Both now, before Qt tells screen readers about the new focus, so they are read with it.
+        if self._waiting_for_focus:
+            # Unless focus took so long that the message no longer fits what is happening.
+            text, self._waiting_for_focus = self._waiting_for_focus, ""
+            if self._clock() - self._waiting_since <= WAIT_FOR_FOCUS_SECONDS:
+                self._describe_focus(new, text)
+        self._say_held_news()
+
+    def _focus_settled(self) -> None:
+        self._focus_just_moved = False
+        self._said_since_focus = ""
+        # Messages are taken off only now: Qt reports a focus change to screen readers after
+        # the focusChanged signal, and a description changed before that is still the focused
+        # object's to Orca, which then read the old message again as focus left.
+        self._restore_unless_focused()
 
     def _say_held_news(self) -> None:
         if self._held is not None and QApplication.activeModalWidget() is None:
@@ -150,9 +182,11 @@ class Announcer(QObject):
                 pass
 
     @staticmethod
-    def _describe_current_item(view: QAbstractItemView, text: str) -> None:
+    def _describe_current_item(view: QAbstractItemView, text: str, tell: bool = True) -> None:
         index = view.currentIndex()
         view.model().setData(index, text, ANNOUNCEMENT_ROLE)
+        if not tell:
+            return
         interface = QAccessible.queryAccessibleInterface(view)
         if interface is None:
             return

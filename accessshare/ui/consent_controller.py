@@ -251,7 +251,7 @@ class ConsentController:
     @needs_form
     def consent_walk(self) -> None:
         dialog = ConsentWalkDialog(self.consent.walk_driver(), self._say, self.window,
-                                   announce_with_focus=self.window.announcer.announce_with_focus)
+                                   announce_with_focus=self._say_with_focus)
         self._show(dialog, lambda accepted: self._walk_closed(accepted))
 
     def _walk_closed(self, finished: bool) -> None:
@@ -320,7 +320,10 @@ class ConsentController:
         dialog.finished.connect(finished)
         dialog.open()
         if announce:
-            self._say(announce)
+            # A screen reader reads a dialog as it opens (its title, an alert's text, the
+            # focused control), so only the own voice needs the words; both made Orca say an
+            # offer three times.
+            self._say_with_focus(announce)
 
     def _current_or_say(self):
         photo = self.window.current_photo()
@@ -337,6 +340,9 @@ class ConsentController:
 
     def _say(self, text: str) -> None:
         self.window.announcer.announce(text)
+
+    def _say_with_focus(self, text: str) -> None:
+        self.window.announcer.announce_with_focus(text)
 
     def _play_saved(self) -> None:
         settings = getattr(self.window, "settings", None)

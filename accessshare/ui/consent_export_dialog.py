@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QComboBox,
     QDialog,
@@ -22,7 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from accessshare.ui.consent_widgets import ChoiceRadio, ReadingPane, add_labelled_row, make_button, name_widget
+from accessshare.ui.consent_widgets import (
+    ChoiceRadio,
+    ReadingPane,
+    add_labelled_row,
+    make_button,
+    name_widget,
+)
 
 
 @dataclass(frozen=True)
@@ -118,9 +126,15 @@ class ConsentExportDialog(QDialog):
         self._kind_buttons.button(index).setChecked(True)
 
     def _kind_changed(self, _index: int, checked: bool) -> None:
-        if checked:
-            self._edited_paths = False
+        if not checked:
+            return
+        self._edited_paths = False
+        if QApplication.focusWidget() in self._kind_buttons.buttons():
             self._apply_kind()
+        else:
+            # Alt+letter from the path field: rename that field once focus has left it, or a
+            # screen reader reads its new name and text before the choice it moved to.
+            QTimer.singleShot(0, self, self._apply_kind)
 
     def _apply_kind(self) -> None:
         kind = self.kind()

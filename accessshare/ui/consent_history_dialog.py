@@ -13,8 +13,16 @@ class ConsentHistoryDialog(QDialog):
         self.setWindowTitle(f"History of {photo_name}")
         self.setAccessibleName(self.windowTitle())
         self.reading = ReadingPane(f"History of {photo_name}")
-        self.reading.show_text("\n".join(sentences) or "Nothing has been decided for this photo yet.",
-                               description="One decision a line. Escape closes.")
+        # Orca reads the name, the line at the caret (one visual line: a long sentence would be
+        # cut where it wraps) and the description: so a short first line, and every decision in
+        # the description.
+        if sentences:
+            count = "1 decision" if len(sentences) == 1 else f"{len(sentences)} decisions"
+            text = "\n".join([f"{count}, oldest first.", *sentences])
+            description = f"{' '.join(sentences)} One decision a line. Escape closes."
+        else:
+            text, description = "Nothing has been decided for this photo yet.", "Escape closes."
+        self.reading.show_text(text, description=description)
         buttons = QDialogButtonBox(self)
         close = make_button("Close", "Close the history.")
         buttons.addButton(close, QDialogButtonBox.ButtonRole.RejectRole)

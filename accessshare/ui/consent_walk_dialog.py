@@ -63,6 +63,7 @@ class ConsentWalkDialog(QDialog):
         # For what the newly focused widget already presents: the own voice only (Announcer).
         self._announce_with_focus = announce_with_focus or announce
         self._stop_box = None
+        self._judged_part: int | None = None  # the question whose right answer is on screen
         self.completed = False
         self.setWindowTitle("Consent: what sharing your photos means")
         self.setAccessibleName(self.windowTitle())
@@ -105,41 +106,61 @@ class ConsentWalkDialog(QDialog):
     # well made Orca 43 say every page twice. So the page reaches the screen reader by focus,
     # and ``announce_with_focus`` gives it to the own voice only.
 
-    def _show_page(self, lead: str = "") -> None:
-        """``lead`` is said first: how the answer that led here was judged."""
+    def _show_page(self) -> None:
+        self._judged_part = None
         page = self._driver.page()
         where = f"Part {page.number} of {page.total}"
         self.position.setText(where)
-        self.feedback.setText(lead)
+        self.feedback.clear()
         self.back_button.setEnabled(self._driver.can_go_back())
         next_text = "&Finish" if page.is_last and not page.is_question else (
             "&Check answer" if page.is_question else "&Next")
         self.next_button.setText(next_text)
         name_widget(self.next_button, next_text, KEY_HELP)
         if page.is_question:
-            self._show_question(page, where, lead)
+            self._show_question(page, where)
         else:
-            self._show_section(page, where, lead)
+            self._show_section(page, where)
 
-    def _show_section(self, page: WalkPage, where: str, lead: str) -> None:
-        # Orca reads the focused pane's name, then the line at the caret (the first), then its
-        # description: so the description holds the lines after the first, joined by spaces
-        # (Orca drops a description found verbatim in the object's text).
-        rest = " ".join(page.text.splitlines()[1:])
+    def _show_section(self, page: WalkPage, where: str) -> None:
         keys = f" {KEY_HELP} Read it line by line with the arrow keys." if page.number == 1 else ""
-        name = f"{lead} {page.title}".strip()
-        self._swap_reading_pane(page.text, name, f"{rest} {where}.{keys}".strip(), focus=True)
+        self._show_reading(page.title, page.text, where, keys)
         self.question.hide()
-        self._announce_with_focus(f"{lead} {as_sentence(page.title)} {page.text}".strip())
+        self._announce_with_focus(f"{as_sentence(page.title)} {page.text}")
 
-    def _show_question(self, page: WalkPage, where: str, lead: str) -> None:
-        self._swap_question(page.title, f"{lead} {page.title}".strip())
+    def _show_reading(self, name: str, text: str, where: str, after: str) -> None:
+        """A focused pane whose first line is short ("Part 4 of 16."), whose description is the
+        whole text: on focus Orca reads the name, the line at the caret (a visual line, so a
+        long first sentence would be cut where it wraps) and then the description."""
+        self.position.hide()  # the pane's first line says it
+        spoken = " ".join(line.strip() for line in text.splitlines() if line.strip())
+        self._swap_reading_pane(f"{where}.\n{text}", name, f"{spoken}{after}".strip(), focus=True)
+        self.reading.show()
+
+    def _show_question(self, page: WalkPage, where: str) -> None:
+        self.position.show()
+        self._swap_question(page.title, page.title)
         self._build_choices(page, page.chosen, f"{numbered_choices(page.choices)} {where}. "
                             "Arrow keys choose, Enter checks the answer.")
         self._swap_reading_pane(page.text, f"About the question: {page.title}", "", focus=False)
         self.reading.setVisible(bool(page.text))
         self._announce_with_focus(
-            f"{lead} Question. {as_sentence(page.title)} {numbered_choices(page.choices)}".strip())
+            f"Question. {as_sentence(page.title)} {numbered_choices(page.choices)}")
+
+    def _show_judgement(self, question: WalkPage, judged: str, explanation: str) -> None:
+        """A right answer is confirmed on its own page, focused, before the walk goes on: said
+        as the next page's first words it was heard again with every arrow key there."""
+        self._judged_part = question.number
+        self.feedback.setText(judged)
+        self.question.setEnabled(False)  # answered; Enter goes on
+        ends = self._driver.is_finished() and self._driver.page().is_question
+        next_text = "&Finish" if ends else "&Next"
+        self.next_button.setText(next_text)
+        name_widget(self.next_button, next_text, KEY_HELP)
+        self.back_button.setEnabled(True)
+        self._show_reading("Correct.", explanation, f"Part {question.number} of {question.total}",
+                           " Enter goes on.")
+        self._announce_with_focus(judged)
 
     def _swap_reading_pane(self, text: str, name: str, description: str, *, focus: bool) -> None:
         """A fresh pane for every page (see above).
@@ -205,6 +226,12 @@ class ConsentWalkDialog(QDialog):
     # Moving ------------------------------------------------------------------------------
 
     def _next(self) -> None:
+        if self._judged_part is not None:
+            if self._driver.is_finished() and self._driver.page().is_question:
+                self._finish()  # the walk ended on that question
+            else:
+                self._show_page()
+            return
         page = self._driver.page()
         if page.is_question:
             self._check_answer()
@@ -215,6 +242,11 @@ class ConsentWalkDialog(QDialog):
             self._show_page()
 
     def _back(self) -> None:
+        if self._judged_part is not None:  # back to the question just answered
+            if self._driver.page().number != self._judged_part:
+                self._driver.back()
+            self._show_page()
+            return
         if self._driver.can_go_back():
             self._driver.back()
             self._show_page()
@@ -227,16 +259,12 @@ class ConsentWalkDialog(QDialog):
         if choice < 0:
             self._explain("Choose an answer first, with the arrow keys.", None)
             return
+        question = self._driver.page()
         correct, explanation = self._driver.answer(choice)
         if not correct:
             self._explain(f"Not quite. {explanation}".strip(), choice)
             return
-        judged = f"Correct. {explanation}".strip()
-        if self._driver.is_finished() and self._driver.page().is_question:
-            self._announce(judged)  # the walk ends on this question
-            self._finish()
-        else:
-            self._show_page(judged)  # the last part, "Ready to decide", is shown too
+        self._show_judgement(question, f"Correct. {explanation}".strip(), explanation or "Correct.")
 
     def _explain(self, message: str, choice: int | None) -> None:
         self.feedback.setText(message)
@@ -279,7 +307,7 @@ class ConsentWalkDialog(QDialog):
         self._focus_page()
 
     def _focus_page(self) -> None:
-        if self._driver.page().is_question:
+        if self._judged_part is None and self._driver.page().is_question:
             checked = self._choices.checkedButton() or self._choices.button(0)
             checked.setFocus(Qt.FocusReason.OtherFocusReason)
         else:

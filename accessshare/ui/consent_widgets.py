@@ -134,8 +134,7 @@ def confirmation_box(parent: QWidget | None, title: str, question: str, details:
     name_widget(cancel, cancel_text, cancel_description)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
-    box.setAccessibleName(title)
-    box.setAccessibleDescription(f"{question} {details}".strip())
+    box.setAccessibleName(title)  # no description: screen readers read an alert's text already
     box.setWindowModality(Qt.WindowModality.WindowModal)
     return box
 

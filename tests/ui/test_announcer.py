@@ -119,5 +119,35 @@ def test_background_news_waits_until_an_open_dialog_closes(qtbot):
     assert announcer.history == []  # nothing cuts into the dialog
     assert reading.accessibleDescription() == ""
     dialog.accept()
+    window.activateWindow()
     view.setFocus()
     qtbot.waitUntil(lambda: announcer.history == ["All 10 photos described: 9 flagged."])
+
+
+def test_a_message_said_while_nothing_has_focus_is_read_with_what_takes_focus_next(qtbot):
+    """As a dialog closes, focus comes back only once the window is active again; a message
+    said in between (the "Saved." of a decision) waits for it instead of being lost."""
+    window, view, button, announcer = make_window(qtbot)
+    elsewhere = QWidget()
+    qtbot.addWidget(elsewhere)
+    with qtbot.waitActive(elsewhere):
+        elsewhere.show()
+        elsewhere.activateWindow()
+    assert QApplication.focusWidget() is None
+    announcer.announce("Saved. Shared for research.")
+    assert announcer.history[-1] == "Saved. Shared for research."
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    view.setFocus()
+    qtbot.waitUntil(lambda: view.model().described.get(1, "").startswith("Saved. Shared for research."))
+
+
+def test_messages_said_as_focus_arrives_are_read_together_not_one_over_the_other(qtbot):
+    window, view, button, announcer = make_window(qtbot)
+    button.setFocus()
+    qtbot.waitUntil(button.hasFocus)
+    view.setFocus()  # and in the same turn, before the screen reader reads the item:
+    announcer.announce("Consent walk stopped.")
+    announcer.announce("All 10 photos described: 9 flagged.")
+    assert view.model().described[1].strip() == (
+        "Consent walk stopped. All 10 photos described: 9 flagged.")

@@ -134,7 +134,7 @@ def test_history_is_announced_and_shown(stand_in_window, active_modal, press):
     assert "You shared this for research on " in spoken and " and withdrew it on " in spoken
     assert "You refused this for commercial use on " in spoken
     assert QApplication.focusWidget() is dialog.reading
-    assert dialog.reading.toPlainText().splitlines()[0].startswith("You shared this for research on ")
+    assert dialog.reading.toPlainText().splitlines()[1].startswith("You shared this for research on ")
 
 
 def _closed(widget) -> bool:

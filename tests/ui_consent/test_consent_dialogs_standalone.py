@@ -128,7 +128,11 @@ def test_history_dialog_reads_line_by_line(qtbot):
         dialog.activateWindow()
     assert QApplication.focusWidget() is dialog.reading
     assert dialog.reading.accessibleName() == "History of coffee.jpg"
-    assert dialog.reading.toPlainText().splitlines()[1] == "You withdrew it on 5 March."
+    assert dialog.reading.toPlainText().splitlines() == [
+        "2 decisions, oldest first.", "You shared this on 3 March.", "You withdrew it on 5 March."]
+    # A screen reader reads the short first line on focus, then every decision (description).
+    assert dialog.reading.accessibleDescription().startswith(
+        "You shared this on 3 March. You withdrew it on 5 March.")
     QTest.keyClick(dialog.reading, Qt.Key.Key_Escape)
     assert dialog.result() == QDialog.DialogCode.Rejected
 

@@ -44,12 +44,14 @@ def test_consent_walk_by_keyboard_with_a_wrong_answer(stand_in_window, active_mo
 
     # Then every question rightly, by arrow keys alone (they check what they reach, and Enter
     # on an unchecked first choice means that choice), every section with Enter, to the end.
-    answered, sections_seen, after_right_answers = 0, [], []
+    # A right answer is confirmed on its own focused page ("Correct."), then Enter goes on.
+    answered, sections_seen, judged = 0, [], []
     while dialog.isVisible():
-        if dialog.question.isVisible():
+        if dialog.question.isVisible() and dialog.question.isEnabled():
             target = next(q for s in form.sections for q in s.questions
                           if q.text == dialog.question.title())
             focused = QApplication.focusWidget()
+            assert dialog.question.accessibleName() == target.text  # nothing else in its name
             start = target.choices.index(focused.text())
             key = Qt.Key.Key_Down if target.answer > start else Qt.Key.Key_Up
             for _ in range(abs(target.answer - start)):
@@ -57,18 +59,17 @@ def test_consent_walk_by_keyboard_with_a_wrong_answer(stand_in_window, active_mo
             assert QApplication.focusWidget().text() == target.choices[target.answer]
             answered += 1
             press(Qt.Key.Key_Return)
-            if dialog.isVisible():  # the focused page now says the answer was right first
-                focused = QApplication.focusWidget()
-                name = (dialog.question if dialog.question.isAncestorOf(focused)
-                        else focused).accessibleName()
-                after_right_answers.append(name)
+            assert QApplication.focusWidget() is dialog.reading
+            judged.append((dialog.reading.accessibleName(), dialog.reading.accessibleDescription(),
+                           window.announcer.log[-1]))
+            assert judged[-1] == ("Correct.", f"{target.explanation} Enter goes on.",
+                                  f"Correct. {target.explanation}")
         else:
             sections_seen.append(dialog.reading.accessibleName())
-            press(Qt.Key.Key_Return)
-    assert answered == len(form.questions)
-    assert all(name.startswith("Correct. ") for name in after_right_answers)
+        press(Qt.Key.Key_Return)
+    assert answered == len(form.questions) == len(judged)
     # The last part (after the last question) is shown before the walk finishes.
-    assert sections_seen[-1].endswith(form.sections[-1].title)
+    assert sections_seen[-1] == form.sections[-1].title
     assert "finished learning about consent" in window.announcer.log[-1]
     assert walk_completed(window.store, form)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.list)  # focus back on the list

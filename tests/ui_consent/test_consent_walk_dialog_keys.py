@@ -96,6 +96,12 @@ def test_walk_through_sections_and_a_wrong_answer(qtbot):
     _press(Qt.Key.Key_Down)
     assert QApplication.focusWidget().text() == "Researchers at the lab"
     _press(Qt.Key.Key_Return)
+    # The right answer is confirmed on its own focused page; Enter then finishes.
+    assert QApplication.focusWidget() is dialog.reading
+    assert dialog.reading.accessibleName() == "Correct."
+    assert heard[-1] == "Correct."
+    assert walk.completed == 0 and dialog.next_button.text() == "&Finish"
+    _press(Qt.Key.Key_Return)
     assert walk.completed == 1
     assert heard[-1] == "Consent walk complete."
     assert dialog.result() == QDialog.DialogCode.Accepted
