@@ -277,9 +277,9 @@ class ConsentController:
             self.window, "Learn about consent first?",
             "Before your first decision, go through what sharing means?",
             "It takes a few minutes: who sees your photos, each purpose, how to withdraw and what "
-            "deletion removes. Learn first starts it, and your decision is saved when you finish "
-            "it. Decide now saves your decision without it. Cancel decides nothing. You can do "
-            "it later with Control+I.",
+            "deletion removes. Alt+L, Learn first, starts it, and your decision is saved when "
+            "you finish it. Alt+D, Decide now, saves your decision without it. Escape, Cancel, "
+            "decides nothing. You can do it later with Control+I.",
             confirm_text="&Learn first", cancel_text="Cancel",
             confirm_description="Start the consent walk. Your decision is saved when you finish it.",
             cancel_description="Decide nothing now.",

@@ -141,7 +141,7 @@ class ConsentWalkDialog(QDialog):
         self.position.show()
         self._swap_question(page.title, page.title)
         self._build_choices(page, page.chosen, f"{numbered_choices(page.choices)} {where}. "
-                            "Arrow keys choose, Enter checks the answer.")
+                            "Arrow keys choose; Enter checks the choice you are on.")
         self._swap_reading_pane(page.text, f"About the question: {page.title}", "", focus=False)
         self.reading.setVisible(bool(page.text))
         self._announce_with_focus(

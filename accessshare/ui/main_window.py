@@ -664,6 +664,8 @@ class MainWindow(QMainWindow):
         if speaker is not None:
             speaker.rate = chosen.speech_rate
         self._apply_look()
+        # A new font size re-lays the list out; keep the photo the user is on in view.
+        self.photo_list.scrollTo(self.photo_list.currentIndex())
         if verbosity_changed:
             self._rephrase_all()
 
