@@ -117,6 +117,11 @@ class Speaker:
                                                   "generation": self._generation})
             self._lock.notify_all()
 
+    @property
+    def speaking(self) -> bool:
+        """True from ``say`` until its last sound has played (or it was cut off)."""
+        return self._current is not None
+
     def stop(self) -> None:
         """Silence speech now. Returns at once."""
         with self._lock:

@@ -88,6 +88,13 @@ class Announcer(QObject):
         self.history.append(text)
         self.announced.emit(text, "focus")
 
+    def announce_unless_speaking(self, text: str, kind: str = "status") -> None:
+        """A cue that must not cut off what the own voice is saying (arrowing past the last
+        photo while its description plays): dropped then, since the description is the point."""
+        if self.router.channel_for(kind) == "own-voice" and getattr(self.speaker, "speaking", False):
+            return
+        self.announce(text, kind)
+
     def error(self, text: str) -> None:
         self.announce(text, "error", interrupt=True)
 

@@ -143,8 +143,8 @@ class ConsentController:
             "undecided": "Set back to not yet decided",
         }
         dialog = ConsentBulkDialog(len(photos), texts, self.window)
-        self._say(f"Decide for all {self._count(photos)} shown.")
-        self._show(dialog, lambda accepted: accepted and self._confirm_bulk(photos, dialog.decision()))
+        self._show(dialog, lambda accepted: accepted and self._confirm_bulk(photos, dialog.decision()),
+                   announce=f"Decide for all {self._count(photos)} shown.")
 
     def _confirm_bulk(self, photos: list, decision: str) -> None:
         count = self._count(photos)
@@ -153,8 +153,10 @@ class ConsentController:
             "dont_share": f"Refuse {count} for every purpose?",
             "undecided": f"Set {count} back to not yet decided?",
         }[decision]
+        effect = self.consent.bulk_effect(photos, decision, self.share_purposes)
         box = confirmation_box(self.window, "Confirm decision for all photos shown", question,
-                               "You can undo this with Control+Z.", confirm_text="&Yes", cancel_text="&No")
+                               f"{effect} You can undo this with Control+Z.".strip(),
+                               confirm_text="&Yes", cancel_text="&No")
         self._show(box, lambda _result: was_confirmed(box) and self._apply_bulk(photos, decision), announce=question)
 
     def _apply_bulk(self, photos: list, decision: str) -> None:

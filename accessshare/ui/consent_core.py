@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from accessshare.consent import export
-from accessshare.consent.decisions import Decisions, join_words
+from accessshare.consent.decisions import PENDING, Decisions, join_words
 from accessshare.consent.deletion import delete_photo, exported_copies
 from accessshare.consent.form import ConsentForm, load_form
 from accessshare.consent.walk import ConsentWalk, walk_completed
@@ -74,6 +74,30 @@ class ConsentCore:
 
     def spoken_state(self, photo_id: str) -> str:
         return self.decisions.summary_of_states(self.states(photo_id))
+
+    def bulk_effect(self, photos, decision: str, share_purposes: list[str]) -> str:
+        """What a decision for many photos changes in decisions already made, as one sentence
+        ("" when it only decides photos not yet decided): a bulk share can override a refusal,
+        and a bulk refusal withdraws what was shared."""
+        self.prefetch([p.id for p in photos])
+        given = [{k for k, v in self.states(p.id).items() if v == "given"} for p in photos]
+        decided = [any(v != PENDING for v in self.states(p.id).values()) for p in photos]
+        changes = []
+        if decision == "share":
+            turned = sum(1 for g, d in zip(given, decided) if d and not g)
+            withdrawn = sum(1 for g in given if g - set(share_purposes))
+            if turned:
+                changes.append(f"{_photos(turned)} you had not shared will be shared")
+            if withdrawn:
+                changes.append(f"{_photos(withdrawn)} shared for other uses will be withdrawn "
+                               "from them")
+        elif decision == "dont_share":
+            if shared := sum(1 for g in given if g):
+                changes.append(f"{_photos(shared)} you had shared will be withdrawn")
+        elif made := sum(decided):
+            changes.append(f"your decisions for {_photos(made)} will be cleared")
+        sentence = "; ".join(changes)
+        return f"{sentence[:1].upper()}{sentence[1:]}." if sentence else ""
 
     def purpose_choices(self, photo_id: str):
         from accessshare.ui.consent_purposes_dialog import PurposeChoice  # a plain dataclass
@@ -176,3 +200,7 @@ class ExportRunner:
         if kind == "photos":
             return export.export_photos(store, self.consent.paths, purpose, path, form).message
         return export.verify_export_file(path).message
+
+
+def _photos(count: int) -> str:
+    return "1 photo" if count == 1 else f"{count} photos"

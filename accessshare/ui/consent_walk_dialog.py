@@ -124,6 +124,8 @@ class ConsentWalkDialog(QDialog):
 
     def _show_section(self, page: WalkPage, where: str) -> None:
         keys = f" {KEY_HELP} Read it line by line with the arrow keys." if page.number == 1 else ""
+        if page.is_last:
+            keys += " Enter finishes the walk."
         self._show_reading(page.title, page.text, where, keys)
         self.question.hide()
         self._announce_with_focus(f"{as_sentence(page.title)} {page.text}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDialog,
                                QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListView,
@@ -49,10 +49,27 @@ class PhotoItemDelegate(QStyledItemDelegate):
 
 class PhotoListView(QListView):
     """The photo list. Typing letters does not jump between items (every item starts with
-    "Photo"); letters are the review keys."""
+    "Photo"); letters are the review keys. A move that cannot go further says so, where a
+    screen reader would say nothing at all."""
+
+    reached_end = Signal(str)
+    _TOWARDS_END = (Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_End)
+    _TOWARDS_START = (Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_Home)
 
     def keyboardSearch(self, search: str) -> None:  # noqa: N802 - Qt's name
         return None
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        before = self.currentIndex().row()
+        super().keyPressEvent(event)
+        rows = self.model().rowCount() if self.model() is not None else 0
+        if not rows or self.currentIndex().row() != before:
+            return
+        key = Qt.Key(event.key())
+        if key in self._TOWARDS_END and before == rows - 1:
+            self.reached_end.emit("Last photo.")
+        elif key in self._TOWARDS_START and before == 0:
+            self.reached_end.emit("First photo.")
 
 
 class MainWindow(QMainWindow):
@@ -115,6 +132,7 @@ class MainWindow(QMainWindow):
         top.addWidget(self.dataset_label)
 
         self.photo_list = PhotoListView()
+        self.photo_list.reached_end.connect(self._reached_end)
         self.photo_list.setObjectName("photoList")
         self.photo_list.setAccessibleName("Photos")
         self.photo_list.setModel(self.model)
@@ -178,6 +196,9 @@ class MainWindow(QMainWindow):
         return getattr(self, binding.action)
 
     # The interface the consent controller uses ----------------------------------------------------
+
+    def _reached_end(self, words: str) -> None:
+        self.announcer.announce_unless_speaking(words)
 
     def current_photo(self):
         return self.model.photo_at(self.photo_list.currentIndex().row())

@@ -17,8 +17,10 @@ LONG_TEXT = ("Photo 12 of 40. A kitchen table with a laptop, a coffee cup, a pri
 
 def test_say_plays_the_text_and_finishes(speaker, sink, events):
     speaker.say("A dog and a bicycle.")
+    assert speaker.speaking
     started = events.wait_for("started", "A dog and a bicycle.")
     finished = events.wait_for("finished", "A dog and a bicycle.")
+    assert not speaker.speaking
     played = sum(n for _t, n in sink.writes) / sink.sample_rate
     assert sink.sample_rate == 22050
     assert 0.5 < played < 5

@@ -332,3 +332,17 @@ def test_a_settings_choice_changed_by_arrow_key_is_spoken(qtbot, a11y_events):
     assert dialog.verbosity.currentData() == "detailed"
     assert dialog.verbosity.accessibleDescription().startswith("Detailed: counts")
     assert any(a.startswith("Detailed: counts") for a in a11y_events.announcements)
+
+
+def test_moving_past_the_first_or_last_photo_says_so(make_window, dataset, press, qtbot):
+    window = make_window(dataset, describe=False)
+    window.photo_list.setFocus()
+    press(Qt.Key.Key_End)
+    last = window.photo_list.currentIndex().row()
+    assert last == window.model.rowCount() - 1
+    press(Qt.Key.Key_Down)
+    assert window.photo_list.currentIndex().row() == last
+    assert window.announcer.history[-1] == "Last photo."
+    press(Qt.Key.Key_Home)
+    press(Qt.Key.Key_Up)
+    assert window.announcer.history[-1] == "First photo."

@@ -105,6 +105,34 @@ def test_bulk_asks_with_count_and_no_by_default(stand_in_window, active_modal, p
     assert all("Shared for research" in window.list.item(row).text() for row in range(count))
 
 
+def test_bulk_confirmation_says_which_decisions_it_overrides(stand_in_window, active_modal, press):
+    window = stand_in_window
+    controller = ConsentControllerAfterWalk(window)
+    window.list.setCurrentRow(0)
+    controller.share()
+    window.list.setCurrentRow(1)
+    controller.dont_share()
+
+    def confirmation_for(choice_row: int) -> str:
+        controller.bulk_decide()
+        chooser = active_modal(besides=window)
+        for _ in range(choice_row):
+            press(Qt.Key.Key_Down)
+        press(Qt.Key.Key_Return)
+        confirm = active_modal(besides=chooser)
+        details = confirm.informativeText()
+        press(Qt.Key.Key_Escape)  # No: nothing is decided
+        return details
+
+    assert confirmation_for(0) == ("1 photo you had not shared will be shared. "
+                                   "You can undo this with Control+Z.")
+    assert confirmation_for(1) == ("1 photo you had shared will be withdrawn. "
+                                   "You can undo this with Control+Z.")
+    assert confirmation_for(2) == ("Your decisions for 2 photos will be cleared. "
+                                   "You can undo this with Control+Z.")
+    assert window.consent_state_provider(window.photos[1].id)[0] == "Not shared for any purpose."
+
+
 def test_undo_writes_a_new_event_and_says_what_was_undone(stand_in_window):
     window = stand_in_window
     controller = ConsentControllerAfterWalk(window)
