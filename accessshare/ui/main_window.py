@@ -615,7 +615,12 @@ class MainWindow(QMainWindow):
             self.details.setPlainText(self._nothing_here())
             self.photo_view.show_image(None, "No photo")
             return
-        self.details.setPlainText("\n".join(self.details_lines(photo)))
+        # A short first line: on focus a screen reader reads the line at the caret, one visual
+        # line, and a long first sentence was cut where it wrapped.
+        row = self.model.row_of(photo.id)
+        where = f"Photo {row + 1} of {self.model.rowCount()}: " if row is not None else ""
+        header = f"{where}{photo.path.name}."
+        self.details.setPlainText("\n".join([header, *self.details_lines(photo)]))
 
     def _nothing_here(self) -> str:
         if self.dataset is None:

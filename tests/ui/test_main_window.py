@@ -106,7 +106,10 @@ def test_details_pane_holds_every_finding_and_is_read_only(make_window, dataset)
     assert "location" in " ".join(description.privacy)
     for row in range(len(window.model.visible)):  # no line repeats what the summary says
         window._select_row(row)
-        lines = window.details.toPlainText().splitlines()
+        header, *lines = window.details.toPlainText().splitlines()
+        # A short first line, read in full on focus: where the photo is, and its name.
+        photo = window.current_photo()
+        assert header == f"Photo {row + 1} of {len(window.model.visible)}: {photo.path.name}."
         assert not any(line in lines[0] for line in lines[1:]), lines
     assert window.details.isReadOnly()
     assert window.details.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByKeyboard
