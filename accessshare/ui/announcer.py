@@ -78,6 +78,11 @@ class Announcer(QObject):
             self.history.append(text)
             self.announced.emit(text, channel)
 
+    def restart_progress(self) -> None:
+        """A dataset was opened: its first progress message comes a full interval later, not
+        straight after "Opened …" (with cached descriptions it was already out of date)."""
+        self._last_progress = self._clock()
+
     def announce_with_focus(self, text: str, kind: str = "status") -> None:
         """``text`` is what the widget taking focus now presents, as its name and description.
         A screen reader reads that on focus, and an announcement as well would make it say

@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
         self.dataset = folder.resolve()
         self.scan_problems, self.scan_done = [], False
         self._heard_body.clear()
+        self.announcer.restart_progress()
         self.model.set_photos([])
         self.dataset_label.setText(f"Dataset: {self.dataset.name}")
         self.setWindowTitle(f"{self.dataset.name} — AccessShare")

@@ -151,3 +151,18 @@ def test_messages_said_as_focus_arrives_are_read_together_not_one_over_the_other
     announcer.announce("All 10 photos described: 9 flagged.")
     assert view.model().described[1].strip() == (
         "Consent walk stopped. All 10 photos described: 9 flagged.")
+
+
+def test_progress_comes_an_interval_after_a_dataset_opens_then_at_most_every_interval(qtbot):
+    from accessshare.ui.announcer import PROGRESS_INTERVAL
+
+    window, view, button, announcer = make_window(qtbot)
+    now = [100.0]
+    announcer._clock = lambda: now[0]
+    announcer.restart_progress()
+    announcer.announce("Described 1 of 10 photos; 1 flagged.", "progress")
+    now[0] += PROGRESS_INTERVAL
+    announcer.announce("Described 6 of 10 photos; 4 flagged.", "progress")
+    now[0] += 1
+    announcer.announce("Described 7 of 10 photos; 5 flagged.", "progress")
+    assert announcer.history == ["Described 6 of 10 photos; 4 flagged."]
