@@ -74,7 +74,8 @@ def main() -> int:
         walk_dialog = ConsentWalkDialog(walk, lambda _text: None, window)
         walk_dialog.show()
         shoot(app, out / "consent-walk.png")
-        walk_dialog.close()
+        walk_dialog.hide()  # close() would ask "Stop the consent walk?"
+        walk_dialog.deleteLater()
         window.settings.high_contrast = True
         window._apply_look()
         settle(app, 1.0)
