@@ -64,6 +64,11 @@ def test_label_agreement_and_disagreement():
     agree = findings(objects=[obj("cup", 0.9)],
                      label={"label": "mug", "wanted": "cup", "agrees": True, "seen": "cup"})
     assert "Labelled 'mug'. A cup is visible." in phrase(agree)[1]
+    unsure = findings(objects=[obj("cat", 0.45)],
+                      label={"label": "my cat", "wanted": "cat", "agrees": True, "seen": "cat"})
+    sentence, details = phrase(unsure)
+    assert sentence.startswith("May show a cat")
+    assert "Labelled 'my cat'. A cat may be visible." in details  # never surer than the sentence
     disagree = findings(label={"label": "dog", "wanted": "dog", "agrees": False, "seen": None})
     assert "Labelled 'dog', but no dog was recognised." in phrase(disagree)[1]
 

@@ -286,7 +286,12 @@ def label_details(findings: dict) -> list[str]:
         return []
     wanted = spoken(check["wanted"])
     if check["agrees"]:
-        return [f"Labelled '{check['label']}'. {capital(article(wanted))} is visible."]
+        # As sure as the detection that agrees: "may be" when the sentence said "may show".
+        seen = check.get("seen")
+        confidences = [o["confidence"] for o in findings.get("objects", []) if o["label"] == seen]
+        confidences += [s["confidence"] for s in findings.get("screens", []) if s["kind"] == seen]
+        verb = "is" if not confidences or max(confidences) >= STATED else "may be"
+        return [f"Labelled '{check['label']}'. {capital(article(wanted))} {verb} visible."]
     if not check.get("checkable", True):
         return [f"Labelled '{check['label']}'; the describer cannot check that label."]
     return [f"Labelled '{check['label']}', but no {wanted} was recognised."]
