@@ -343,16 +343,37 @@ def _last_undoable(events: list[ConsentEvent]) -> list[ConsentEvent] | None:
 
 
 def _sentences(events: list[ConsentEvent], words, who: str, what: str) -> list[str]:
+    """One sentence per purpose, or per group of purposes whose decisions were the same at the
+    same moments ("You refused this for training AI models and commercial use on 3 March"), so
+    one keypress that decides four purposes reads as two sentences, not four."""
     by_purpose: dict[str, list[ConsentEvent]] = {}
     for event in events:
         by_purpose.setdefault(event.purpose, []).append(event)
-    sentences = []
+    groups: dict[tuple[str, ...], list[str]] = {}
     for purpose, chain in by_purpose.items():
-        steps = [_verb(e).format(it=what if i == 0 else "it")
-                 + (f" for {words(purpose)}" if i == 0 else "") + f" on {spoken_date(e.time)}"
-                 for i, e in enumerate(chain)]
-        sentences.append(f"{who} {join_words(steps)}.")
+        groups.setdefault(_steps(chain, what), []).append(purpose)
+    sentences = []
+    for steps, purposes in groups.items():
+        first, *rest = steps
+        verb, when = first.split("\t")
+        first = f"{verb} for {join_words([words(p) for p in purposes])} {when}"
+        sentences.append(f"{who} {join_words([first, *rest])}.")
     return sentences
+
+
+def _steps(chain: list[ConsentEvent], what: str) -> tuple[str, ...]:
+    """"shared this\ton 3 March at 10:04", "undid that at 10:05": the time is said only when
+    a day holds more than one step, and a step on the same day as the one before says just it."""
+    days = [spoken_date(e.time) for e in chain]
+    timed = len(set(days)) < len(days)
+    steps, previous_day = [], None
+    for index, (event, day) in enumerate(zip(chain, days)):
+        clock = f"at {spoken_time(event.time)}" if timed else ""
+        when = clock if timed and day == previous_day else f"on {day} {clock}".strip()
+        verb = _verb(event).format(it=what if index == 0 else "it")
+        steps.append(f"{verb}\t{when}" if index == 0 else f"{verb} {when}")
+        previous_day = day
+    return tuple(steps)
 
 
 def _verb(event: ConsentEvent) -> str:
@@ -369,6 +390,11 @@ def spoken_date(timestamp: str, today: datetime | None = None) -> str:
     today = today or datetime.now(timezone.utc)
     day = f"{moment.day} {moment.strftime('%B')}"
     return day if moment.year == today.year else f"{day} {moment.year}"
+
+
+def spoken_time(timestamp: str) -> str:
+    """"10:04", in UTC like ``spoken_date``."""
+    return parse_timestamp(timestamp).strftime("%H:%M")
 
 
 def join_words(words: list[str], last: str = "and") -> str:

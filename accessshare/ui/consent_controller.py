@@ -124,10 +124,11 @@ class ConsentController:
     def _reminder(self, photo_id: str) -> str:
         """When a photo is now shared, what it gives away once more: contributors in the study
         worried about exactly this, and a decision made quickly by key should not hide it."""
+        return self._privacy_words(photo_id) if self.consent.is_shared(photo_id) else ""
+
+    def _privacy_words(self, photo_id: str) -> str:
         remind = getattr(self.window, "privacy_reminder", None)
-        if remind is None or not self.consent.is_shared(photo_id):
-            return ""
-        return remind(photo_id)
+        return remind(photo_id) if remind is not None else ""
 
     # Bulk, undo, history ---------------------------------------------------------------------
 
@@ -154,6 +155,8 @@ class ConsentController:
             "undecided": f"Set {count} back to not yet decided?",
         }[decision]
         effect = self.consent.bulk_effect(photos, decision, self.share_purposes)
+        if decision == "share":  # what sharing them gives away, before and not only after
+            effect = f"{effect} {self._bulk_reminder(photos)}".strip()
         box = confirmation_box(self.window, "Confirm decision for all photos shown", question,
                                f"{effect} You can undo this with Control+Z.".strip(),
                                confirm_text="&Yes", cancel_text="&No")
@@ -179,7 +182,7 @@ class ConsentController:
         self._say(f"Saved. {self._count(photos)} {done}. {self._bulk_reminder(photos)}".strip())
 
     def _bulk_reminder(self, photos: list) -> str:
-        flagged = sum(1 for photo in photos if self._reminder(photo.id))
+        flagged = sum(1 for photo in photos if self._privacy_words(photo.id))
         if not flagged:
             return ""
         which = ("It has" if len(photos) == 1

@@ -8,10 +8,10 @@ from accessshare.ui.consent_widgets import confirmation_box
 
 
 def removal_sentence(photo_name: str, exported_copies: int) -> str:
-    copies = {0: "no exported copies", 1: "1 exported copy"}.get(
-        exported_copies, f"{exported_copies} exported copies")
+    copies = {0: "", 1: ", and the 1 copy AccessShare exported"}.get(
+        exported_copies, f", and the {exported_copies} copies AccessShare exported")
     return (f"This removes the photo file {photo_name}, its thumbnail, its description and "
-            f"recognised text, and {copies}. There is no trash: it cannot be undone. "
+            f"recognised text{copies}. There is no trash: it cannot be undone. "
             "A record that a photo was deleted is kept, without the photo or its description.")
 
 

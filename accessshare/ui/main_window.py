@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                              | Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setAccessibleName("Details")
+        self.details.setAccessibleDescription("Every finding, one a line: read on with the arrow keys.")
         self.details.setTabChangesFocus(True)
         self.details.setPlainText("Open a folder of photos with Ctrl+O.")
 

@@ -34,7 +34,7 @@ def test_round_trip_set_show_export_verify_delete(capsys, dataset, tmp_path):
     assert shown["summary"] == "Shared for research, not for commercial use; other purposes not yet decided."
     code, out, _ = run(capsys, "consent", "show", coins)
     assert out.startswith("coins.jpg: Not shared for research or commercial use;")
-    assert "You shared this for research on" in out and "and refused it on" in out
+    assert "You shared this for research on" in out and "and refused it at" in out
 
     log, table = tmp_path / "log.json", tmp_path / "log.csv"
     assert run(capsys, "export", "consent", "--format", "json", "-o", log)[1] == \

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from accessshare.consent.decisions import spoken_date
+from accessshare.consent.decisions import spoken_date, spoken_time
 from accessshare.library import scan
 from accessshare.records import RecordStore
 
@@ -71,9 +71,13 @@ def test_history_is_spoken_in_sentences(decisions, store):
     photo = photo_id(1)
     decisions.decide_photos([photo], "research", "given")
     decisions.decide_photos([photo], "research", "withdrawn")
-    today = spoken_date(store.events()[0].time)
+    first, second = store.events()
+    today = spoken_date(first.time)
+    # Two steps on one day: each says its time, the second only its time.
     assert decisions.history(photo) == [
-        f"You shared this for research on {today} and withdrew it on {today}."]
+        f"You shared this for research on {today} at {spoken_time(first.time)} "
+        f"and withdrew it at {spoken_time(second.time)}."]
+    assert spoken_time("2026-03-05T10:04:59.000000Z") == "10:04"
     assert spoken_date("2026-03-05T10:00:00.000000Z",
                        datetime(2026, 6, 1, tzinfo=timezone.utc)) == "5 March"
     assert spoken_date("2025-03-05T10:00:00.000000Z",
@@ -126,3 +130,13 @@ def test_the_gui_keys_share_only_refuse_all_and_reset_are_one_decision_each(deci
                                               "commercial use.")
     assert decisions.decide_states(photos, {"research": "given", "commercial": "refused"}) == 2
     assert len(store.events()) == 8 + 4 + 8 + 8 + 4 + 4
+
+
+def test_one_decision_for_every_purpose_reads_as_one_sentence_per_outcome(decisions, store):
+    photo = photo_id(2)
+    decisions.share_only([photo], ["research"])
+    today = spoken_date(store.events()[0].time)
+    others = [decisions.purpose_words(p) for p in decisions.purpose_ids if p != "research"]
+    assert decisions.history(photo) == [
+        f"You shared this for research on {today}.",
+        f"You refused this for {', '.join(others[:-1])} and {others[-1]} on {today}."]

@@ -90,3 +90,10 @@ def test_sharing_reminder_repeats_what_a_photo_gives_away_and_nothing_else():
     assert privacy_reminder(findings(objects=[obj("cup", 0.9)], quality={"dark": True})) == ""
     unread = findings(privacy=["text"], text_unread=True)
     assert privacy_reminder(unread) == "It may show writing that could not be read."
+
+
+def test_device_takes_the_right_article():
+    _sentence, details = phrase(findings(metadata={"device": "Acme Phone 7"}), "detailed")
+    assert "Taken with an Acme Phone 7." in details
+    _sentence, details = phrase(findings(metadata={"device": "Google Pixel 8"}), "detailed")
+    assert "Taken with a Google Pixel 8." in details

@@ -94,6 +94,10 @@ def test_bulk_asks_with_count_and_no_by_default(stand_in_window, active_modal, p
     chooser = active_modal(besides=window)
     press(Qt.Key.Key_Return)
     confirm = active_modal(besides=chooser)
+    # What sharing them gives away is said before the answer, not only after.
+    assert confirm.informativeText() == (
+        "2 of them have privacy findings, such as faces, text or a location; the privacy "
+        "filter lists them. You can undo this with Control+Z.")
     while QApplication.focusWidget().accessibleName() != "Yes":
         press(Qt.Key.Key_Tab)
     press(Qt.Key.Key_Space)
@@ -159,8 +163,9 @@ def test_history_is_announced_and_shown(stand_in_window, active_modal, press):
     dialog = active_modal(besides=window)
     spoken = window.announcer.log[-1]
     assert spoken.startswith(f"History of {window.current_photo().path.name}.")
-    assert "You shared this for research on " in spoken and " and withdrew it on " in spoken
-    assert "You refused this for commercial use on " in spoken
+    assert "You shared this for research on " in spoken and " and withdrew it at " in spoken
+    # The three purposes decided alike at the same moments share one sentence.
+    assert "You refused this for training AI models, public dataset release and commercial use on " in spoken
     assert QApplication.focusWidget() is dialog.reading
     assert dialog.reading.toPlainText().splitlines()[1].startswith("You shared this for research on ")
 

@@ -56,7 +56,7 @@ def test_delete_confirmation_says_what_goes_and_defaults_to_cancel(qtbot):
     qtbot.addWidget(box)
     spoken = box.text() + " " + box.informativeText()
     for words in ("coffee.jpg", "photo file", "thumbnail", "description", "recognised text",
-                  "2 exported copies", "cannot be undone"):
+                  "the 2 copies AccessShare exported", "cannot be undone"):
         assert words in spoken
     with qtbot.waitActive(box):
         box.show()

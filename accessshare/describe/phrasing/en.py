@@ -253,7 +253,7 @@ def privacy_details(findings: dict, brief: bool) -> list[str]:
     if names:
         details.append(f"The file records {join(names)}.")
     if not brief and metadata.get("device"):
-        details.append(f"Taken with a {metadata['device']}.")
+        details.append(f"Taken with {article(metadata['device'])}.")
     if not brief and metadata.get("taken"):
         details.append(f"Taken on {metadata['taken'].replace('T', ' at ')}.")
     return details
