@@ -128,6 +128,13 @@ class Decisions:
                       for p in chosen])
         return len(chosen)
 
+    def decide_dataset_states(self, root: str | Path, states: dict[str, str]) -> int:
+        """The dataset default with each purpose's own state, as one decision (one undo step)."""
+        self._checked_purposes(states)
+        key = dataset_key(root)
+        self._append([self._row(p, state, dataset=key) for p, state in states.items()])
+        return len(states)
+
     def decide_states(self, photo_hashes: Iterable[str], states: dict[str, str], *,
                       reason: str | None = None) -> int:
         """One decision giving each purpose its own state, for many photos (one undo step)."""

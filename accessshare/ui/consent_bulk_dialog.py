@@ -1,4 +1,5 @@
-"""Ctrl+B: choose one decision for every photo in the current view."""
+"""Ctrl+B: choose one decision for every photo in the current view (and Ctrl+D, the same three
+choices for the folder's default)."""
 
 from __future__ import annotations
 
@@ -20,12 +21,13 @@ BULK_DECISIONS = ("share", "dont_share", "undecided")
 class ConsentBulkDialog(QDialog):
     """Offers Share (for the contributor's chosen purposes), Don't share and Undecided."""
 
-    def __init__(self, count: int, choice_texts: dict[str, str], parent: QWidget | None = None):
+    def __init__(self, count: int, choice_texts: dict[str, str], parent: QWidget | None = None,
+                 *, title: str | None = None, group_title: str | None = None):
         super().__init__(parent)
         photos = "1 photo" if count == 1 else f"{count} photos"
-        self.setWindowTitle(f"Decide for all {photos} shown")
+        self.setWindowTitle(title or f"Decide for all {photos} shown")
         self.setAccessibleName(self.windowTitle())
-        group = QGroupBox(f"Decision for all {photos} shown")
+        group = QGroupBox(group_title or f"Decision for all {photos} shown")
         name_widget(group, group.title(), "Arrow keys choose; Enter goes on to a confirmation.")
         group_layout = QVBoxLayout(group)
         self._choices = QButtonGroup(self)

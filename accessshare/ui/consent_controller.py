@@ -191,6 +191,60 @@ class ConsentController:
                 "the privacy filter lists them.")
 
     @needs_form
+    def folder_default(self) -> None:
+        """Ctrl+D: the folder's default; photos decided one by one keep their own decision."""
+        root = getattr(self.window, "dataset", None)
+        if root is None:
+            self._say("Open a folder of photos first, with Control+O.")
+            return
+        texts = {
+            "share": f"Share for {self.consent.purpose_phrase(self.share_purposes)}",
+            "dont_share": "Don't share for any purpose",
+            "undecided": "No default: not yet decided",
+        }
+        dialog = ConsentBulkDialog(0, texts, self.window, title=f"Default for the folder {root.name}",
+                                   group_title=f"Default for photos in {root.name} with no decision "
+                                               "of their own")
+        now = self.consent.folder_words(root)
+        self._show(dialog, lambda accepted: accepted and self._confirm_folder_default(root, dialog.decision()),
+                   announce=f"Default for the folder {root.name}. Now: {now}")
+
+    def _confirm_folder_default(self, root, decision: str) -> None:
+        question = {
+            "share": f"Share the folder {root.name} for {self.consent.purpose_phrase(self.share_purposes)} by default?",
+            "dont_share": f"Make not sharing the default for the folder {root.name}?",
+            "undecided": f"Remove the default of the folder {root.name}?",
+        }[decision]
+        photos = list(self.window.visible_photos())
+        following = self.consent.photos_without_own_decision(photos) if photos else 0
+        details = (f"{self._count_of(following)} with no decision of their own will follow it; "
+                   "photos you decided one by one keep their decision. "
+                   "You can undo this with Control+Z.")
+        box = confirmation_box(self.window, "Confirm the folder's default", question, details,
+                               confirm_text="&Yes", cancel_text="&No")
+        self._show(box, lambda _r: was_confirmed(box) and self._apply_folder_default(root, decision),
+                   announce=question)
+
+    def _apply_folder_default(self, root, decision: str) -> None:
+        try:
+            self.consent.set_folder_default(root, decision, self.share_purposes)
+        except Exception as error:  # noqa: BLE001 - a failed save is said, never swallowed
+            self._say(f"Not saved: {error}")
+            return
+        self._refresh_all()
+        self._play_saved()
+        self._say(f"Saved. Folder {root.name}, for photos with no decision of their own: "
+                  f"{self.consent.folder_words(root)}")
+
+    def _refresh_all(self) -> None:
+        for photo in self.window.visible_photos():
+            self._refresh(photo.id)
+
+    @staticmethod
+    def _count_of(number: int) -> str:
+        return "1 photo" if number == 1 else f"{number} photos"
+
+    @needs_form
     def undo(self) -> None:
         try:
             undone = self.consent.undo_last()
@@ -200,8 +254,11 @@ class ConsentController:
         if undone is None:
             self._say("There is no decision to undo.")
             return
-        for photo_id in undone.photo_ids:
-            self._refresh(photo_id)
+        if undone.photo_ids:
+            for photo_id in undone.photo_ids:
+                self._refresh(photo_id)
+        else:  # the folder's default: any photo may follow it
+            self._refresh_all()
         self._play_saved()
         self._say(self._undo_sentence(undone))
 

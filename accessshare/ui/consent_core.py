@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from accessshare.consent import export
-from accessshare.consent.decisions import PENDING, Decisions, join_words
+from accessshare.consent.decisions import PENDING, Decisions, dataset_key, join_words, refusal
 from accessshare.consent.deletion import delete_photo, exported_copies
 from accessshare.consent.form import ConsentForm, load_form
 from accessshare.consent.walk import ConsentWalk, walk_completed
@@ -98,6 +98,33 @@ class ConsentCore:
             changes.append(f"your decisions for {_photos(made)} will be cleared")
         sentence = "; ".join(changes)
         return f"{sentence[:1].upper()}{sentence[1:]}." if sentence else ""
+
+    def folder_states(self, root) -> dict[str, str]:
+        """The folder's default, per purpose: what photos with no decision of their own follow."""
+        defaults = self.store.dataset_defaults(dataset_key(root))
+        return {p: defaults[p].state if p in defaults else PENDING for p in self.purpose_ids()}
+
+    def folder_words(self, root) -> str:
+        return self.decisions.summary_of_states(self.folder_states(root))
+
+    def set_folder_default(self, root, decision: str, share_purposes: list[str]) -> None:
+        """One decision for the folder's default: share for ``share_purposes`` (no to the
+        rest; a no to what was shared is a withdrawal), don't share, or no default."""
+        old = self.folder_states(root)
+        if decision == "share":
+            states = {p: "given" if p in share_purposes else refusal(s) for p, s in old.items()}
+        elif decision == "dont_share":
+            states = {p: refusal(s) for p, s in old.items()}
+        else:
+            states = dict.fromkeys(old, PENDING)
+        self.decisions.decide_dataset_states(root, states)
+        self._states.clear()  # every photo without its own decision follows the new default
+
+    def photos_without_own_decision(self, photos) -> int:
+        """How many of ``photos`` follow the folder's default (no decision of their own)."""
+        effective = self.decisions.effective_many([p.id for p in photos])
+        return sum(1 for per_purpose in effective.values()
+                   if all(e.source != "photo" for e in per_purpose.values()))
 
     def purpose_choices(self, photo_id: str):
         from accessshare.ui.consent_purposes_dialog import PurposeChoice  # a plain dataclass

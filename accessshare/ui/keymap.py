@@ -73,6 +73,8 @@ BINDINGS: tuple[KeyBinding, ...] = NATIVE_MOVES + (
           "review", consent=True),
     _bind("bulk_decide", ["Ctrl+B"], "Decide for every photo in the current filter", "Deciding",
           consent=True),
+    _bind("folder_default", ["Ctrl+D"], "Set the folder's default, for photos with no decision "
+          "of their own", "Deciding", consent=True),
     _bind("undo", ["Ctrl+Z"], "Undo the last decision", "Deciding", consent=True),
     _bind("history", ["H"], "Hear this photo's decision history", "Deciding", "review",
           consent=True),

@@ -43,7 +43,7 @@ def test_suggested_and_reserved_keys_are_present():
     assert actions["Ctrl+,"] == "open_settings"
     assert actions["F1"] == "show_help"
     consent = {b.action for b in keymap.BINDINGS if b.consent}
-    assert consent == {"share", "dont_share", "undecided", "choose_purposes", "bulk_decide", "undo",
+    assert consent == {"share", "dont_share", "undecided", "choose_purposes", "bulk_decide", "folder_default", "undo",
                        "history", "delete", "export", "consent_walk"}
 
 

@@ -349,3 +349,14 @@ def test_moving_past_the_first_or_last_photo_says_so(make_window, dataset, press
     press(Qt.Key.Key_Home)
     press(Qt.Key.Key_Up)
     assert window.announcer.history[-1] == "First photo."
+
+
+def test_ctrl_d_offers_the_folder_default(make_window, dataset, press, qtbot):
+    window = make_window(dataset, describe=False)
+    window.photo_list.setFocus()
+    press(Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None, timeout=3000)
+    dialog = QApplication.activeModalWidget()
+    assert dialog.windowTitle() == f"Default for the folder {dataset.name}"
+    dialog.reject()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=3000)

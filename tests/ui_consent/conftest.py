@@ -121,6 +121,7 @@ def stand_in_window(qtbot, sample_copy, app_paths):
     store = RecordStore.open(app_paths)
     store.upsert_photos(sample_copy, photos)
     window = StandInMainWindow(photos, store, app_paths)
+    window.dataset = sample_copy.resolve()  # the open folder, as the main window keeps it
     qtbot.addWidget(window)
     with qtbot.waitActive(window):
         window.show()

@@ -280,3 +280,42 @@ def test_a_decision_waits_for_the_offered_walk_and_is_dropped_if_it_stops(
     qtbot.waitUntil(lambda: not walk.isVisible())
     assert window.announcer.log[-1] == "Nothing was decided. Press Y, N or U again when you are ready."
     assert not window.store.events(kind="consent")
+
+
+def test_folder_default_is_followed_by_photos_without_their_own_decision(
+        stand_in_window, active_modal, press, qtbot):
+    window = stand_in_window
+    controller = ConsentControllerAfterWalk(window)
+    refused, follower = window.photos[0], window.photos[1]
+    window.list.setCurrentRow(0)
+    controller.dont_share()
+    name = window.dataset.name
+
+    controller.folder_default()
+    chooser = active_modal(besides=window)
+    assert window.announcer.log[-1] == f"Default for the folder {name}. Now: Not yet decided."
+    press(Qt.Key.Key_Return)  # share for research only, the first choice
+    confirm = active_modal(besides=chooser)
+    assert confirm.text() == f"Share the folder {name} for research only by default?"
+    others = len(window.photos) - 1
+    assert confirm.informativeText().startswith(
+        f"{others} photos with no decision of their own will follow it; photos you decided one "
+        "by one keep their decision.")
+    while QApplication.focusWidget().accessibleName() != "Yes":
+        press(Qt.Key.Key_Tab)
+    press(Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.announcer.log[-1].startswith("Saved. Folder"))
+    shared_words = ("Shared for research, not for training AI models, public dataset release "
+                    "or commercial use.")
+    assert window.announcer.log[-1] == (
+        f"Saved. Folder {name}, for photos with no decision of their own: {shared_words}")
+    assert window.consent_state_provider(follower.id) == (shared_words, True)
+    assert window.consent_state_provider(refused.id)[0] == "Not shared for any purpose."
+    assert shared_words in window.list.item(1).text()  # the list says so too
+    folder_events = window.store.events(dataset=str(window.dataset), kind="consent")
+    assert {(e.purpose, e.state) for e in folder_events} >= {("research", "given"),
+                                                              ("commercial", "refused")}
+
+    controller.undo()  # one step takes the whole default back
+    assert window.consent_state_provider(follower.id)[0] == "Not yet decided."
+    assert "Not yet decided." in window.list.item(1).text()
