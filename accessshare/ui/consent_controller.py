@@ -173,8 +173,7 @@ class ConsentController:
         except Exception as error:  # noqa: BLE001
             self._say(f"Not saved: {error}")
             return
-        for photo in photos:
-            self._refresh(photo.id)
+        self._refresh_many([photo.id for photo in photos])
         self._play_saved()
         done = {"share": f"shared for {self.consent.purpose_phrase(self.share_purposes)}",
                 "dont_share": "not shared for any purpose",
@@ -217,7 +216,7 @@ class ConsentController:
         }[decision]
         photos = list(self.window.visible_photos())
         following = self.consent.photos_without_own_decision(photos) if photos else 0
-        details = (f"{self._count_of(following)} with no decision of their own will follow it; "
+        details = (f"{core.photos_phrase(following)} with no decision of their own will follow it; "
                    "photos you decided one by one keep their decision. "
                    "You can undo this with Control+Z.")
         box = confirmation_box(self.window, "Confirm the folder's default", question, details,
@@ -237,12 +236,15 @@ class ConsentController:
                   f"{self.consent.folder_words(root)}")
 
     def _refresh_all(self) -> None:
-        for photo in self.window.visible_photos():
-            self._refresh(photo.id)
+        self.window.refresh_all_photos()
 
-    @staticmethod
-    def _count_of(number: int) -> str:
-        return "1 photo" if number == 1 else f"{number} photos"
+    def _refresh_many(self, photo_ids: list[str] | None) -> None:
+        """One photo's item, or the whole list at once (None, or many: a bulk decision over
+        10,000 photos would otherwise send 10,000 separate updates)."""
+        if photo_ids is not None and len(photo_ids) == 1:
+            self._refresh(photo_ids[0])
+        else:
+            self._refresh_all()
 
     @needs_form
     def undo(self) -> None:
@@ -254,11 +256,8 @@ class ConsentController:
         if undone is None:
             self._say("There is no decision to undo.")
             return
-        if undone.photo_ids:
-            for photo_id in undone.photo_ids:
-                self._refresh(photo_id)
-        else:  # the folder's default: any photo may follow it
-            self._refresh_all()
+        # No photo ids: the folder's default was undone, and any photo may follow it.
+        self._refresh_many(undone.photo_ids or None)
         self._play_saved()
         self._say(self._undo_sentence(undone))
 
@@ -398,7 +397,7 @@ class ConsentController:
 
     @staticmethod
     def _count(photos) -> str:
-        return "1 photo" if len(photos) == 1 else f"{len(photos)} photos"
+        return core.photos_phrase(len(photos))
 
     def _say(self, text: str) -> None:
         self.window.announcer.announce(text)

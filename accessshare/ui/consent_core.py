@@ -87,15 +87,15 @@ class ConsentCore:
             turned = sum(1 for g, d in zip(given, decided) if d and not g)
             withdrawn = sum(1 for g in given if g - set(share_purposes))
             if turned:
-                changes.append(f"{_photos(turned)} you had not shared will be shared")
+                changes.append(f"{photos_phrase(turned)} you had not shared will be shared")
             if withdrawn:
-                changes.append(f"{_photos(withdrawn)} shared for other uses will be withdrawn "
+                changes.append(f"{photos_phrase(withdrawn)} shared for other uses will be withdrawn "
                                "from them")
         elif decision == "dont_share":
             if shared := sum(1 for g in given if g):
-                changes.append(f"{_photos(shared)} you had shared will be withdrawn")
+                changes.append(f"{photos_phrase(shared)} you had shared will be withdrawn")
         elif made := sum(decided):
-            changes.append(f"your decisions for {_photos(made)} will be cleared")
+            changes.append(f"your decisions for {photos_phrase(made)} will be cleared")
         sentence = "; ".join(changes)
         return f"{sentence[:1].upper()}{sentence[1:]}." if sentence else ""
 
@@ -229,5 +229,6 @@ class ExportRunner:
         return export.verify_export_file(path).message
 
 
-def _photos(count: int) -> str:
+def photos_phrase(count: int) -> str:
+    """ "1 photo", "3 photos"."""
     return "1 photo" if count == 1 else f"{count} photos"

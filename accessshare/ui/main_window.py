@@ -212,6 +212,12 @@ class MainWindow(QMainWindow):
         description = self.model.descriptions.get(photo_id)
         return description.privacy_reminder() if description is not None else ""
 
+    def refresh_all_photos(self) -> None:
+        """Every item's text may have changed (the folder's default): one signal for the list,
+        not one per photo."""
+        self.model.texts_changed()
+        self._show_details(self.current_photo())
+
     def refresh_photo(self, photo_id: str) -> None:
         self.model.photo_changed(photo_id)
         if self.current_photo() is not None and self.current_photo().id == photo_id:

@@ -94,6 +94,10 @@ class StandInMainWindow(QMainWindow):
         row = next(i for i, p in enumerate(self.photos) if p.id == photo_id)
         self.list.item(row).setText(self.item_text(row))
 
+    def refresh_all_photos(self) -> None:
+        for photo in self.photos:
+            self.refresh_photo(photo.id)
+
     def remove_photo(self, photo_id: str) -> None:
         row = next(i for i, p in enumerate(self.photos) if p.id == photo_id)
         del self.photos[row]

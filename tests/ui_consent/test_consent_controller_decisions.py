@@ -16,6 +16,13 @@ def ConsentControllerAfterWalk(window):  # noqa: N802 - reads like the class it 
     return ConsentController(window)
 
 
+def _answer(press, button: str) -> None:
+    """Tab to ``button`` in the open question box and press it, as a keyboard user would."""
+    while QApplication.focusWidget().accessibleName() != button:
+        press(Qt.Key.Key_Tab)
+    press(Qt.Key.Key_Space)
+
+
 def _consent_events(store, photo_id):
     return [(e.purpose, e.state) for e in store.events(photo_hash=photo_id, kind="consent")]
 
@@ -98,9 +105,7 @@ def test_bulk_asks_with_count_and_no_by_default(stand_in_window, active_modal, p
     assert confirm.informativeText() == (
         "2 of them have privacy findings, such as faces, text or a location; the privacy "
         "filter lists them. You can undo this with Control+Z.")
-    while QApplication.focusWidget().accessibleName() != "Yes":
-        press(Qt.Key.Key_Tab)
-    press(Qt.Key.Key_Space)
+    _answer(press, "Yes")
     qtbot.waitUntil(lambda: window.announcer.log[-1].startswith("Saved."))
     assert window.announcer.log[-1] == (
         f"Saved. {count} photos shared for research only. 2 of them have privacy findings, "
@@ -301,9 +306,7 @@ def test_folder_default_is_followed_by_photos_without_their_own_decision(
     assert confirm.informativeText().startswith(
         f"{others} photos with no decision of their own will follow it; photos you decided one "
         "by one keep their decision.")
-    while QApplication.focusWidget().accessibleName() != "Yes":
-        press(Qt.Key.Key_Tab)
-    press(Qt.Key.Key_Space)
+    _answer(press, "Yes")
     qtbot.waitUntil(lambda: window.announcer.log[-1].startswith("Saved. Folder"))
     shared_words = ("Shared for research, not for training AI models, public dataset release "
                     "or commercial use.")
