@@ -113,14 +113,16 @@ class ConsentWalkDialog(QDialog):
         self.position.setText(where)
         self.feedback.clear()
         self.back_button.setEnabled(self._driver.can_go_back())
-        next_text = "&Finish" if page.is_last and not page.is_question else (
-            "&Check answer" if page.is_question else "&Next")
-        self.next_button.setText(next_text)
-        name_widget(self.next_button, next_text, KEY_HELP)
+        self._set_next_text("&Finish" if page.is_last and not page.is_question else (
+            "&Check answer" if page.is_question else "&Next"))
         if page.is_question:
             self._show_question(page, where)
         else:
             self._show_section(page, where)
+
+    def _set_next_text(self, text: str) -> None:
+        self.next_button.setText(text)
+        name_widget(self.next_button, text, KEY_HELP)
 
     def _show_section(self, page: WalkPage, where: str) -> None:
         keys = f" {KEY_HELP} Read it line by line with the arrow keys." if page.number == 1 else ""
@@ -141,7 +143,7 @@ class ConsentWalkDialog(QDialog):
 
     def _show_question(self, page: WalkPage, where: str) -> None:
         self.position.show()
-        self._swap_question(page.title, page.title)
+        self._swap_question(page.title)
         self._build_choices(page, page.chosen, f"{numbered_choices(page.choices)} {where}. "
                             "Arrow keys choose; Enter checks the choice you are on.")
         self._swap_reading_pane(page.text, f"About the question: {page.title}", "", focus=False)
@@ -156,9 +158,7 @@ class ConsentWalkDialog(QDialog):
         self.feedback.setText(judged)
         self.question.setEnabled(False)  # answered; Enter goes on
         ends = self._driver.is_finished() and self._driver.page().is_question
-        next_text = "&Finish" if ends else "&Next"
-        self.next_button.setText(next_text)
-        name_widget(self.next_button, next_text, KEY_HELP)
+        self._set_next_text("&Finish" if ends else "&Next")
         self.back_button.setEnabled(True)
         self._show_reading("Correct.", explanation, f"Part {question.number} of {question.total}",
                            " Enter goes on.")
@@ -182,12 +182,12 @@ class ConsentWalkDialog(QDialog):
         old.deleteLater()
         self.reading.show_text(text)
 
-    def _swap_question(self, title: str, name: str) -> None:
+    def _swap_question(self, title: str) -> None:
         """A fresh group for every question, named by it: Orca names a group as focus enters
         it, so two questions in a row in one group would leave the second unspoken."""
         old = self.question
         self.question = QGroupBox(title)
-        name_widget(self.question, name)
+        name_widget(self.question, title)
         self._choice_layout = QVBoxLayout(self.question)
         self._choice_layout.setAlignment(Qt.AlignmentFlag.AlignTop)  # the space below stays empty
         self.layout().replaceWidget(old, self.question)
