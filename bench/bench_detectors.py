@@ -1,6 +1,6 @@
 """Benchmark the object and face detectors: load time, latency per photo, peak memory.
 
-    python bench/bench_detectors.py [--repeat 5] [--side 1024] [--face-side 960] [--threads N]
+    python bench/bench_detectors.py [--repeat 5] [--side 1024] [--threads N]
 
 Photos are the real ones scikit-image ships, scaled so their longest side is ``--side`` (the
 describer decodes each photo once and hands the detectors such a downscaled copy). Latency is
@@ -68,7 +68,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--side", type=int, default=1024, help="longest side of each photo")
-    parser.add_argument("--face-side", type=int, default=960, help="face search resolution cap")
     parser.add_argument("--threads", type=int, help="onnxruntime intra-op threads (default: chosen)")
     args = parser.parse_args()
     if args.threads:
@@ -84,13 +83,13 @@ def main() -> None:
     print(f"cores usable {onnx_session.usable_cores()}, intra-op threads {onnx_session.default_intra_op_threads()}")
     print(f"{len(photos)} photos, longest side {args.side} px, {args.repeat} repeats; RSS before models {baseline:.0f} MB")
 
-    objects, faces = ObjectDetector(), FaceDetector(max_side=args.face_side)
+    objects, faces = ObjectDetector(), FaceDetector()
     print(f"load objects model           {timed_ms(objects.load):6.1f} ms")
-    print(f"load face models (3)         {timed_ms(faces.load):6.1f} ms")
+    print(f"load face model              {timed_ms(faces.load):6.1f} ms")
 
     bench("objects", objects.detect, photos, args.repeat)
     bench("faces", faces.detect, photos, args.repeat)
-    searching = FaceDetector(max_side=args.face_side, search_rotations=True)
+    searching = FaceDetector(search_rotations=True)
     bench("faces + rotation search", searching.detect, photos, args.repeat)
     bench("objects + faces", lambda image: (objects.detect(image), faces.detect(image)), photos, args.repeat)
     print(f"peak RSS                     {peak_rss_mb():6.0f} MB")

@@ -32,8 +32,6 @@ from accessshare.library.scanner import PhotoInfo, Problem, analyse
 
 PIPELINE_VERSION = "3"  # bump when the stored findings change shape or meaning
 DETECTOR_SIDE = 1024
-FACE_SIDE = 800  # MTCNN's cost grows with area: 800 px took 57 ms where 960 took 79 ms; it
-# still finds faces down to 20 px, 2.5% of the long side
 PERSON_CONFIDENCE = 0.5  # a person this likely is a privacy finding, even when unsure
 SCREEN_KINDS = frozenset({"tv screen", "laptop screen", "phone screen", "computer screen"})
 DEFAULT_NUDITY_THRESHOLD = 0.8
@@ -164,7 +162,7 @@ class Describer:
         self.duplicates = duplicates.DuplicateIndex()
         self._names: dict[str, str] = {}  # photo id -> file name, to say which photo a twin is
         self.objects = ObjectDetector()
-        self.faces = FaceDetector(max_side=FACE_SIDE)
+        self.faces = FaceDetector()
         self._text_module = optional_module("text")
         self._nudity_module = optional_module("nudity")
         self._screens_module = optional_module("screens")
