@@ -26,11 +26,12 @@ from accessshare.describe.faces import FaceDetector
 from accessshare.describe.metadata import read_metadata
 from accessshare.describe.objects import ObjectDetector
 from accessshare.describe.phrasing import HEDGED, PHRASING_VERSION, STATED, VERBOSITIES, phrase, privacy_reminder
+from accessshare.describe.things import ThingClassifier, sky_share
 from accessshare.library.decode import open_upright
 from accessshare.library.errors import ImageProblem
 from accessshare.library.scanner import PhotoInfo, Problem, analyse
 
-PIPELINE_VERSION = "3"  # bump when the stored findings change shape or meaning
+PIPELINE_VERSION = "4"  # bump when the stored findings change shape or meaning
 DETECTOR_SIDE = 1024
 PERSON_CONFIDENCE = 0.5  # a person this likely is a privacy finding, even when unsure
 SCREEN_KINDS = frozenset({"tv screen", "laptop screen", "phone screen", "computer screen"})
@@ -163,6 +164,7 @@ class Describer:
         self._names: dict[str, str] = {}  # photo id -> file name, to say which photo a twin is
         self.objects = ObjectDetector()
         self.faces = FaceDetector()
+        self.things = ThingClassifier()
         self._text_module = optional_module("text")
         self._nudity_module = optional_module("nudity")
         self._screens_module = optional_module("screens")
@@ -205,7 +207,8 @@ class Describer:
         self.captioner = None
 
     def _model_versions(self) -> dict[str, str]:
-        models = {"objects": self.objects.version, "faces": self.faces.version}
+        models = {"objects": self.objects.version, "faces": self.faces.version,
+                  "things": self.things.version}
         if self.text_reader is not None:
             models["text"] = self.text_reader.version
         if self.nudity is not None:
@@ -223,6 +226,7 @@ class Describer:
                 return
             self.objects.load()
             self.faces.load()
+            self.things.load()
             for model in (self.text_reader, self.nudity):
                 if model is not None:
                     model.load()
@@ -302,12 +306,16 @@ class Describer:
         image = open_upright(info.path, max_side=DETECTOR_SIDE)
         objects = [o.to_json() for o in self.objects.detect(image)]
         faces = [{"confidence": f.confidence, "box": list(f.box)} for f in self.faces.detect(image)]
+        classified = self.things.classify(image)
         lines, text_likely = self._read_text(image)
         nudity = float(self.nudity.score(image)) if self.nudity is not None else None
         measured = quality.assess(image, subject_box(objects, faces))
         return {
             "caption": self._caption(image),
             "objects": objects,
+            "things": [thing.to_json() for thing in classified.things],
+            "kinds": classified.kinds,
+            "sky": sky_share(image),
             "faces": faces,
             "text": [{"text": line.text, "confidence": float(line.confidence),
                       "box": [float(v) for v in line.box]} for line in lines],

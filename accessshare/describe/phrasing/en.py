@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from accessshare.describe import fusion
 from accessshare.describe.phrasing import HEDGED, MAX_SENTENCE_WORDS, STATED, position, word_count
 
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -97,17 +98,47 @@ def object_groups(findings: dict, skip_people: bool) -> tuple[list, list, list]:
 
 # ---- the sentence ---------------------------------------------------------------------------
 
+# What a photo of each kind is, when nothing in it was named (describe.things kinds).
+KIND_CLAUSES = {
+    "landscape": "An outdoor scene; nothing recognised in it.",
+    "indoors": "An indoor scene; nothing recognised in it.",
+    "building": "A building; nothing more recognised.",
+    "animal": "An animal, but not which.",
+    "food": "Food, but not which.",
+    "plant": "Plants or flowers.",
+    "vehicle": "A vehicle, but not which.",
+    "document": "A page of print.",
+    "screen": "A screen.",
+    "artwork": "A picture or painting; nothing in it recognised.",
+    "clothing": "Clothing, but nothing else recognised.",
+    "person": "A person.",
+}
+
+
+def mention_words(mention: fusion.Mention, brief: bool) -> str:
+    name = counted(mention.name, mention.count, brief) if mention.coco else mention.name
+    return f"{name}, or {mention.alternative}" if mention.alternative else name
+
+
 def content_clauses(findings: dict, brief: bool, limit: int) -> list[str]:
     caption = (findings.get("caption") or "").strip().rstrip(".")
     if caption:
         return [capital(caption) + "."]
-    stated, hedged, _ = object_groups(findings, skip_people=False)
+    found = fusion.mentions(findings)
+    stated = [m for m in found if fusion.said(m) == "stated"][:limit]
+    hedged = [m for m in found if fusion.said(m) == "hedged"][:max(1, limit - len(stated))]
     clauses = []
     if stated:
-        clauses.append(capital(join([counted(l, n, brief) for l, n, _, _ in stated[:limit]])) + ".")
+        clauses.append(capital(join([mention_words(m, brief) for m in stated])) + ".")
     if hedged:
-        clauses.append("May show " + join([counted(l, n, brief) for l, n, _, _ in hedged[:limit]]) + ".")
-    return clauses or ["No objects recognised."]
+        # An alternative already has a comma: list such mentions with semicolons.
+        separator = "; " if any(m.alternative for m in hedged) and len(hedged) > 1 else None
+        listed = [mention_words(m, brief) for m in hedged]
+        clauses.append("May show " + (separator.join(listed) if separator else join(listed)) + ".")
+    if clauses:
+        return clauses
+    kind = fusion.scene_kind(findings)
+    return [KIND_CLAUSES.get(kind, "No objects recognised.")]
 
 
 UNREAD_TEXT_CLAUSE = "May show writing it could not read."
@@ -207,6 +238,17 @@ def object_details(findings: dict, brief: bool) -> list[str]:
             line += f", {confidence_words(best)}, {places}"
         details.append(line + ".")
     return details
+
+
+def thing_details(findings: dict, brief: bool) -> list[str]:
+    """The classifier's likeliest words, with the ImageNet class behind each when detailed."""
+    things = [t for t in findings.get("things", []) if t["confidence"] >= fusion.THING_HEDGED / 2]
+    if not things:
+        return []
+    if brief:
+        return ["The whole photo looks most like " + join([t["word"] for t in things[:3]]) + "."]
+    parts = [f"{t['word']} ({t['imagenet']}, {round(t['confidence'] * 100)}%)" for t in things[:3]]
+    return ["The whole photo looks most like " + join(parts) + "."]
 
 
 def face_details(findings: dict, brief: bool) -> list[str]:
@@ -311,7 +353,8 @@ def phrase(findings: dict, verbosity: str) -> tuple[str, list[str]]:
     details = []
     if findings.get("caption"):
         details.append(f"Caption: {capital(findings['caption'].strip().rstrip('.'))}.")
-    details += object_details(findings, brief) + face_details(findings, brief)
+    details += object_details(findings, brief) + thing_details(findings, brief)
+    details += face_details(findings, brief)
     details += text_details(findings, brief) + privacy_details(findings, brief)
     details += quality_details(findings) + label_details(findings)
     return build_sentence(findings, brief), details
