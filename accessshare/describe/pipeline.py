@@ -21,7 +21,7 @@ from typing import Any
 
 from PIL import Image
 
-from accessshare.describe import duplicates, labels, quality
+from accessshare.describe import duplicates, fusion, labels, quality
 from accessshare.describe.faces import FaceDetector
 from accessshare.describe.metadata import read_metadata
 from accessshare.describe.objects import ObjectDetector
@@ -309,22 +309,28 @@ class Describer:
         classified = self.things.classify(image)
         lines, text_likely = self._read_text(image)
         nudity = float(self.nudity.score(image)) if self.nudity is not None else None
-        measured = quality.assess(image, subject_box(objects, faces))
+        sky = sky_share(image)
+        screens = self._screens(image, objects, lines)
+        subject = main_subject(objects, faces)
+        measured = quality.assess(
+            image, subject["box"] if subject else None, part=subject["part"] if subject else "object",
+            sky=sky >= fusion.SKY_MIN,
+            printed=bool(lines) and any(s["kind"] in fusion.DOCUMENT_FINDINGS for s in screens))
         return {
             "caption": self._caption(image),
             "objects": objects,
             "things": [thing.to_json() for thing in classified.things],
             "kinds": classified.kinds,
-            "sky": sky_share(image),
+            "sky": sky,
             "faces": faces,
             "text": [{"text": line.text, "confidence": float(line.confidence),
                       "box": [float(v) for v in line.box]} for line in lines],
             # the gate found lines of text but none could be read (handwriting, a tilted page)
             "text_unread": text_likely and not lines,
             "pii": [p.kind for p in self._text_module.find_personal_data(lines)] if lines else [],
-            "screens": self._screens(image, objects, lines),
+            "screens": screens,
             "nudity": nudity,
-            "quality": {**measured.to_json(), "subject": subject_label(objects, faces),
+            "quality": {**measured.to_json(), "subject": subject["label"] if subject else None,
                         "dark": measured.dark, "bright": measured.bright,
                         "low_contrast": measured.low_contrast},
             "hash": duplicates.hash_to_hex(duplicates.dhash(image)),
@@ -392,23 +398,24 @@ def photo_info(path: Path) -> PhotoInfo:
     return found
 
 
-def subject_box(objects: list[dict], faces: list[dict]):
-    subject = main_subject(objects, faces)
-    return tuple(subject["box"]) if subject else None
-
-
-def subject_label(objects: list[dict], faces: list[dict]) -> str | None:
-    subject = main_subject(objects, faces)
-    return subject.get("label", "face") if subject else None
-
-
 def main_subject(objects: list[dict], faces: list[dict]) -> dict | None:
-    """The likely subject: the confident object with the largest area, else the largest face."""
-    confident = [o for o in objects if o["confidence"] >= STATED]
-    candidates = confident or faces
-    if not candidates:
+    """The likely subject and the part of it that framing is judged by, or None.
+
+    The subject is the largest object at least HEDGED sure (a hedged "may show a cat" can be
+    cut off too), else the largest face. For a person, the part that matters is the face: a
+    body cut at the waist is a portrait, a face cut by the edge is not. Returns {label, box,
+    part}: ``box`` is what framing is judged by, ``part`` what that is (quality.PARTS).
+    """
+    candidates = [o for o in objects if o["confidence"] >= HEDGED]
+    subject = max(candidates, key=lambda c: quality.box_area(c["box"]), default=None)
+    largest_face = max(faces, key=lambda f: quality.box_area(f["box"]), default=None)
+    if subject is None and largest_face is None:
         return None
-    return max(candidates, key=lambda c: quality.box_area(c["box"]))
+    if subject is None or subject["label"] == "person":
+        if largest_face is not None:
+            return {"label": "face", "box": largest_face["box"], "part": "face"}
+        return {"label": "person", "box": subject["box"], "part": "person"}
+    return {"label": subject["label"], "box": subject["box"], "part": "object"}
 
 
 def privacy_flags(findings: dict, metadata_flags: list[str], nudity_threshold: float) -> list[str]:
