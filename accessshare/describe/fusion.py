@@ -27,11 +27,18 @@ THING_HEDGED = 0.3  # ... from here with "may"; below it, only in the detailed l
 ALTERNATIVE_RATIO = 0.5  # a runner-up at least half as likely as the best is said as "or"
 DOUBT = 0.8  # a mention with an alternative is at most this sure of either
 KIND_MIN = 0.5  # the classifier's words of one kind add up to this: the kind is said
+# ImageNet has no painting: paintings come out as book covers, jigsaws and comics, each
+# unsure (the Starry Night: 0.17, 0.10, 0.06); together they are a fair sign of a picture.
+ARTWORK_MIN = 0.3
+# Night: dark almost everywhere (mean luminance under NIGHT_MEAN) yet with points of light.
+NIGHT_MEAN = 45
+GREEN_MIN = 0.5  # share of the photo that is leaf or grass green: plants
 SKY_MIN = 0.45  # share of the top third that is smooth blue or grey-blue sky: outdoors
 DOCUMENT_FINDINGS = frozenset({"document", "letter", "card", "pill bottle", "book"})
 # Kinds of classifier word that a photographed page of print is often mistaken for.
 PRINT_CONFUSED_KINDS = frozenset({"object", "document", "artwork", "screen"})
 PRINT_CONFUSED_BELOW = 0.8
+SURE_FACE = 0.8  # a face this sure is a person even where the detector saw none
 ANIMALS = frozenset({"bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe"})
 
 
@@ -93,10 +100,10 @@ def mentions(findings: dict) -> list[Mention]:
 def with_faces_as_people(objects: dict[str, Mention], faces: list[dict]) -> dict[str, Mention]:
     """Each face found is a person, even where the detector's boxes ran people together: the
     count of people is at least the count of faces, and a face confirms a person."""
-    if not faces:
-        return objects
-    best_face = max(face["confidence"] for face in faces)
     seen = objects.get("person")
+    best_face = max((face["confidence"] for face in faces), default=0.0)
+    if not faces or (seen is None and best_face < SURE_FACE):
+        return objects  # an unsure face alone is said as a face, not as a person
     count = max(len(faces), seen.count if seen else 0)
     confidence = agree(seen.confidence, best_face) if seen else best_face
     return {**objects, "person": Mention("person", count, confidence, True, agreed=seen is not None)}
@@ -105,7 +112,7 @@ def with_faces_as_people(objects: dict[str, Mention], faces: list[dict]) -> dict
 def classifier_mention(thing: dict, later: list[dict], objects: dict[str, Mention]) -> Mention:
     """A classifier word, doubted when a close runner-up of the same kind competes with it."""
     confidence = thing["confidence"]
-    runner_up = next((t for t in later if t["kind"] == thing["kind"] and t.get("coco", "") not in objects), None)
+    runner_up = next((t for t in later if t.get("coco", "") not in objects), None)
     if runner_up and runner_up["confidence"] >= ALTERNATIVE_RATIO * confidence:
         return Mention(thing["word"], 1, min(confidence, DOUBT * THING_STATED), False, runner_up["word"])
     return Mention(thing["word"], 1, confidence, False)
@@ -147,8 +154,19 @@ def scene_kind(findings: dict) -> str | None:
         return "document"
     if (findings.get("sky") or 0.0) >= SKY_MIN:
         return "landscape"
+    quality = findings.get("quality", {})
+    if quality.get("brightness", 255) < NIGHT_MEAN and not quality.get("dark"):
+        return "night"  # dark, yet with highlights (see quality.is_dark)
     totals: dict[str, float] = {}
     for thing in findings.get("things", []):
         totals[thing["kind"]] = totals.get(thing["kind"], 0.0) + thing["confidence"]
+    if totals.get("artwork", 0.0) >= ARTWORK_MIN:
+        return "artwork"
+    if (findings.get("green") or 0.0) >= GREEN_MIN:
+        return "plant"
+    if findings.get("text_unread"):
+        return "writing"
+    if findings.get("text"):
+        return "text"
     kind, total = max(totals.items(), key=lambda item: item[1], default=(None, 0.0))
     return kind if kind not in (None, "object") and total >= KIND_MIN else None

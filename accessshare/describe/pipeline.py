@@ -26,7 +26,7 @@ from accessshare.describe.faces import FaceDetector
 from accessshare.describe.metadata import read_metadata
 from accessshare.describe.objects import ObjectDetector
 from accessshare.describe.phrasing import HEDGED, PHRASING_VERSION, STATED, VERBOSITIES, phrase, privacy_reminder
-from accessshare.describe.things import ThingClassifier, sky_share
+from accessshare.describe.things import ThingClassifier, green_share, sky_share
 from accessshare.library.decode import open_upright
 from accessshare.library.errors import ImageProblem
 from accessshare.library.scanner import PhotoInfo, Problem, analyse
@@ -322,6 +322,7 @@ class Describer:
             "things": [thing.to_json() for thing in classified.things],
             "kinds": classified.kinds,
             "sky": sky,
+            "green": green_share(image),
             "faces": faces,
             "text": [{"text": line.text, "confidence": float(line.confidence),
                       "box": [float(v) for v in line.box]} for line in lines],
@@ -408,6 +409,10 @@ def main_subject(objects: list[dict], faces: list[dict]) -> dict | None:
     """
     candidates = [o for o in objects if o["confidence"] >= HEDGED]
     subject = max(candidates, key=lambda c: quality.box_area(c["box"]), default=None)
+    if subject is not None and subject["label"] != "person" and subject["confidence"] < STATED:
+        # An unsure object can be cut off, but "subject small" asks for a sure subject: an
+        # unsure small box is as often a false find in a scene (birds in a roof, a car).
+        subject = {**subject, "unsure": True}
     largest_face = max(faces, key=lambda f: quality.box_area(f["box"]), default=None)
     if subject is None and largest_face is None:
         return None
@@ -415,7 +420,7 @@ def main_subject(objects: list[dict], faces: list[dict]) -> dict | None:
         if largest_face is not None:
             return {"label": "face", "box": largest_face["box"], "part": "face"}
         return {"label": "person", "box": subject["box"], "part": "person"}
-    return {"label": subject["label"], "box": subject["box"], "part": "object"}
+    return {"label": subject["label"], "box": subject["box"], "part": "unsure object" if subject.get("unsure") else "object"}
 
 
 def privacy_flags(findings: dict, metadata_flags: list[str], nudity_threshold: float) -> list[str]:

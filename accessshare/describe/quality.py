@@ -18,15 +18,20 @@ from PIL import Image
 WORKING_SIDE = 512  # long side of the grey copy every measure runs on
 SLIGHTLY_BLURRY = 60.0  # Laplacian variance below this: soft; below VERY_BLURRY: no fine detail
 VERY_BLURRY = 20.0
+# Sharpness is that of the sharpest of 4x4 tiles (or of the whole, if sharper): a subject in
+# focus before a soft background, or a field under a smooth sky, is not a blurry photo, while
+# a blurred or shaken photo is soft everywhere. Whole-photo variance called a ladybird macro
+# (449 in its sharpest tile) and a storm over a field (140) blurry.
+SHARPNESS_TILES = 4
 # Dark: mean luminance (0..255) under DARK_MEAN, or over DARK_SHARE of the pixels under
 # DARK_LEVEL, and nothing in the photo bright: its 99.5th percentile under DARK_HIGHLIGHT. A
-# night sky with stars (189) has highlights and is a dark scene, not a dark photo; an
-# under-exposed photo has none (the darkened sample mug: 47; a dim party photo: 160).
+# night sky with stars (189) or a dim party lit by lamps (160) has highlights and is a dark
+# scene, not a dark photo; an under-exposed photo has none (the darkened sample mug: 47).
 DARK_MEAN = 60
 DARK_SHARE = 0.70
 DARK_LEVEL = 50
 DARK_HIGHLIGHT_PERCENTILE = 99.5
-DARK_HIGHLIGHT = 180
+DARK_HIGHLIGHT = 150
 # Too bright: a mean over BRIGHT_MEAN, or over BRIGHT_SHARE of the pixels above BRIGHT_LEVEL,
 # or over BRIGHT_CLIPPED blown out (at or over CLIPPED_LEVEL, where detail is lost). The sky
 # (when the top third is sky) is left out of the count, and a page of print whose text was
@@ -36,6 +41,13 @@ BRIGHT_SHARE = 0.45
 BRIGHT_LEVEL = 235
 CLIPPED_LEVEL = 250
 BRIGHT_CLIPPED = 0.20
+# A white background: over WHITE_BACKGROUND of the photo blown out, while the rest keeps its
+# contrast (5th-95th percentile spread of at least WHITE_CONTENT_SPREAD) and is not light
+# itself (mean under WHITE_CONTENT_MEAN). Sweets and a drawing on white paper are meant to be
+# so; a photo brightened until it washes out (the rest's mean 136, 24% blown) is not spared.
+WHITE_BACKGROUND = 0.5
+WHITE_CONTENT_SPREAD = 60
+WHITE_CONTENT_MEAN = 150
 LOW_CONTRAST_SPREAD = 40  # 5th to 95th percentile of luminance
 # Cut off: the subject's important part within EDGE_MARGIN of an edge. For a face, any edge
 # (a face or head cut by the frame). For a person whose face is not seen (cut away, or turned
@@ -48,7 +60,7 @@ EDGE_MARGIN = 0.02
 FACE_EDGE_MARGIN = 0.01  # face boxes are tight around the face: at the edge means cut
 CLOSE_UP = 1 - 2 * EDGE_MARGIN
 CLOSE_UP_OTHER = 0.85
-PARTS = ("face", "person", "object")
+PARTS = ("face", "person", "object", "unsure object")  # an unsure object is never "small"
 SMALL_SUBJECT_AREA = 0.12  # a subject box under this share of the photo is small (MYCam)
 
 Box = tuple[float, float, float, float]
@@ -123,7 +135,7 @@ def cropped_edges(box: Box | None, part: str = "object") -> tuple[str, ...]:
         edges = [("top", top), ("bottom", bottom), ("left", left), ("right", right)]
     elif part == "person":
         edges = [("top", top), ("left", left and not right), ("right", right and not left)]
-    else:
+    else:  # an object, sure or not
         width, height = x1 - x0, y1 - y0
         if (width > CLOSE_UP and height > CLOSE_UP_OTHER) or (height > CLOSE_UP and width > CLOSE_UP_OTHER):
             return ()  # a subject filling the frame is a close-up, not a cut-off
@@ -144,7 +156,23 @@ def is_bright(grey: np.ndarray, sky: bool = False, printed: bool = False) -> boo
         grey = grey[grey.shape[0] // 3:]
     clipped = float((grey >= CLIPPED_LEVEL).mean())
     washed = float(grey.mean()) > BRIGHT_MEAN or float((grey > BRIGHT_LEVEL).mean()) > BRIGHT_SHARE
-    return clipped > BRIGHT_CLIPPED or washed
+    if not (clipped > BRIGHT_CLIPPED or washed):
+        return False
+    content = grey[grey < BRIGHT_LEVEL]
+    if clipped > WHITE_BACKGROUND and content.size:
+        low, high = np.percentile(content, [5, 95])
+        if high - low >= WHITE_CONTENT_SPREAD and float(content.mean()) < WHITE_CONTENT_MEAN:
+            return False  # things on a white background
+    return True
+
+
+def sharpest_tile(grey: np.ndarray) -> float:
+    """Laplacian variance of the whole, or of the sharpest tile if that is sharper."""
+    height, width = grey.shape
+    tiles = [grey[row * height // SHARPNESS_TILES:(row + 1) * height // SHARPNESS_TILES,
+                  col * width // SHARPNESS_TILES:(col + 1) * width // SHARPNESS_TILES]
+             for row in range(SHARPNESS_TILES) for col in range(SHARPNESS_TILES)]
+    return max([laplacian_variance(grey)] + [laplacian_variance(tile) for tile in tiles])
 
 
 def box_area(box: Box) -> float:
@@ -159,10 +187,11 @@ def assess(image: Image.Image | np.ndarray, subject_box: Box | None = None, *, p
     grey = grey_working_copy(image)
     low, high = np.percentile(grey, [5, 95])
     contrast = float(high - low)
-    sharpness = laplacian_variance(grey)
+    sharpness = sharpest_tile(grey)
     dark, bright = is_dark(grey), is_bright(grey, sky, printed)
     # A face is small at any size a person would take it; "small" is about objects.
-    small = subject_box is not None and part != "face" and box_area(subject_box) < SMALL_SUBJECT_AREA
+    small = (subject_box is not None and part in ("person", "object")
+             and box_area(subject_box) < SMALL_SUBJECT_AREA)
     return Quality(
         sharpness=sharpness, blur=blur_level(sharpness, contrast), brightness=float(grey.mean()),
         contrast=contrast, dark=dark, bright=bright,

@@ -4,7 +4,7 @@
 ``findings`` is a plain dict (it is stored in the description cache), with these keys:
 caption (str | None), objects [{label, confidence, box}], things [{word, kind, confidence, coco,
 imagenet}] (the classifier's likeliest words), kinds {kind: probability}, sky (0..1, share of
-the top third that looks like sky), faces [{confidence, box}],
+the top third that looks like sky), green (0..1, share that is leaf green), faces [{confidence, box}],
 text [{text, confidence}], pii [kind], screens [{kind, confidence, box}], nudity (bool),
 quality {blur, dark, bright, low_contrast, cropped_edges, small, subject, duplicate},
 metadata {taken, location, device, identifiers}, label {label, wanted, agrees, seen} | None,

@@ -101,15 +101,18 @@ def object_groups(findings: dict, skip_people: bool) -> tuple[list, list, list]:
 # What a photo of each kind is, when nothing in it was named (describe.things kinds).
 KIND_CLAUSES = {
     "landscape": "An outdoor scene; nothing recognised in it.",
+    "night": "A night sky or a dark scene with points of light.",
     "indoors": "An indoor scene; nothing recognised in it.",
     "building": "A building; nothing more recognised.",
     "animal": "An animal, but not which.",
     "food": "Food, but not which.",
-    "plant": "Plants or flowers.",
+    "plant": "Plants or greenery.",
     "vehicle": "A vehicle, but not which.",
     "document": "A page of print.",
+    "writing": "Writing, perhaps by hand.",
+    "text": "Some text; nothing else recognised.",
     "screen": "A screen.",
-    "artwork": "A picture or painting; nothing in it recognised.",
+    "artwork": "Perhaps a picture or painting; nothing in it recognised.",
     "clothing": "Clothing, but nothing else recognised.",
     "person": "A person.",
 }
