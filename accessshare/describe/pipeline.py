@@ -32,7 +32,10 @@ from accessshare.library.errors import ImageProblem
 from accessshare.library.scanner import PhotoInfo, Problem, analyse
 
 PIPELINE_VERSION = "4"  # bump when the stored findings change shape or meaning
-DETECTOR_SIDE = 1024
+# 1000, not 1024: a 4000-pixel-wide 12 MP JPEG then decodes at a quarter scale straight to
+# 1000 x 750 (JPEG draft decoding); 1024 needed half scale (2000 x 1500) and a resize, 50 ms.
+DETECTOR_SIDE = 1000
+SHARED_SIDE = 512  # the copy shared by the object detector, classifier, nudity and quality
 PERSON_CONFIDENCE = 0.5  # a person this likely is a privacy finding, even when unsure
 SCREEN_KINDS = frozenset({"tv screen", "laptop screen", "phone screen", "computer screen"})
 DEFAULT_NUDITY_THRESHOLD = 0.8
@@ -304,16 +307,19 @@ class Describer:
 
     def _run_models(self, info: PhotoInfo) -> dict:
         image = open_upright(info.path, max_side=DETECTOR_SIDE)
-        objects = [o.to_json() for o in self.objects.detect(image)]
+        # One smaller copy for every model that looks at the whole photo at 512 px or less;
+        # the full copy is for reading text and a second look at faces.
+        small = shrunk(image, SHARED_SIDE)
+        objects = [o.to_json() for o in self.objects.detect(small)]
         faces = [{"confidence": f.confidence, "box": list(f.box)} for f in self.faces.detect(image)]
-        classified = self.things.classify(image)
+        classified = self.things.classify(small)
         lines, text_likely = self._read_text(image)
-        nudity = float(self.nudity.score(image)) if self.nudity is not None else None
-        sky = sky_share(image)
+        nudity = float(self.nudity.score(small)) if self.nudity is not None else None
+        sky = sky_share(small)
         screens = self._screens(image, objects, lines)
         subject = main_subject(objects, faces)
         measured = quality.assess(
-            image, subject["box"] if subject else None, part=subject["part"] if subject else "object",
+            small, subject["box"] if subject else None, part=subject["part"] if subject else "object",
             sky=sky >= fusion.SKY_MIN,
             printed=bool(lines) and any(s["kind"] in fusion.DOCUMENT_FINDINGS for s in screens))
         return {
@@ -322,7 +328,7 @@ class Describer:
             "things": [thing.to_json() for thing in classified.things],
             "kinds": classified.kinds,
             "sky": sky,
-            "green": green_share(image),
+            "green": green_share(small),
             "faces": faces,
             "text": [{"text": line.text, "confidence": float(line.confidence),
                       "box": [float(v) for v in line.box]} for line in lines],
@@ -334,11 +340,12 @@ class Describer:
             "quality": {**measured.to_json(), "subject": subject["label"] if subject else None,
                         "dark": measured.dark, "bright": measured.bright,
                         "low_contrast": measured.low_contrast},
-            "hash": duplicates.hash_to_hex(duplicates.dhash(image)),
+            "hash": duplicates.hash_to_hex(duplicates.dhash(small)),
         }
 
     def _read_text(self, image: Image.Image) -> tuple[list, bool]:
-        """The lines read, and whether the gate found text likely at all."""
+        """The lines read, and whether the gate found text likely at all. (The gate shrinks the
+        full copy itself: from the shared 512 px copy it saw text in a cat's fur.)"""
         if self.text_reader is None or self.text_reader.text_likelihood(image) < self.text_gate:
             return [], False
         with self._ocr_lock:
@@ -389,6 +396,15 @@ class Describer:
         found = self._screens_module.find_screens_and_documents(detected, lines, *image.size)
         return [{"kind": s.kind, "confidence": float(s.confidence), "box": [float(v) for v in s.box]}
                 for s in found]
+
+
+def shrunk(image: Image.Image, side: int) -> Image.Image:
+    """``image`` with its long side at most ``side`` (box-averaged, so fine detail does not alias)."""
+    if max(image.size) <= side:
+        return image
+    scale = side / max(image.size)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
 
 
 def photo_info(path: Path) -> PhotoInfo:
