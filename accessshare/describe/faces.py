@@ -19,7 +19,7 @@ from functools import cached_property
 import numpy as np
 from PIL import Image
 
-from accessshare.describe.objects import Box, as_rgb_array
+from accessshare.describe.objects import Box, as_rgb_array, box_iou
 from accessshare.describe.onnx_session import get_session
 from accessshare.paths import asset
 
@@ -114,15 +114,6 @@ def decode(regressors: np.ndarray, logits: np.ndarray, min_confidence: float) ->
     return np.concatenate([centres - half, centres + half], axis=1), scores[passed]
 
 
-def iou(box: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """Intersection over union of one (4,) box with each row of an (n, 4) array."""
-    width = np.clip(np.minimum(box[2], others[:, 2]) - np.maximum(box[0], others[:, 0]), 0, None)
-    height = np.clip(np.minimum(box[3], others[:, 3]) - np.maximum(box[1], others[:, 1]), 0, None)
-    inter = width * height
-    areas = (others[:, 2] - others[:, 0]) * (others[:, 3] - others[:, 1])
-    return inter / np.maximum((box[2] - box[0]) * (box[3] - box[1]) + areas - inter, 1e-9)
-
-
 def weighted_nms(boxes: np.ndarray, scores: np.ndarray, threshold: float = SAME_FACE_IOU
                  ) -> list[tuple[np.ndarray, float]]:
     """MediaPipe's weighted suppression: the best box takes every box overlapping it by more
@@ -131,7 +122,7 @@ def weighted_nms(boxes: np.ndarray, scores: np.ndarray, threshold: float = SAME_
     order = np.argsort(-scores, kind="stable")
     merged = []
     while order.size:
-        overlaps = iou(boxes[order[0]], boxes[order])
+        overlaps = box_iou(boxes[order[0]], boxes[order])
         group = order[overlaps > threshold]
         weights = scores[group][:, None]
         merged.append(((boxes[group] * weights).sum(axis=0) / weights.sum(), float(scores[order[0]])))
