@@ -372,6 +372,7 @@ class Describer:
         findings["metadata"] = {**metadata.to_json(), "identifiers": list(metadata.identifiers)}
         seen = [o["label"] for o in stored["objects"] if o["confidence"] >= HEDGED]
         seen += [screen["kind"] for screen in stored.get("screens", [])]
+        seen += [t["coco"] for t in stored.get("things", []) if t["coco"] and t["confidence"] >= fusion.THING_HEDGED]
         check = labels.check_label(info.label, seen, stored.get("caption"))
         findings["label"] = dataclasses.asdict(check) if check else None
         findings["privacy"] = privacy_flags(findings, metadata.flags, self.nudity_threshold)

@@ -86,14 +86,20 @@ def grouped(objects: list[dict]) -> OrderedDict:
 def object_groups(findings: dict, skip_people: bool) -> tuple[list, list, list]:
     """(stated, hedged, guessed) lists of (label, count, best confidence, boxes)."""
     stated, hedged, guessed = [], [], []
+    fused = fused_confidences(findings)
     for label, items in grouped(findings.get("objects", [])).items():
         if skip_people and label == "person":
             continue
-        best = items[0]["confidence"]
+        best = max(items[0]["confidence"], fused.get(label, 0.0))  # as sure as the sentence
         sure = [o for o in items if o["confidence"] >= STATED]
         entry = (label, len(sure) or len(items), best, [o["box"] for o in items])
         (stated if best >= STATED else hedged if best >= HEDGED else guessed).append(entry)
     return stated, hedged, guessed
+
+
+def fused_confidences(findings: dict) -> dict[str, float]:
+    """Each COCO label's certainty once the classifier's agreement is counted."""
+    return {m.name: m.confidence for m in fusion.mentions(findings) if m.coco}
 
 
 # ---- the sentence ---------------------------------------------------------------------------
@@ -244,14 +250,16 @@ def object_details(findings: dict, brief: bool) -> list[str]:
 
 
 def thing_details(findings: dict, brief: bool) -> list[str]:
-    """The classifier's likeliest words, with the ImageNet class behind each when detailed."""
+    """The classifier's likeliest words (guesses, so said as such), with the ImageNet class
+    behind each and its likelihood when detailed."""
     things = [t for t in findings.get("things", []) if t["confidence"] >= fusion.THING_HEDGED / 2]
     if not things:
         return []
+    lead = "looks like" if things[0]["confidence"] >= fusion.THING_STATED else "might be"
     if brief:
-        return ["The whole photo looks most like " + join([t["word"] for t in things[:3]]) + "."]
+        return [f"The whole photo {lead} " + join([t["word"] for t in things[:3]]) + "."]
     parts = [f"{t['word']} ({t['imagenet']}, {round(t['confidence'] * 100)}%)" for t in things[:3]]
-    return ["The whole photo looks most like " + join(parts) + "."]
+    return [f"The whole photo {lead} " + join(parts) + "."]
 
 
 def face_details(findings: dict, brief: bool) -> list[str]:
@@ -335,6 +343,7 @@ def label_details(findings: dict) -> list[str]:
         seen = check.get("seen")
         confidences = [o["confidence"] for o in findings.get("objects", []) if o["label"] == seen]
         confidences += [s["confidence"] for s in findings.get("screens", []) if s["kind"] == seen]
+        confidences += [c for label, c in fused_confidences(findings).items() if label == seen]
         verb = "is" if not confidences or max(confidences) >= STATED else "may be"
         return [f"Labelled '{check['label']}'. {capital(article(wanted))} {verb} visible."]
     if not check.get("checkable", True):
