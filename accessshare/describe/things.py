@@ -137,7 +137,9 @@ class ThingClassifier:
 
     @cached_property
     def _session(self):
-        return get_session(self.model_path)
+        # No arena, as for the object detector: with two photos described at once an arena
+        # keeps both runs' buffers, and the describer's peak memory is near its 700 MB budget.
+        return get_session(self.model_path, memory_arena=False)
 
     def load(self) -> None:
         self._session
