@@ -48,7 +48,7 @@ class Labelled:
     source: str  # "skimage:NAME", "face-api:FILE", "opencv:FILE", "mate:FILE", "sample:FILE"
     category: str
     words: tuple[str, ...]  # any of these in the sentence (lower case) names the photo right
-    faces: int | None = None  # the true count, where it is checked
+    faces: int | None = 0  # the true count (None: not checked, as for a face cut in half)
     flags: tuple[str, ...] = ()  # quality flags it should get
     edit: str | None = None  # "blur", "dark", "left-third", "right-half"
     optional_flags: tuple[str, ...] = field(default=())  # flags that are neither right nor wrong
@@ -216,19 +216,20 @@ def evaluate(items: list[Labelled], sources: dict[str, Path], show: bool) -> Non
             right = any(word in sentence.lower() for word in item.words)
             tally.informative += informative
             tally.right += right
+            faces_wrong = item.faces is not None and described.faces != item.faces
             if item.faces is not None:
                 tally.face_checked += 1
-                tally.face_right += described.faces == item.faces
+                tally.face_right += not faces_wrong
             raised = set(described.quality)
             wrong = raised - set(item.flags) - set(item.optional_flags)
             missed = set(item.flags) - raised
             false_flags.update(wrong)
             missed_flags.update(missed)
-            if show or not right or wrong or missed:
+            if show or not right or wrong or missed or faces_wrong:
                 marks = "" if right else " [not named]"
                 marks += f" [false: {', '.join(sorted(wrong))}]" if wrong else ""
                 marks += f" [missed: {', '.join(sorted(missed))}]" if missed else ""
-                faces = f" faces {described.faces}/{item.faces}" if item.faces else ""
+                faces = f" faces {described.faces}/{item.faces}" if item.faces or faces_wrong else ""
                 print(f"  {item.name:<22} {sentence}{faces}{marks}")
     print_table(tallies, false_flags, missed_flags)
     if skipped:
