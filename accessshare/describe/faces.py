@@ -34,13 +34,17 @@ PAD_VALUE = 0.0
 # face is taken only if a second look at a crop three times its size around it (so the face is
 # larger in the model's 192 pixels) scores CONFIRM_CONFIDENCE. Measured on the six group
 # photos and 120 photos without faces (scikit-image, Debian's opencv-doc and mate-backgrounds):
-# every one of the 22 faces scored 0.60 or more on the second look, while 5 of the 6 false
-# faces over 0.5 (a butterfly, chessboards, a logo) scored under 0.6 or vanished. MediaPipe's
-# own threshold, 0.6 with no second look, missed a face of a group photo and kept 4 false ones.
+# every one of the 22 faces scored 0.60 or more on the second look, while the 6 false faces
+# over 0.5 (a butterfly, chessboards, a logo, an apple) scored under 0.6, vanished, or had no
+# second look to be had (SAME_VIEW). MediaPipe's own threshold, 0.6 with no second look,
+# missed a face of a group photo and kept 4 false ones.
 DEFAULT_MIN_CONFIDENCE = 0.5
 SURE_CONFIDENCE = 0.8
 CONFIRM_CONFIDENCE = 0.6
 CONFIRM_ZOOM = 3.0
+# A crop this much of the photo is no second look; an unsure face that large is not taken
+# (an apple filling its photo was a 0.62 "face" on both looks).
+SAME_VIEW = 0.8
 SAME_FACE_IOU = 0.3  # MediaPipe's suppression threshold: boxes overlapping more are one face
 # The rotation search turns the photo a quarter at a time; three more chances of a false face,
 # so a face found only sideways must be surer.
@@ -133,7 +137,7 @@ def weighted_nms(boxes: np.ndarray, scores: np.ndarray, threshold: float = SAME_
 class FaceDetector:
     """MediaPipe full-range face detector. Create once; ``detect`` is thread-safe."""
 
-    MODEL_VERSION = f"mediapipe-0.10.21-full-range-{MODEL_SHA256[:8]}"
+    MODEL_VERSION = f"mediapipe-0.10.21-full-range-{MODEL_SHA256[:8]}-look2"
 
     def __init__(self, min_confidence: float = DEFAULT_MIN_CONFIDENCE, search_rotations: bool = False,
                  model_path=None):
@@ -209,6 +213,8 @@ class FaceDetector:
         centre_x, centre_y = (x0 + x1) / 2, (y0 + y1) / 2
         left, top = int(max(0, centre_x - side / 2)), int(max(0, centre_y - side / 2))
         right, bottom = int(min(width, centre_x + side / 2)), int(min(height, centre_y + side / 2))
+        if (right - left) * (bottom - top) >= SAME_VIEW * width * height:
+            return 0.0  # the crop would be the photo itself: no second opinion to be had
         crop = np.ascontiguousarray(rgb[top:bottom, left:right])
         best = 0.0
         for found, score in self._candidates(crop, CONFIRM_CONFIDENCE / 2):
