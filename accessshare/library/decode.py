@@ -46,7 +46,11 @@ def decode_bytes(data: bytes, path: Path, *, max_pixels: int = DEFAULT_MAX_PIXEL
     image = open_header(data, path, max_pixels=max_pixels)
     try:
         if max_side and image.format == "JPEG":
-            image.draft("RGB", (max_side, max_side))  # DCT scaling: decode at 1/2, 1/4 or 1/8
+            # DCT scaling: decode at 1/2, 1/4 or 1/8. The box has the photo's shape, as draft
+            # keeps both sides at least the box's: a square box made a 4:3 photo decode at
+            # twice the size it needed.
+            scale = max_side / max(image.size)
+            image.draft("RGB", (max(1, int(image.width * scale)), max(1, int(image.height * scale))))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             image.seek(0)
