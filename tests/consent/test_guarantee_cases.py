@@ -253,10 +253,10 @@ def test_6_editing_the_unchained_dataset_column_moves_no_photo_under_a_default(c
     run(capsys, "consent", "set", shared, "--purpose", "research", "--state", "given")
     run(capsys, "consent", "show", private)
     tamper("UPDATE photos SET dataset_id = (SELECT id FROM datasets WHERE root = ?)", str(shared))
-    code, out, _ = run(capsys, "consent", "show", private / "coins.jpg")
-    assert out.startswith("coins.jpg: Not yet decided.")
     code, out, _ = run(capsys, "export", "photos", "--purpose", "research", "-o", tmp_path / "o")
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["coffee.jpg", "manifest.csv"]
+    code, out, _ = run(capsys, "consent", "show", private / "coins.jpg")
+    assert out.startswith("coins.jpg: Not yet decided.")
 
 
 # 7 --------------------------------------------------------------------------------------------
@@ -374,12 +374,17 @@ def test_10_scanning_reads_exif_without_decoding_pixels(capsys, tmp_path, monkey
     Image.new("L", (9999, 9999)).save(folder / "huge.png", "PNG", compress_level=9)
     shutil.copy(SAMPLE / "coffee.jpg", folder / "coffee.jpg")
 
-    def no_decoding(self):
-        raise AssertionError("scan decoded pixels")
+    decoded = []
+    original = ImageFile.ImageFile.load
 
-    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    def recording_load(self):
+        decoded.append(self.size)
+        return original(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", recording_load)
     code, out, _ = run(capsys, "scan", folder)
     assert code == 0 and "huge.png  " in out and "9999x9999" in out and "coffee.jpg" in out
+    assert decoded == []
 
 
 def test_10_a_multi_gigabyte_file_beside_the_photos_is_one_problem(capsys, tmp_path):
