@@ -10,8 +10,10 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accessshare.library.errors import ImageProblem, describe_os_error
+from accessshare.library.files import FileTooLarge, NotRegularFile, read_regular
 
 DEFAULT_MAX_PIXELS = 100_000_000  # 100 megapixels: larger than any phone photo
+MAX_PHOTO_BYTES = 1 << 30  # 1 GiB: decoding reads the whole file, so bigger ones are refused
 IMAGE_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif"}
 )
@@ -35,7 +37,9 @@ def open_upright(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS,
     """Decode ``path`` upright and in RGB; raise ImageProblem with a plain sentence if not."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_PHOTO_BYTES)
+    except (NotRegularFile, FileTooLarge) as problem:
+        raise ImageProblem(path, str(problem)) from problem
     except OSError as error:
         raise ImageProblem(path, describe_os_error(path, error)) from error
     return decode_bytes(data, path, max_pixels=max_pixels, max_side=max_side)
@@ -60,14 +64,16 @@ def decode_bytes(data: bytes, path: Path, *, max_pixels: int = DEFAULT_MAX_PIXEL
     return rgb
 
 
-def open_header(data: bytes, path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
-    """Open lazily (header only) and refuse empty files, non-images and decompression bombs."""
+def open_header(data, path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+    """Open lazily (header only) and refuse empty files, non-images and decompression bombs.
+
+    ``data`` is the file's bytes or an open, seekable binary file."""
     register_heif()
     name = path.name
     if not data:
         raise ImageProblem(path, f"The photo {name} is empty (0 bytes); it cannot be shown.")
     try:
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data)
     except UnidentifiedImageError as error:
         raise ImageProblem(path, f"{name} is not a photo that AccessShare can read; "
                                  "it may be a different kind of file with a photo's name.") from error
