@@ -41,24 +41,40 @@ def parse_timestamp(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
 
 
+class ChainCheck:
+    """Checks events one at a time, in chain order, from a point already trusted.
+
+    ``feed(event)`` returns None when the event follows (its seq is the next one, its
+    prev_hash is the hash before it, and its hash is its own), else the reason in words."""
+
+    def __init__(self, seq: int = 0, head_hash: str = GENESIS_HASH):
+        self.seq, self.head_hash = seq, head_hash
+
+    def feed(self, event: dict[str, Any]) -> str | None:
+        expected = self.seq + 1
+        seq = event.get("seq")
+        if seq != expected:
+            if isinstance(seq, int) and not isinstance(seq, bool) and seq > expected:
+                return (f"event {expected} is missing (the next stored event is {seq}); an "
+                        "event was removed or renumbered")
+            return (f"event {seq if seq is not None else '?'} is out of place: expected event "
+                    f"{expected} here (an event was added, copied or moved)")
+        if event.get("prev_hash") != self.head_hash:
+            return f"event {seq} does not follow the event before it (prev_hash differs)"
+        if event.get("hash") != event_hash(event):
+            return f"event {seq} was altered after it was written (its hash does not match)"
+        self.seq, self.head_hash = seq, event["hash"]
+        return None
+
+
 def first_break(events: Iterable[dict[str, Any]]) -> tuple[int, str] | None:
     """Check a chain given in order; return (position, reason) of the first broken event.
 
     Reads the events one at a time, so a long log is checked in constant memory.
     """
-    previous_hash = GENESIS_HASH
+    check = ChainCheck()
     for position, event in enumerate(events):
-        expected = position + 1
-        seq = event.get("seq")
-        if seq != expected:
-            if isinstance(seq, int) and seq > expected:
-                return position, (f"event {expected} is missing (the next stored event is "
-                                  f"{seq}); an event was removed or renumbered")
-            return position, (f"event {seq if seq is not None else '?'} is out of place: expected "
-                              f"event {expected} here (an event was added, copied or moved)")
-        if event.get("prev_hash") != previous_hash:
-            return position, f"event {seq} does not follow the event before it (prev_hash differs)"
-        if event.get("hash") != event_hash(event):
-            return position, f"event {seq} was altered after it was written (its hash does not match)"
-        previous_hash = event["hash"]
+        reason = check.feed(event)
+        if reason is not None:
+            return position, reason
     return None

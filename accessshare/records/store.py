@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -28,17 +29,21 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from accessshare.config import AppPaths
-from accessshare.records.chain import (GENESIS_HASH, event_hash, first_break, parse_timestamp,
-                                       utc_timestamp)
-from accessshare.records.models import (CONSENT_STATES, DELETION_STATUSES, ConsentEvent,
-                                        Contributor, Dataset, DeletionEvent, Description, Event,
-                                        Photo, StudyEvent, StudySession)
+from accessshare.records.chain import (CHAINED_FIELDS, GENESIS_HASH, ChainCheck, event_hash,
+                                       first_break, parse_timestamp, utc_timestamp)
+from accessshare.records.models import (CONSENT_STATES, DELETION_STATUSES, ChainHead,
+                                        ConsentEvent, Contributor, Dataset, DeletionEvent,
+                                        Description, Event, Photo, StudyEvent, StudySession)
+from accessshare.records.signing import DeviceKey, Head, HeadKeeper, KeyProblem, compare
 
 CHAIN_LOCK_ID = 0x4143_4353  # "ACCS": the advisory lock that serialises chain appends
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 EVENT_INPUT_FIELDS = ("scope", "photo_hash", "dataset", "purpose", "state", "form_version",
                       "form_hash", "status", "reason", "actor")
 IN_CHUNK = 500  # hashes per IN (...) list, well under every database's parameter limit
+CHAIN_COLUMNS = (*CHAINED_FIELDS, "hash")
+IN_MEMORY = re.compile(r"^sqlite[^:]*://(/(:memory:)?)?(\?.*)?$")
+PASSWORD_IN_URL = re.compile(r"(://[^/:@]*:)[^@/]*@")
 PSEUDONYM = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 # Study records are pseudonymous and hold no image content: these keys are refused outright.
 CONTENT_KEYS = frozenset({"image", "pixels", "thumbnail", "photo", "path", "filename", "label",
@@ -46,7 +51,7 @@ CONTENT_KEYS = frozenset({"image", "pixels", "thumbnail", "photo", "path", "file
 
 
 class RecordsUnavailable(RuntimeError):
-    """The records database cannot be opened; ``str()`` is one plain sentence for the user."""
+    """The records database cannot be opened or written; ``str()`` is one plain sentence."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ class VerifyReport:
     checked: int  # events that verified (all of them when ok; those before the break otherwise)
     first_broken: int | None  # the place in the chain (= the seq it should have) that breaks
     message: str  # one sentence for the user: "Chain intact: N events verified." or the break
+    head_seq: int = 0  # the last event that verified, and its hash
+    head_hash: str = GENESIS_HASH
 
 
 class RecordStore:
@@ -66,12 +73,20 @@ class RecordStore:
     with one plain sentence and write nothing; an unusable database raises ``RecordsUnavailable``.
     """
 
-    def __init__(self, db_url: str):
+    def __init__(self, db_url: str, data_dir: str | Path | None = None):
+        """``data_dir``, when given, keeps a signed copy of the chain's head outside the
+        database (``records.signing``); ``RecordStore.open(paths)`` always gives it."""
         self.url = db_url
+        self.shown_url = shown_address(db_url)
+        self.data_dir = Path(data_dir) if data_dir is not None else None
+        self.head_problem: str | None = None  # why the head file could not be kept, if so
         self.engine = _make_engine(db_url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._key: DeviceKey | None = None
         try:
             upgrade_to_head(self.engine)
+            with self.session() as session:
+                self.store_id = session.get(ChainHead, 1).store_id
         except (DBAPIError, CommandError) as problem:
             self.engine.dispose()
             raise RecordsUnavailable(_unavailable_sentence(db_url, problem)) from problem
@@ -84,8 +99,21 @@ class RecordStore:
 
     @classmethod
     def open(cls, paths: AppPaths) -> "RecordStore":
+        """The store of a data folder, which keeps the chain's head and the device key."""
+        if IN_MEMORY.match(paths.db_url.strip()):
+            raise RecordsUnavailable(f"The records database address {paths.db_url!r} is in "
+                                     "memory, so nothing would be kept; give a file or a server.")
         paths.ensure()
-        return cls(paths.db_url)
+        return cls(paths.db_url, paths.data_dir)
+
+    def device_key(self) -> DeviceKey:
+        """This data folder's signing key, made on first use (``KeyProblem`` if unusable)."""
+        if self.data_dir is None:
+            raise KeyProblem("This records store was opened without a data folder, so it has "
+                             "no device key to sign with.")
+        if self._key is None:
+            self._key = DeviceKey.load_or_create(self.data_dir)
+        return self._key
 
     @property
     def dialect(self) -> str:
@@ -136,11 +164,13 @@ class RecordStore:
 
     def _append_many(self, kind: type[Event], rows: list[dict[str, Any]]) -> list[Event]:
         identity = kind.__mapper_args__["polymorphic_identity"]
-        with self.session() as session, session.begin():
+        with self.writing(), self.session() as session, session.begin():
             self._lock_chain(session)
             last = session.execute(select(Event.seq, Event.hash).order_by(Event.seq.desc())
                                    .limit(1)).first()
             seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+            kept = session.get(ChainHead, 1)
+            extends_kept = (kept.seq, kept.hash) == (seq, prev_hash)
             chained = []
             for row in rows:
                 seq += 1
@@ -157,9 +187,43 @@ class RecordStore:
             # One executemany through Core: ORM unit-of-work bookkeeping would cost more than
             # the hashing for a bulk decision over thousands of photos.
             session.execute(insert(Event.__table__), chained)
+            if extends_kept:  # a head that no longer matches stays as evidence
+                kept.seq, kept.hash = seq, prev_hash
         # Committed: the transaction closed without error. The returned events are plain,
         # detached copies of what was written.
+        self._keep_head(Head(seq, prev_hash))
         return [kind(**fields) for fields in chained]
+
+    def _keep_head(self, head: Head) -> None:
+        """Write the head file after a commit. A failure here never undoes the decision: the
+        file then lags behind the chain (which verification allows), never ahead of it."""
+        if self.data_dir is None:
+            return
+        try:
+            HeadKeeper(self.data_dir).advance(self.store_id, self.shown_url, head,
+                                              utc_timestamp(), self.hash_at, self.device_key())
+            self.head_problem = None
+        except (OSError, KeyProblem) as problem:
+            self.head_problem = (f"The chain's head could not be kept outside the database "
+                                 f"({problem}).")
+
+    def hash_at(self, seq: int) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.execute(select(Event.hash).where(Event.seq == seq)).scalar()
+
+    def kept_head(self) -> Head:
+        """The head in the database's ``chain_head`` row."""
+        with self.session() as session:
+            row = session.get(ChainHead, 1)
+            return Head(row.seq, row.hash)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Turn a database that cannot be written into one plain sentence."""
+        try:
+            yield
+        except DBAPIError as problem:
+            raise RecordsUnavailable(_write_failure_sentence(problem)) from problem
 
     def _lock_chain(self, session: Session) -> None:
         if self.dialect == "postgresql":
@@ -188,19 +252,22 @@ class RecordStore:
             yield from rows
             last = rows[-1].seq
 
-    def iter_raw_events(self, batch: int = 5000) -> Iterator[dict[str, Any]]:
-        """Events as plain dicts, read without the ORM so that a tampered ``kind`` still loads."""
+    def iter_raw_events(self, batch: int = 5000, after_seq: int = 0
+                        ) -> Iterator[dict[str, Any]]:
+        """Events as plain dicts of the hashed fields and the hash, read without the ORM (so a
+        tampered ``kind`` still loads), in short read transactions of ``batch`` events."""
         table = Event.__table__
-        last = 0
+        columns = [table.c[name] for name in CHAIN_COLUMNS]
+        last = after_seq
         while True:
             with self.engine.connect() as connection:
-                rows = connection.execute(select(table).where(table.c.seq > last)
-                                          .order_by(table.c.seq).limit(batch)).mappings().all()
+                rows = connection.execute(select(*columns).where(table.c.seq > last)
+                                          .order_by(table.c.seq).limit(batch)).all()
             if not rows:
                 return
             for row in rows:
-                yield dict(row)
-            last = rows[-1]["seq"]
+                yield dict(zip(CHAIN_COLUMNS, row))
+            last = rows[-1][0]
 
     def latest_states(self, photo_hashes: Iterable[str] | None = None
                       ) -> dict[tuple[str, str], ConsentEvent]:
@@ -232,15 +299,106 @@ class RecordStore:
         with self.session() as session:
             return {record.purpose: record for record in session.scalars(query)}
 
-    def verify(self) -> VerifyReport:
-        """Recompute the whole chain, in seq order, and name the first broken record."""
-        return verify_events(self.iter_raw_events())
+    def verify(self, fold: Callable[[dict[str, Any]], None] | None = None) -> VerifyReport:
+        """Recompute the whole chain, in seq order, name the first broken record, and check it
+        against the heads kept outside it (the ``chain_head`` row and the head file).
+
+        ``fold`` is called with each event once it has verified, so a caller can derive state
+        from verified events in the same single pass."""
+        kept_file = self._kept_file_head()
+        watched = {kept_file.seq} if kept_file is not None else set()
+        check = ChainCheck()
+        hashes: dict[int, str] = {}
+        broken = self._verify_after(check, fold, watched, hashes)
+        kept_row = self.kept_head()
+        while broken is None and kept_row.seq > check.seq:  # appended while we read
+            watched.add(kept_row.seq)
+            before = check.seq
+            broken = self._verify_after(check, fold, watched, hashes)
+            kept_row = self.kept_head()
+            if check.seq == before:
+                break
+        if broken is not None:
+            position, reason = broken
+            return VerifyReport(False, position, position + 1,
+                                f"Chain broken at record {position + 1}: {reason}.",
+                                check.seq, check.head_hash)
+        hashes[check.seq] = check.head_hash
+        problem = self._head_problem(check.seq, hashes, kept_row, kept_file)
+        noun = "event" if check.seq == 1 else "events"
+        if problem is not None:
+            return VerifyReport(False, check.seq, None, problem, check.seq, check.head_hash)
+        self._keep_head(Head(check.seq, check.head_hash))
+        return VerifyReport(True, check.seq, None, f"Chain intact: {check.seq} {noun} verified.",
+                            check.seq, check.head_hash)
+
+    def verify_after(self, seq: int, head_hash: str,
+                     fold: Callable[[dict[str, Any]], None] | None = None) -> VerifyReport:
+        """Check only the events after an already verified ``(seq, head_hash)``: that each
+        follows from it. The events before are not read again (in-process use only)."""
+        check = ChainCheck(seq, head_hash)
+        broken = self._verify_after(check, fold, set(), {})
+        if broken is not None:
+            position, reason = broken
+            return VerifyReport(False, position, position + 1,
+                                f"Chain broken at record {position + 1}: {reason}.",
+                                check.seq, check.head_hash)
+        return VerifyReport(True, check.seq, None, f"Chain intact: {check.seq} events verified.",
+                            check.seq, check.head_hash)
+
+    def _verify_after(self, check: ChainCheck, fold, watched: set[int],
+                      hashes: dict[int, str]) -> tuple[int, str] | None:
+        for event in self.iter_raw_events(after_seq=check.seq):
+            reason = check.feed(event)
+            if reason is not None:
+                return check.seq, reason
+            if check.seq in watched:
+                hashes[check.seq] = check.head_hash
+            if fold is not None:
+                fold(event)
+        return None
+
+    def _kept_file_head(self):
+        if self.data_dir is None:
+            return None
+        return HeadKeeper(self.data_dir).read(self.store_id)
+
+    def _head_problem(self, length: int, hashes: dict[int, str], kept_row: Head,
+                      kept_file) -> str | None:
+        """How the verified chain departs from the heads kept outside it, in one sentence."""
+        keeper = HeadKeeper(self.data_dir) if self.data_dir is not None else None
+        if kept_file is not None and kept_file.problem:
+            return f"The log cannot be checked for cut-off events: {kept_file.problem}."
+        if kept_file is None and keeper is not None:
+            others = [h for h in keeper.for_database(self.shown_url) if h.store_id != self.store_id]
+            if others:
+                return (f"The records database at {self.shown_url} is not the one this data "
+                        f"folder wrote to: it was replaced, and the head kept in {others[0].file} "
+                        f"names another log of {others[0].seq} events.")
+        sources = []
+        if kept_file is not None:
+            sources.append((str(kept_file.file), Head(kept_file.seq, kept_file.hash)))
+        sources.append(("the database's chain_head row", kept_row))
+        def hash_at(seq: int) -> str | None:  # the chain verified: its stored hashes are right
+            return hashes[seq] if seq in hashes else self.hash_at(seq)
+
+        found = [(where, head, compare(head, length, hash_at)) for where, head in sources]
+        for kind in ("cut", "rewritten"):
+            hits = [(where, head) for where, head, seen in found if seen == kind]
+            if hits:
+                head = max((h for _w, h in hits), key=lambda h: h.seq)
+                where = " and ".join(w for w, h in hits if h == head)
+                return _departure_sentence(kind, head, length, where)
+        if kept_row.seq < length:
+            return (f"Events {kept_row.seq + 1} to {length} were added outside AccessShare: the "
+                    f"database's chain_head row names event {kept_row.seq} as the last.")
+        return None
 
     # --- photos, datasets, contributors -----------------------------------------------------
 
     def contributor(self) -> str:
         """The pseudonym of this data directory's contributor, made on first use."""
-        with self.session() as session, session.begin():
+        with self.writing(), self.session() as session, session.begin():
             self._lock_chain(session)  # two first runs at once must agree on one pseudonym
             existing = session.scalars(select(Contributor.id).order_by(Contributor.created)).first()
             if existing:
@@ -251,7 +409,7 @@ class RecordStore:
 
     def dataset_id(self, root: str | Path, manifest: str | None = None) -> int:
         root = str(root)
-        with self.session() as session, session.begin():
+        with self.writing(), self.session() as session, session.begin():
             found = session.scalars(select(Dataset).where(Dataset.root == root)).first()
             if found:
                 return found.id
@@ -268,7 +426,7 @@ class RecordStore:
         now = utc_timestamp()
         latest = {photo.id: photo for photo in photos}  # a duplicate file: the last one seen wins
         hashes = list(latest)
-        with self.session() as session, session.begin():
+        with self.writing(), self.session() as session, session.begin():
             for start in range(0, len(hashes), IN_CHUNK):
                 chunk = hashes[start:start + IN_CHUNK]
                 known = {row.content_hash: row for row in session.scalars(
@@ -338,7 +496,7 @@ class RecordStore:
         values = dict(content_hash=content_hash, models_key=models_key, payload=payload,
                       created=utc_timestamp())
         upsert_dialects = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
-        with self.session() as session, session.begin():
+        with self.writing(), self.session() as session, session.begin():
             if self.dialect not in upsert_dialects:  # another database: replace in two steps
                 session.execute(delete(Description).where(
                     Description.content_hash == content_hash, Description.models_key == models_key))
@@ -465,8 +623,35 @@ def _copy_scan_facts(row: Photo, photo: Any, dataset_id: int, seen: str) -> None
     row.seen = seen
 
 
+def shown_address(db_url: str) -> str:
+    """A database address fit to print: its password replaced by ***."""
+    try:
+        return make_url(db_url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an address SQLAlchemy cannot parse
+        return PASSWORD_IN_URL.sub(r"\1***@", db_url)
+
+
+def _departure_sentence(kind: str, head: Head, length: int, where: str) -> str:
+    if kind == "cut":
+        cut = (f"Event {head.seq} was" if head.seq == length + 1
+               else f"Events {length + 1} to {head.seq} were")
+        return (f"{cut} cut off the end of the log: the head kept in {where} names event "
+                f"{head.seq}, but the log ends at event {length}.")
+    return (f"Event {head.seq} is not the one this device wrote: its hash differs from the head "
+            f"kept in {where}, so the log was rewritten up to there (every later hash "
+            "recomputed) or replaced.")
+
+
+def _write_failure_sentence(problem: DBAPIError) -> str:
+    reason = str(getattr(problem, "orig", problem)).strip().splitlines()[0].rstrip(".")
+    if "full" in reason.lower():
+        return (f"Nothing was saved: the records database is full ({reason}). Free some space "
+                "and try again.")
+    return f"Nothing was saved: the records database could not be written ({reason})."
+
+
 def _unavailable_sentence(db_url: str, problem: Exception) -> str:
-    where = make_url(db_url).render_as_string(hide_password=True)
+    where = shown_address(db_url)
     if isinstance(problem, CommandError):
         return (f"The records database at {where} was written by a newer AccessShare; "
                 "update the app to open it.")
@@ -487,9 +672,10 @@ def _make_engine(db_url: str) -> Engine:
         # READ COMMITTED whatever the server's default: after waiting for the chain lock, an
         # append must see the head that the previous holder just committed.
         return create_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED")
-    except (ArgumentError, ImportError, OSError) as problem:
-        raise RecordsUnavailable(f"The records database address {db_url!r} cannot be used: "
-                                 f"{str(problem).rstrip('.')}.") from problem
+    except (ArgumentError, ImportError, OSError, ValueError) as problem:
+        reason = PASSWORD_IN_URL.sub(r"\1***@", str(problem).rstrip("."))
+        raise RecordsUnavailable(f"The records database address {shown_address(db_url)!r} "
+                                 f"cannot be used: {reason}.") from problem
 
 
 def _configure_sqlite(engine: Engine) -> None:
