@@ -25,7 +25,7 @@ from accessshare.library.decode import (DEFAULT_MAX_PIXELS, IMAGE_EXTENSIONS, lo
 from accessshare.library.errors import ImageProblem, describe_os_error
 from accessshare.library.exif import ExifFacts, facts_from_exif, read_facts
 from accessshare.library.files import (LinkProblem, NotRegularFile, iter_blocks, open_regular,
-                                       resolve_safely)
+                                       resolve_safely, write_atomically)
 from accessshare.library.jpeg_header import read_jpeg_header
 from accessshare.library.manifest import find_manifest, read_manifest
 
@@ -316,13 +316,17 @@ class _Index:
             self.changed = True
 
     def save(self) -> None:
+        """Best effort: the index only saves re-reading files, so a full disk or a read-only
+        data folder costs time on the next scan, never the scan itself."""
         if self.file is None or not self.changed:
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.file.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"version": INDEX_VERSION, "root": str(self.root),
-                                         "entries": self.entries}), encoding="utf-8")
-        os.replace(temporary, self.file)
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.file, json.dumps({"version": INDEX_VERSION,
+                                                    "root": str(self.root),
+                                                    "entries": self.entries}))
+        except OSError:
+            pass
 
 
 def default_index_dir(data_dir: Path) -> Path:

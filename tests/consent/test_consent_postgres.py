@@ -29,8 +29,9 @@ def pg_store(tmp_path):
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = base.set(database=name).render_as_string(hide_password=False)
-    store = RecordStore(url)
-    yield store, AppPaths(tmp_path / "data", url)
+    paths = AppPaths(tmp_path / "data", url)
+    store = RecordStore.open(paths)
+    yield store, paths
     store.close()
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))

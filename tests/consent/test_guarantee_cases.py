@@ -95,7 +95,7 @@ def test_2_delete_refuses_the_records_store_and_files_outside_any_dataset(capsys
     assert err == ("accessshare: thesis.txt is not a photo in a dataset folder AccessShare "
                    "knows; nothing was deleted.\n")
     assert thesis.read_text(encoding="utf-8") == "four years of work"
-    assert run(capsys, "log", "verify")[:2] == (0, "Chain intact: 4 events verified.\n")
+    assert run(capsys, "log", "verify")[:2] == (0, "Chain intact: 1 event verified.\n")
 
 
 # 3 --------------------------------------------------------------------------------------------
@@ -356,6 +356,8 @@ def photo_folder(root: Path, count: int) -> list[Path]:
 
 
 def test_9_the_database_work_of_set_and_show_does_not_grow_with_the_photos(capsys, tmp_path):
+    photo_folder(tmp_path / "warm-up", 1)
+    run(capsys, "consent", "set", tmp_path / "warm-up", "--purpose", "all", "--state", "given")
     counts = []
     for size in (30, 90):
         photos = photo_folder(tmp_path / f"f{size}", size)
@@ -477,14 +479,14 @@ def test_11_a_full_disk_gets_one_sentence_and_saves_nothing(capsys, dataset, mon
         original(engine)
         sa_event.listen(engine, "connect", full_after_connect)
 
-    monkeypatch.setattr(store_module, "_configure_sqlite", configure)
     photos = photo_folder(dataset / "many", 300)
-    code, out, err = run(capsys, "consent", "set", *photos, "--purpose", "all", "--state",
-                         "given")
+    with monkeypatch.context() as patched:
+        patched.setattr(store_module, "_configure_sqlite", configure)
+        code, out, err = run(capsys, "consent", "set", *photos, "--purpose", "all", "--state",
+                             "given")
     assert code == 2 and "Saved" not in out
     assert err == ("accessshare: Nothing was saved: the records database is full (database or "
                    "disk is full). Free some space and try again.\n")
-    monkeypatch.undo()
     assert run(capsys, "log", "verify")[:2] == (0, "Chain intact: 1 event verified.\n")
 
 
@@ -553,9 +555,9 @@ def test_11_the_json_verify_checks_the_summary_notice_and_purposes(capsys, datas
         return out
 
     record = lambda doc: doc["records"][0]  # noqa: E731
-    assert "signature" in verify(lambda d: record(d)["current_state"].pop(0))
-    assert "signature" in verify(lambda d: record(d)["notice"].update(version="9"))
-    assert "signature" in verify(lambda d: record(d)["purposes"][0].update(name="Anything"))
+    assert "current state" in verify(lambda d: record(d)["current_state"].pop(0))
+    assert "notice" in verify(lambda d: record(d)["notice"].update(version="9"))
+    assert "purposes" in verify(lambda d: record(d)["purposes"][0].update(name="Anything"))
     # Re-signed by someone who holds a key: the summary must still follow from the events.
     from accessshare.records.signing import DeviceKey, sign_document
 
@@ -572,3 +574,32 @@ def test_11_the_json_verify_checks_the_summary_notice_and_purposes(capsys, datas
     assert "notice" in verify(resigned(lambda d: record(d)["notice"].update(version="9")))
     assert "purposes" in verify(resigned(
         lambda d: record(d)["purposes"][0].update(name="Anything")))
+
+
+def test_11_a_withdrawal_turned_back_into_a_share_with_every_hash_recomputed_is_refused(
+        capsys, dataset, tmp_path):
+    from accessshare.consent.export import current_states
+
+    coffee = dataset / "coffee.jpg"
+    run(capsys, "consent", "set", coffee, "--purpose", "research", "--state", "given")
+    run(capsys, "consent", "set", coffee, "--purpose", "research", "--state", "withdrawn")
+    run(capsys, "consent", "set", dataset / "coins.jpg", "--purpose", "research", "--state",
+        "refused")
+    log = tmp_path / "log.json"
+    run(capsys, "export", "consent", "-o", log)
+    doc = json.loads(log.read_text(encoding="utf-8"))
+    (record,) = doc["records"]
+    events = record["events"]
+    events[1]["state"], events[1]["consent_status"] = "given", "dpv:ConsentGiven"
+    previous = events[0]["hash"]
+    for event in events[1:]:
+        event["prev_hash"] = previous
+        event["hash"] = previous = event_hash(event)
+    doc["chain"]["head"] = previous
+    photos = {row["photo_hash"]: row["dataset"] for row in record["current_state"]}
+    purposes = list(dict.fromkeys(row["purpose"] for row in record["current_state"]))
+    record["current_state"] = current_states(events, photos, purposes)
+    log.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, _ = run(capsys, "log", "verify", log)
+    assert (code, out) == (1, "log.json was altered: its signature does not match its content "
+                              "(it was changed after it was signed).\n")
