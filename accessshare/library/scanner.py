@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import stat as stat_module
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -258,8 +259,10 @@ def _header_facts(head: bytes, handle, path: Path, max_pixels: int
     jpeg = read_jpeg_header(head) if head.startswith(b"\xff\xd8") else None
     if jpeg is None or jpeg.width * jpeg.height > max_pixels:
         handle.seek(0)
-        image = open_header(handle if head else b"", path, max_pixels=max_pixels)
-        return image.size[0], image.size[1], image.format, read_facts(image)
+        with warnings.catch_warnings():  # a damaged EXIF block is not worth a line on stderr
+            warnings.simplefilter("ignore")
+            image = open_header(handle if head else b"", path, max_pixels=max_pixels)
+            return image.size[0], image.size[1], image.format, read_facts(image)
     facts = ExifFacts()
     if jpeg.exif:
         exif = Image.Exif()
