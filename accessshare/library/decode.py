@@ -122,4 +122,5 @@ def _decode_failure(path: Path, error: Exception) -> str:
     text = str(error).lower()
     if "truncated" in text or isinstance(error, EOFError) or "premature end" in text:
         return f"The photo {path.name} is cut short (the file is truncated); it cannot be shown."
-    return f"The photo {path.name} is damaged and cannot be shown ({error})."
+    reason = " ".join(str(error).split()).rstrip(".")  # libheif's reasons end in a line break
+    return f"The photo {path.name} is damaged and cannot be shown ({reason})."
