@@ -73,7 +73,9 @@ def open_header(data, path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Im
     if not data:
         raise ImageProblem(path, f"The photo {name} is empty (0 bytes); it cannot be shown.")
     try:
-        image = Image.open(io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data)
+        with warnings.catch_warnings():  # a damaged EXIF block: Pillow warns, the photo is fine
+            warnings.simplefilter("ignore")
+            image = Image.open(io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data)
     except UnidentifiedImageError as error:
         raise ImageProblem(path, f"{name} is not a photo that AccessShare can read; "
                                  "it may be a different kind of file with a photo's name.") from error
