@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import Any
 
@@ -31,7 +32,7 @@ def add_command(subparsers: argparse._SubParsersAction, name: str, *, help: str,
 def print_json_line(record: dict[str, Any]) -> None:
     """One JSON object per line, always valid UTF-8 (names that are not are escaped)."""
     text = json.dumps(record, ensure_ascii=False, default=str)
-    if any("\udc80" <= c <= "\udcff" for c in text):
+    if _NOT_UTF8.search(text):
         text = json.dumps(_shown_values(json.loads(text)), ensure_ascii=False)
     sys.stdout.write(text + "\n")
 
@@ -42,6 +43,7 @@ def error(message: str) -> None:
     print(f"accessshare: {lines}", file=sys.stderr)
 
 
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")  # bytes of a file name that were not UTF-8
 _CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7f, *range(0x80, 0xa0))}
 _CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
 
@@ -51,9 +53,10 @@ def shown(text: Any) -> str:
     line breaks inside a file name) are written as \\x1b, \\n...; bytes of a file name that
     are not UTF-8 as \\xe9."""
     text = str(text).translate(_CONTROL)
-    if any("\udc80" <= c <= "\udcff" for c in text):
+    if _NOT_UTF8.search(text):
         text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def say(text: str) -> None:
@@ -63,7 +66,7 @@ def say(text: str) -> None:
 
 def _shown_values(value: Any) -> Any:
     if isinstance(value, str):
-        if any("\udc80" <= c <= "\udcff" for c in value):
+        if _NOT_UTF8.search(value):
             return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         return value
     if isinstance(value, dict):

@@ -117,10 +117,17 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
     from accessshare.library.scanner import default_index_dir
 
     folders, files, problems = [], [], []
+    parents: dict[str, Path] = {}  # 20,000 photos of one folder: its path is resolved once
     for text in given:
         path = Path(text).expanduser()
         try:
-            resolved = resolve_safely(path)
+            if path.is_symlink() or path.name in ("", ".", ".."):
+                resolved = resolve_safely(path)
+            else:
+                parent = str(path.parent)
+                if parent not in parents:
+                    parents[parent] = resolve_safely(path.parent)
+                resolved = parents[parent] / path.name
         except OSError as problem:
             problems.append(str(problem))
             continue

@@ -23,6 +23,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,11 @@ def resolve(purpose: str, photo_event: Any | None, dataset_event: Any | None) ->
 
 
 def dataset_key(root: str | Path) -> str:
+    return _dataset_key(str(root))
+
+
+@lru_cache(maxsize=256)
+def _dataset_key(root: str) -> str:  # asked once per photo of a folder shown
     return str(resolve_safely(Path(root).expanduser()))
 
 
@@ -74,6 +80,8 @@ class Decisions:
         self.form = form or load_form()
         self.actor = actor or store.contributor()
         self._state: ConsentState | None = None
+        self._purpose_ids = self.form.purpose_ids
+        self._words = {p.id: p.words for p in self.form.purposes}
 
     def state(self) -> ConsentState:
         """The verified state, read on first use and then extended with what was appended."""
@@ -92,13 +100,10 @@ class Decisions:
 
     @property
     def purpose_ids(self) -> tuple[str, ...]:
-        return self.form.purpose_ids
+        return self._purpose_ids
 
     def purpose_words(self, purpose_id: str) -> str:
-        try:
-            return self.form.purpose(purpose_id).words
-        except KeyError:
-            return purpose_id.replace("_", " ")
+        return self._words.get(purpose_id) or purpose_id.replace("_", " ")
 
     def _checked_purposes(self, purposes: str | Iterable[str] | None) -> list[str]:
         if purposes is None:
@@ -375,9 +380,10 @@ def refusal(old_state: str) -> str:
 def _last_undoable(state: ConsentState) -> tuple[str, list[Step]] | None:
     """The last decision that is not an undo, not undone, and not only about photos whose
     content was deleted since (deletion cannot be undone)."""
-    for key in reversed(list(state.batches)):
-        batch = state.batches[key]
-        if key in state.undone or batch[0].undoes:
+    batches, undone = state.batches()
+    for key in reversed(list(batches)):
+        batch = batches[key]
+        if key in undone or batch[0].undoes:
             continue
         kept = [e for e in batch if e.scope != "photo"
                 or not state.deleted_between(e.photo_hash, e.seq, None)]
@@ -390,11 +396,19 @@ def _sentences(events: list[Step], words, who: str, what: str) -> list[str]:
     """One sentence per purpose, or per group of purposes whose decisions were the same at the
     same moments ("You refused this for training AI models and commercial use on 3 March"), so
     one keypress that decides four purposes reads as two sentences, not four."""
-    by_purpose: dict[str, list[Step]] = {}
+    by_purpose: dict[str, list[tuple]] = {}
     for event in events:
-        by_purpose.setdefault(event.purpose, []).append(event)
+        parse_timestamp(event.time)  # said to the minute: a bulk decision's steps read alike
+        by_purpose.setdefault(event.purpose, []).append(
+            (event.time[:16], event.state, event.reason, event.inherit))
+    said = tuple((purpose, tuple(chain)) for purpose, chain in by_purpose.items())
+    return list(_grouped_sentences(said, words, who, what))
+
+
+@lru_cache(maxsize=1024)  # a bulk decision gives thousands of photos the same history
+def _grouped_sentences(said: tuple, words, who: str, what: str) -> tuple[str, ...]:
     groups: dict[tuple[str, ...], list[str]] = {}
-    for purpose, chain in by_purpose.items():
+    for purpose, chain in said:
         groups.setdefault(_steps(chain, what), []).append(purpose)
     sentences = []
     for steps, purposes in groups.items():
@@ -402,43 +416,53 @@ def _sentences(events: list[Step], words, who: str, what: str) -> list[str]:
         verb, when = first.split("\t")
         first = f"{verb} for {join_words([words(p) for p in purposes])} {when}"
         sentences.append(f"{who} {join_words([first, *rest])}.")
-    return sentences
+    return tuple(sentences)
 
 
-def _steps(chain: list[Step], what: str) -> tuple[str, ...]:
+@lru_cache(maxsize=1024)  # one bulk decision gives thousands of photos the same steps
+def _steps(chain: tuple[tuple[str, str, str | None, bool], ...], what: str) -> tuple[str, ...]:
     """"shared this\ton 3 March at 10:04", "undid that at 10:05": the time is said only when
-    a day holds more than one step, and a step on the same day as the one before says just it."""
-    days = [spoken_date(e.time) for e in chain]
+    a day holds more than one step, and a step on the same day as the one before says just it.
+    ``chain`` holds each step's (time to the minute, state, reason, inherit)."""
+    this_year = datetime.now(timezone.utc).year
+    days = [_spoken_day(minute[:10], this_year) for minute, *_rest in chain]
     timed = len(set(days)) < len(days)
     steps, previous_day = [], None
-    for index, (event, day) in enumerate(zip(chain, days)):
-        clock = f"at {spoken_time(event.time)}" if timed else ""
+    for index, ((minute, state, reason, inherit), day) in enumerate(zip(chain, days)):
+        clock = f"at {minute[11:16]}" if timed else ""
         when = clock if timed and day == previous_day else f"on {day} {clock}".strip()
-        verb = _verb(event).format(it=what if index == 0 else "it")
+        verb = _verb(state, reason, inherit).format(it=what if index == 0 else "it")
         steps.append(f"{verb}\t{when}" if index == 0 else f"{verb} {when}")
         previous_day = day
     return tuple(steps)
 
 
-def _verb(event: Step) -> str:
-    if event.reason == "undo":
+def _verb(state: str, reason: str | None, inherit: bool) -> str:
+    if reason == "undo":
         return "undid that"
-    if event.inherit:
+    if inherit:
         return "gave {it} back to the folder's decision"
-    return HISTORY_VERBS.get(event.state, event.state + " {it}")
+    return HISTORY_VERBS.get(state, state + " {it}")
 
 
 def spoken_date(timestamp: str, today: datetime | None = None) -> str:
     """"3 March" this year, "3 March 2025" otherwise (UTC)."""
-    moment = parse_timestamp(timestamp)
-    today = today or datetime.now(timezone.utc)
-    day = f"{moment.day} {moment.strftime('%B')}"
-    return day if moment.year == today.year else f"{day} {moment.year}"
+    parse_timestamp(timestamp)  # refuse anything else
+    year = (today or datetime.now(timezone.utc)).year
+    return _spoken_day(timestamp[:10], year)
+
+
+@lru_cache(maxsize=4096)
+def _spoken_day(day: str, this_year: int) -> str:  # history says many events of one day
+    moment = datetime.strptime(day, "%Y-%m-%d")
+    said = f"{moment.day} {moment.strftime('%B')}"
+    return said if moment.year == this_year else f"{said} {moment.year}"
 
 
 def spoken_time(timestamp: str) -> str:
     """"10:04", in UTC like ``spoken_date``."""
-    return parse_timestamp(timestamp).strftime("%H:%M")
+    parse_timestamp(timestamp)
+    return timestamp[11:16]
 
 
 def join_words(words: list[str], last: str = "and") -> str:

@@ -31,7 +31,7 @@ import bisect
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from accessshare.records import RecordStore, VerifyReport
 
@@ -50,9 +50,9 @@ class Effective:
     event_hash: str | None = None  # the event that decided it
 
 
-@dataclass(slots=True, frozen=True)
-class Step:
-    """One verified consent event, with what state, history and undo need of it."""
+class Step(NamedTuple):
+    """One verified consent event, with what state, history and undo need of it (a tuple:
+    made once per event of the chain, so it must be cheap)."""
 
     seq: int
     time: str
@@ -64,12 +64,19 @@ class Step:
     reason: str | None
     hash: str
     inherit: bool
-    decision: str | None
-    undoes: str | None
+    detail: str | None  # the event's detail as stored (JSON), read only when undo needs it
 
     @property
     def target(self) -> tuple:
         return (self.scope, self.photo_hash, self.dataset, self.purpose)
+
+    @property
+    def decision(self) -> str | None:
+        return _text(event_detail(self._asdict()).get("decision"))
+
+    @property
+    def undoes(self) -> str | None:
+        return _text(event_detail(self._asdict()).get("undoes"))
 
 
 @dataclass
@@ -81,8 +88,6 @@ class ConsentState:
     latest_folder: dict[tuple[str, str], Step] = field(default_factory=dict)
     deleted_at: dict[str, int] = field(default_factory=dict)  # hash -> seq of its last deletion
     deletion_status: dict[str, tuple[int, str]] = field(default_factory=dict)  # hash -> (seq, status)
-    batches: dict[str, list[Step]] = field(default_factory=dict)  # decision id -> its events
-    undone: set[str] = field(default_factory=set)
     deletion_seqs: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
@@ -121,13 +126,23 @@ class ConsentState:
             elif step.scope == "dataset" and step.dataset:
                 self.folder_steps.setdefault(step.dataset, []).append(step)
                 self.latest_folder[(step.dataset, step.purpose)] = step
-            else:
-                return
-            self.batches.setdefault(step.decision or f"seq-{step.seq}", []).append(step)
-            if step.undoes:
-                self.undone.add(step.undoes)
 
     # Reading ----------------------------------------------------------------------------
+
+    def batches(self) -> tuple[dict[str, list[Step]], set[str]]:
+        """Every decision's events (decision id -> events, in order) and the decisions undone;
+        worked out when undo asks, not for every event read."""
+        steps = sorted([s for chain in (*self.photo_steps.values(), *self.folder_steps.values())
+                        for s in chain], key=lambda s: s.seq)
+        batches: dict[str, list[Step]] = {}
+        undone: set[str] = set()
+        for step in steps:
+            detail = event_detail(step._asdict())
+            key = _text(detail.get("decision")) or f"seq-{step.seq}"
+            batches.setdefault(key, []).append(step)
+            if _text(detail.get("undoes")):
+                undone.add(detail["undoes"])
+        return batches, undone
 
     @property
     def ok(self) -> bool:
@@ -181,11 +196,13 @@ class ConsentState:
 
 
 def _step(event: dict[str, Any]) -> Step:
-    detail = event_detail(event)
+    raw = event.get("detail")
+    # Parsed only when it may hand the photo back: most details hold just a decision id.
+    inherit = bool(event_detail(event).get("inherit")) if raw and "inherit" in str(raw) else False
     return Step(event["seq"], event.get("time") or "", event.get("scope") or "",
                 event.get("photo_hash"), event.get("dataset"), event["purpose"], event["state"],
-                event.get("reason"), event["hash"], bool(detail.get("inherit")),
-                _text(detail.get("decision")), _text(detail.get("undoes")))
+                event.get("reason"), event["hash"], inherit,
+                raw if isinstance(raw, str) or raw is None else json.dumps(raw))
 
 
 def _text(value: Any) -> str | None:

@@ -163,6 +163,9 @@ def _walk(root: Path) -> Iterator[_Candidate | Problem]:
 
 
 def _classify(root: Path, entry: os.DirEntry) -> _Candidate | Problem | Path | None:
+    if not entry.is_symlink() and not entry.is_dir() \
+            and os.path.splitext(entry.name)[1].lower() not in IMAGE_EXTENSIONS:
+        return None  # most files that are not photos, without building a Path
     path = Path(entry.path)
     try:
         if entry.is_symlink():
@@ -183,7 +186,10 @@ def _classify(root: Path, entry: os.DirEntry) -> _Candidate | Problem | Path | N
         return Problem(path, str(problem))
     except OSError as error:
         return Problem(path, describe_os_error(path, error))
-    return _Candidate(path, path.relative_to(root).as_posix(), info.st_size, info.st_mtime_ns)
+    relpath = entry.path[len(str(root)) + 1:]
+    if os.sep != "/":
+        relpath = relpath.replace(os.sep, "/")
+    return _Candidate(path, relpath, info.st_size, info.st_mtime_ns)
 
 
 def _analyse_all(candidates: list[_Candidate], max_pixels: int, workers: int | None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from datetime import datetime, timezone
 from collections.abc import Iterable
 from typing import Any
@@ -22,9 +23,30 @@ CHAINED_FIELDS = (
 )
 
 
+_SORTED_FIELDS = tuple(sorted(CHAINED_FIELDS))
+# Keys inserted in sorted order and encoded without re-sorting give the same text as
+# ``json.dumps(..., sort_keys=True)``, a fifth faster (verification hashes every event).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+def hashed_row(row: tuple, columns: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    """(the event as a dict, its recomputed hash) from a database row whose ``columns`` are the
+    chained fields and "hash": the fast path of verification, one dict per event."""
+    positions = _positions(columns)
+    event = {name: row[index] for name, index in positions}
+    computed = hashlib.sha256(_ENCODER.encode(event).encode("utf-8")).hexdigest()
+    event["hash"] = row[columns.index("hash")]
+    return event, computed
+
+
+@lru_cache(maxsize=8)
+def _positions(columns: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    return tuple((name, columns.index(name)) for name in _SORTED_FIELDS)
+
+
 def canonical_json(fields: dict[str, Any]) -> str:
-    chosen = {name: fields.get(name) for name in CHAINED_FIELDS}
-    return json.dumps(chosen, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    get = fields.get
+    return _ENCODER.encode({name: get(name) for name in _SORTED_FIELDS})
 
 
 def event_hash(fields: dict[str, Any]) -> str:
@@ -38,7 +60,13 @@ def utc_timestamp(moment: datetime | None = None) -> str:
 
 
 def parse_timestamp(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    """The inverse of ``utc_timestamp``; ValueError for any other text. (Sliced rather than
+    strptime'd: history reads tens of thousands of these.)"""
+    if not isinstance(text, str) or len(text) != 27 or text[4] != "-" or text[10] != "T" \
+            or text[19] != "." or text[26] != "Z":
+        raise ValueError(f"not a UTC timestamp: {text!r}")
+    return datetime(int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]),
+                    int(text[14:16]), int(text[17:19]), int(text[20:26]), tzinfo=timezone.utc)
 
 
 class ChainCheck:
@@ -50,7 +78,8 @@ class ChainCheck:
     def __init__(self, seq: int = 0, head_hash: str = GENESIS_HASH):
         self.seq, self.head_hash = seq, head_hash
 
-    def feed(self, event: dict[str, Any]) -> str | None:
+    def feed(self, event: dict[str, Any], computed_hash: str | None = None) -> str | None:
+        """``computed_hash``: the event's hash already worked out by the caller."""
         expected = self.seq + 1
         seq = event.get("seq")
         if seq != expected:
@@ -61,7 +90,7 @@ class ChainCheck:
                     f"{expected} here (an event was added, copied or moved)")
         if event.get("prev_hash") != self.head_hash:
             return f"event {seq} does not follow the event before it (prev_hash differs)"
-        if event.get("hash") != event_hash(event):
+        if event.get("hash") != (computed_hash or event_hash(event)):
             return f"event {seq} was altered after it was written (its hash does not match)"
         self.seq, self.head_hash = seq, event["hash"]
         return None
