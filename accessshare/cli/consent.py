@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -119,27 +120,32 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
     folders, files, problems = [], [], []
     parents: dict[str, Path] = {}  # 20,000 photos of one folder: its path is resolved once
     for text in given:
-        path = Path(text).expanduser()
+        expanded = os.path.expanduser(text)
         try:
-            if path.is_symlink() or path.name in ("", ".", ".."):
-                resolved = resolve_safely(path)
+            name = os.path.basename(expanded)
+            if os.path.islink(expanded) or name in ("", ".", ".."):
+                resolved = resolve_safely(expanded)
             else:
-                parent = str(path.parent)
+                parent = os.path.dirname(expanded) or "."
                 if parent not in parents:
-                    parents[parent] = resolve_safely(path.parent)
-                resolved = parents[parent] / path.name
+                    parents[parent] = resolve_safely(parent)
+                resolved = parents[parent] / name
         except OSError as problem:
             problems.append(str(problem))
             continue
-        if resolved.is_dir():
+        if os.path.isdir(resolved):
             folders.append(resolved)
-        elif resolved.is_file():
+        elif os.path.isfile(resolved):
             files.append(resolved)
         else:
             problems.append(f"{text} is not there; give a photo file or a dataset folder.")
     roots = {folder: folder for folder in folders}
     known = _known_roots(store)
-    root_of = {file: _root_of(file, known) for file in files}
+    by_folder: dict[Path, Path] = {}
+    for file in files:
+        if file.parent not in by_folder:
+            by_folder[file.parent] = _root_of(file, known)
+    root_of = {file: by_folder[file.parent] for file in files}
     for root in root_of.values():
         roots.setdefault(root, None)
     scanned = {}

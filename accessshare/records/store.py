@@ -19,9 +19,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.util import CommandError
 from sqlalchemy import (bindparam, create_engine, delete, event, func, insert, select, text,
                         update)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -94,7 +91,7 @@ class RecordStore:
             upgrade_to_head(self.engine)
             with self.session() as session:
                 self.store_id = session.get(ChainHead, 1).store_id
-        except (DBAPIError, CommandError) as problem:
+        except (DBAPIError, NewerSchema) as problem:
             self.engine.dispose()
             raise RecordsUnavailable(_unavailable_sentence(db_url, problem)) from problem
 
@@ -668,7 +665,7 @@ def _write_failure_sentence(problem: DBAPIError) -> str:
 
 def _unavailable_sentence(db_url: str, problem: Exception) -> str:
     where = shown_address(db_url)
-    if isinstance(problem, CommandError):
+    if isinstance(problem, NewerSchema):
         return (f"The records database at {where} was written by a newer AccessShare; "
                 "update the app to open it.")
     reason = str(getattr(problem, "orig", problem)).strip().splitlines()[0].rstrip(".")
@@ -698,6 +695,9 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        # Text that is not UTF-8 (written by hand into the file) is read, not fatal: its event
+        # then fails verification with a sentence instead of stopping it with a traceback.
+        dbapi_connection.text_factory = lambda data: data.decode("utf-8", "surrogateescape")
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
@@ -712,7 +712,12 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def alembic_config(connection) -> Config:
+HEAD_REVISION = "0003"  # the newest migration; tests/records checks it is Alembic's head
+
+
+def alembic_config(connection):
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location",
                            str(resources.files("accessshare.records") / "migrations"))
@@ -721,5 +726,25 @@ def alembic_config(connection) -> Config:
 
 
 def upgrade_to_head(engine: Engine) -> None:
+    """Migrate to the newest schema. A store already there is recognised with one query, so
+    Alembic (a third of a second to import) is loaded only when there is work for it."""
     with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+        try:
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except DBAPIError:
+            current = None
+            connection.rollback()
+        if current == HEAD_REVISION:
+            return
+    from alembic import command
+    from alembic.util import CommandError
+
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+    except CommandError as problem:  # a revision this version does not know
+        raise NewerSchema(str(problem)) from problem
+
+
+class NewerSchema(RuntimeError):
+    """The database was written by a newer AccessShare."""

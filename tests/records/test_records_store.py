@@ -12,7 +12,7 @@ from accessshare.library.scanner import PhotoInfo
 from accessshare.records import DescriptionCache, RecordStore, RecordsUnavailable
 from accessshare.records.chain import CHAINED_FIELDS, GENESIS_HASH, event_hash, utc_timestamp
 from accessshare.records.models import Base
-from accessshare.records.store import _make_engine, alembic_config
+from accessshare.records.store import HEAD_REVISION, _make_engine, alembic_config
 
 
 def _revisions_oldest_first() -> list[str]:
@@ -24,7 +24,7 @@ def test_migrations_match_the_models(store):
     with store.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         head = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert head == _revisions_oldest_first()[-1]
+    assert head == _revisions_oldest_first()[-1] == HEAD_REVISION
 
 
 def _chained_rows(count: int) -> list[dict]:
