@@ -272,7 +272,12 @@ class RecordStore:
         last = after_seq
         while True:
             with self.engine.connect() as connection:
-                rows = connection.exec_driver_sql(query, (last, batch)).fetchall()
+                try:
+                    rows = connection.exec_driver_sql(query, (last, batch)).fetchall()
+                except DBAPIError as problem:
+                    if "decode" not in str(problem) or self.dialect != "sqlite":
+                        raise
+                    rows = _read_leniently(connection, query, (last, batch))
             if not rows:
                 return
             yield from rows
@@ -691,13 +696,21 @@ def _make_engine(db_url: str) -> Engine:
                                  f"cannot be used: {reason}.") from problem
 
 
+def _read_leniently(connection, query: str, values: tuple) -> list[tuple]:
+    """Rows holding text that is not UTF-8 (written by hand into the file): read them anyway,
+    so their events fail verification with a sentence rather than stop it with a traceback."""
+    driver = connection.connection.driver_connection
+    driver.text_factory = lambda data: data.decode("utf-8", "surrogateescape")
+    try:
+        return connection.exec_driver_sql(query, values).fetchall()
+    finally:
+        driver.text_factory = str
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
-        # Text that is not UTF-8 (written by hand into the file) is read, not fatal: its event
-        # then fails verification with a sentence instead of stopping it with a traceback.
-        dbapi_connection.text_factory = lambda data: data.decode("utf-8", "surrogateescape")
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")

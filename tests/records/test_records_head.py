@@ -128,3 +128,13 @@ def test_the_device_key_is_private_and_signatures_check(tmp_path):
     os.chmod(tmp_path / "device-key.pem", 0o644)
     with pytest.raises(KeyProblem, match="can be read by other users"):
         DeviceKey.load_or_create(tmp_path)
+
+
+def test_text_that_is_not_utf8_fails_verification_in_words(tmp_path):
+    url = f"sqlite:///{tmp_path / 'records.sqlite3'}"
+    with RecordStore(url) as store:
+        for state in ("given", "withdrawn"):
+            store.append_consent(purpose="research", state=state, actor="c1", photo_hash=PHOTO)
+    as_attacker(url, ("UPDATE events SET reason = CAST(X'ff41' AS TEXT) WHERE seq = 2", {}))
+    assert verify(url, None) == ("Chain broken at record 2: event 2 was altered after it was "
+                                 "written (its hash does not match).")
