@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -133,9 +134,10 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
         except OSError as problem:
             problems.append(str(problem))
             continue
-        if os.path.isdir(resolved):
+        kind = _kind(resolved)
+        if kind == "folder":
             folders.append(resolved)
-        elif os.path.isfile(resolved):
+        elif kind == "file":
             files.append(resolved)
         else:
             problems.append(f"{text} is not there; give a photo file or a dataset folder.")
@@ -167,6 +169,14 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
             problems.append(refused[root].get(file)
                             or f"{file.name} is not a photo AccessShare can read.")
     return folders, photos, problems, scanned
+
+
+def _kind(path: Path) -> str | None:
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else None
 
 
 def _known_roots(store) -> list[Path]:

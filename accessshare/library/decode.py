@@ -6,7 +6,6 @@ import io
 import warnings
 from pathlib import Path
 
-import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accessshare.library.errors import ImageProblem, describe_os_error
@@ -109,6 +108,8 @@ def to_rgb(image: Image.Image) -> Image.Image:
     if image.mode == "RGB":
         return image
     if image.mode.startswith("I") or image.mode == "F":
+        import numpy as np  # only here: scanning and the command line do without its import
+
         values = np.asarray(image, dtype=np.float64)
         scale = 256.0 if values.max(initial=0) > 255 else 1.0
         return Image.fromarray((values / scale).clip(0, 255).astype(np.uint8)).convert("RGB")
