@@ -261,14 +261,7 @@ class Decisions:
                 return "Not shared for any purpose."
             if not refused:
                 return "Withdrawn from every purpose."
-        parts = []
-        if shared:
-            parts.append(f"shared for {join_words(shared)}")
-        if refused:
-            parts.append(f"not {'shared ' if not shared else ''}for {join_words(refused, 'or')}")
-        if withdrawn:
-            parts.append(f"withdrawn from {join_words(withdrawn)}")
-        sentence = ", ".join(parts)
+        sentence = ", ".join(_decided_parts(shared, refused, withdrawn))
         if pending:
             sentence += "; other purposes not yet decided"
         return sentence[:1].upper() + sentence[1:] + "."
@@ -353,9 +346,8 @@ def _previous(state: ConsentState, event: Step, before_seq: int) -> Step | None:
     return earlier
 
 
-def _after_deletion(shared: list[str], refused: list[str], withdrawn: list[str],
-                    pending: list[str]) -> str:
-    """Words for a photo whose content was deleted, decided again for some purposes or none."""
+def _decided_parts(shared: list[str], refused: list[str], withdrawn: list[str]) -> list[str]:
+    """"shared for research", "not for commercial use", "withdrawn from public release"."""
     parts = []
     if shared:
         parts.append(f"shared for {join_words(shared)}")
@@ -363,6 +355,13 @@ def _after_deletion(shared: list[str], refused: list[str], withdrawn: list[str],
         parts.append(f"not {'shared ' if not shared else ''}for {join_words(refused, 'or')}")
     if withdrawn:
         parts.append(f"withdrawn from {join_words(withdrawn)}")
+    return parts
+
+
+def _after_deletion(shared: list[str], refused: list[str], withdrawn: list[str],
+                    pending: list[str]) -> str:
+    """Words for a photo whose content was deleted, decided again for some purposes or none."""
+    parts = _decided_parts(shared, refused, withdrawn)
     if pending:
         parts.append(f"not yet decided for {join_words(pending)}")
     if not parts:

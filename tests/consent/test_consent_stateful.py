@@ -16,8 +16,6 @@ The model below is written from those rules alone, without the code under test:
 from __future__ import annotations
 
 import csv
-import os
-import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -27,8 +25,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from pg_databases import PG_URL, fresh_pg_database
 
 from accessshare.config import AppPaths
 from accessshare.consent import Decisions, load_form
@@ -42,7 +39,6 @@ FORM = load_form()
 PURPOSES = ("research", "commercial")
 STATES = ("given", "refused", "withdrawn", "pending")
 NAMES = ("a.jpg", "b.jpg", "c.jpg")
-PG_URL = os.environ.get("ACCESSSHARE_TEST_PG_URL")
 
 
 @dataclass
@@ -227,21 +223,7 @@ class ConsentMachine(RuleBasedStateMachine):
 def make_store(backend: str, folder: Path):
     if backend == "sqlite":
         return f"sqlite:///{folder / 'data' / 'records.sqlite3'}", lambda: None
-    base = make_url(PG_URL)
-    name = f"accessshare_s_{secrets.token_hex(5)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as connection:
-            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                    "WHERE datname = :name AND usename = current_user AND "
-                                    "pid <> pg_backend_pid()"), {"name": name})
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
+    return fresh_pg_database("accessshare_s")
 
 
 MACHINE_SETTINGS = settings(max_examples=20, stateful_step_count=18, deadline=None,

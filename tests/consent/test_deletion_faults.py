@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from pg_databases import database_url
 
 from accessshare.cli import main
 from accessshare.config import AppPaths
@@ -24,29 +23,12 @@ CHILD = Path(__file__).parent / "deletion_child.py"
 STEPS = ("noted", "requested", "photo files", "exported copies", "named by hash", "database",
          "indexes", "done", "verified")
 RECOGNISED = "WHISKERS FAMILY 42 ELM STREET"
-PG_URL = os.environ.get("ACCESSSHARE_TEST_PG_URL")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'data' / 'records.sqlite3'}"
-        return
-    if not PG_URL:
-        pytest.skip("PostgreSQL fault tests need ACCESSSHARE_TEST_PG_URL (CI sets it)")
-    base = make_url(PG_URL)
-    name = f"accessshare_f_{os.getpid()}_{abs(hash(tmp_path)) % 10**8}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
-                                "datname = :name AND usename = current_user AND "
-                                "pid <> pg_backend_pid()"), {"name": name})
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    yield from database_url(request.param, f"sqlite:///{tmp_path / 'data' / 'records.sqlite3'}",
+                            "accessshare_f")
 
 
 @pytest.fixture
