@@ -285,7 +285,9 @@ class RecordStore:
 
     def latest_states(self, photo_hashes: Iterable[str] | None = None
                       ) -> dict[tuple[str, str], ConsentEvent]:
-        """(photo hash, purpose) -> the latest per-photo consent event."""
+        """(photo hash, purpose) -> the latest per-photo consent event, as stored: not verified.
+        Never decide what is shared from it; ``consent.state`` derives state from the events
+        that verify."""
         if photo_hashes is None:
             return self._latest_states(None)
         latest: dict[tuple[str, str], ConsentEvent] = {}
@@ -306,7 +308,8 @@ class RecordStore:
                     for record in session.scalars(query)}
 
     def dataset_defaults(self, dataset: str) -> dict[str, ConsentEvent]:
-        """purpose -> the latest dataset-wide consent event for ``dataset``."""
+        """purpose -> the latest dataset-wide consent event for ``dataset``, as stored (not
+        verified; see ``latest_states``)."""
         query = (select(ConsentEvent).where(ConsentEvent.scope == "dataset",
                                             ConsentEvent.dataset == dataset)
                  .order_by(ConsentEvent.seq))
