@@ -273,8 +273,10 @@ def _header_facts(head: bytes, handle, path: Path, max_pixels: int
     if jpeg.exif:
         exif = Image.Exif()
         try:
-            exif.load(jpeg.exif)
-            facts = facts_from_exif(exif)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                exif.load(jpeg.exif)
+                facts = facts_from_exif(exif)
         except Exception:  # a broken EXIF block: the photo is still usable
             pass
     return jpeg.width, jpeg.height, "JPEG", facts
