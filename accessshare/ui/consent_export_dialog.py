@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from accessshare.ui.consent_widgets import (
     add_labelled_row,
     make_button,
     name_widget,
+    titled_group,
 )
 
 
@@ -71,9 +71,8 @@ class ConsentExportDialog(QDialog):
         self.setAccessibleName(self.windowTitle())
 
         self._kind_buttons = QButtonGroup(self)
-        kind_box = QGroupBox("What to do")
-        name_widget(kind_box, "What to do", "Choose an export, or verify a log. Use the arrow keys.")
-        kind_layout = QVBoxLayout(kind_box)
+        kind_box, kind_layout = titled_group("What to do",
+                                             "Choose an export, or verify a log. Use the arrow keys.")
         for index, kind in enumerate(EXPORT_KINDS):
             radio = ChoiceRadio(kind.choice_text, kind_box)
             name_widget(radio, kind.choice_text)
@@ -187,6 +186,7 @@ class ConsentExportDialog(QDialog):
         self._report(message)
 
     def _report(self, message: str) -> None:
+        # Said once, by the Announcer on the focused control; the button's own description
+        # too made Orca read every result twice.
         self.result.show_text(message)
-        self.run_button.setAccessibleDescription(message)
         self._announce(message)

@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.describer_note = ""
         self.consent_controller = None
         self._back_to_list_after_filter = False
+        self._said_all = False  # "All N photos described" said for the open dataset
         self._heard_body: dict[str, str] = {}  # photo id -> the item text body last spoken
         self._scan_worker: ScanWorker | None = None
         self._scan_number = 0  # the scan whose results are wanted; older ones are dropped
@@ -230,8 +231,9 @@ class MainWindow(QMainWindow):
         self.model.remove_photo(photo_id)
         if self.model.rowCount():
             self._select_row(min(row or 0, self.model.rowCount() - 1))
-        else:
-            self._show_details(None)
+        # Qt moved the current item while the row was still there ("Photo 7 of 10"): the
+        # details are shown again now that every position is known.
+        self._show_details(self.current_photo())
         self._update_status()
 
     @property
@@ -254,6 +256,7 @@ class MainWindow(QMainWindow):
         self._stop_workers()
         self.dataset = folder.resolve()
         self.scan_problems, self.scan_done = [], False
+        self._said_all = False  # this dataset's "All N photos described" is still to come
         self._heard_body.clear()
         self.announcer.restart_progress()
         self.model.set_photos([])
@@ -326,14 +329,14 @@ class MainWindow(QMainWindow):
         if self.scan_problems:
             words.append(f"{_count(len(self.scan_problems), 'file')} could not be opened; "
                          f"the first: {self.scan_problems[0].message} Press S to hear all")
-        self.announcer.announce(". ".join(words) + ".", "status")
+        self.announcer.announce(". ".join(words) + ".", "status", background=True)
         self._update_status()
         self._maybe_all_described()
 
     def _scan_failed(self, number: int, message: str) -> None:
         if number == self._scan_number:
             self.scan_done = True
-            self.announcer.error(message)
+            self.announcer.announce(message, "error", background=True)
             self._set_status(message)
 
     # Describing ---------------------------------------------------------------------------------------
@@ -342,12 +345,12 @@ class MainWindow(QMainWindow):
         self.describer_ready = True
         if note:
             self.describer_note = note
-            self.announcer.error(note)
+            self.announcer.announce(note, "error", background=True)
         self._prioritise_around_current()
 
     def _describer_unavailable(self, message: str) -> None:
         self.describer_note = message
-        self.announcer.error(message)
+        self.announcer.announce(message, "error", background=True)
         self._set_status(message)
 
     def _described(self, photo_id: str, description) -> None:
@@ -379,7 +382,7 @@ class MainWindow(QMainWindow):
     def _maybe_all_described(self) -> None:
         total, described, flagged = self.model.counts()
         failed = len(self.model.failures)
-        if self.scan_done and total and described + failed >= total and not getattr(self, "_said_all", False):
+        if self.scan_done and total and described + failed >= total and not self._said_all:
             self._said_all = True
             self.announcer.announce(f"All {_count(total, 'photo')} described: "
                                     f"{_count(flagged, 'flagged')}.", "status", background=True)
@@ -390,7 +393,7 @@ class MainWindow(QMainWindow):
         if self._heard_body.get(photo.id) == body:
             return
         self._heard_body[photo.id] = body
-        self.announcer.announce(body, "description")
+        self.announcer.announce(body, "description", background=True)
 
     def _prioritise_around_current(self) -> None:
         if self._describe_worker is None:
@@ -409,8 +412,8 @@ class MainWindow(QMainWindow):
         self.photo_list.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
-    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.model.clear_announcement()
+    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        self.model.current_moved(previous.row())
         photo = self.model.photo_at(current.row())
         self._show_details(photo)
         if photo is None:
@@ -495,16 +498,16 @@ class MainWindow(QMainWindow):
         if photo is None:
             self.announcer.announce(self._nothing_here(), "status")
             return
-        self.announcer.router.forget_last()  # the user asked: say it even if just said
         self.announcer.announce(self.model.item_text(self.photo_list.currentIndex().row()),
-                                "description", interrupt=True)
+                                "description", interrupt=True, asked=True)
 
     def read_details(self) -> None:
         photo = self.current_photo()
         if photo is None:
             self.announcer.announce(self._nothing_here(), "status")
             return
-        self.announcer.announce(" ".join(self.details_lines(photo)), "description", interrupt=True)
+        self.announcer.announce(" ".join(self.details_lines(photo)), "description", interrupt=True,
+                                asked=True)
 
     def read_text(self) -> None:
         photo = self.current_photo()
@@ -542,7 +545,7 @@ class MainWindow(QMainWindow):
         if self.scan_problems:
             parts.append(f"{_count(len(self.scan_problems), 'file')} could not be opened: "
                          + " ".join(p.message for p in self.scan_problems[:10]))
-        return ". ".join(parts) + "."
+        return as_sentences(parts)
 
     def toggle_verbosity(self) -> None:
         self.settings.verbosity = "detailed" if self.settings.verbosity == "brief" else "brief"
@@ -774,6 +777,11 @@ def _count(number: int, noun: str) -> str:
         return f"{number} flagged"
     words = {0: "no", 1: "one"}
     return f"{words.get(number, str(number))} {noun}{'' if number == 1 else 's'}"
+
+
+def as_sentences(parts: list[str]) -> str:
+    """Parts joined as sentences, each ending in one full stop (a part may end in its own)."""
+    return " ".join(p if p.endswith((".", "!", "?")) else f"{p}." for p in (p.strip() for p in parts) if p)
 
 
 def _size_words(size: int) -> str:

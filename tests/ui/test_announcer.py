@@ -23,6 +23,11 @@ class RecordingModel(QStringListModel):
             return True
         return super().setData(index, value, role)
 
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return self.described.get(index.row(), "")
+        return super().data(index, role)
+
 
 def make_window(qtbot):
     window = QWidget()
