@@ -13,7 +13,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
-    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from accessshare.ui.choice_box import ChoiceBox
 from accessshare.ui.consent_widgets import (
     ChoiceRadio,
     ReadingPane,
@@ -81,7 +81,7 @@ class ConsentExportDialog(QDialog):
         self._kind_buttons.button(0).setChecked(True)
 
         form = QFormLayout()
-        self.purpose = QComboBox()
+        self.purpose = ChoiceBox("Purpose")
         for purpose_id, label in actions.purposes():
             self.purpose.addItem(label, purpose_id)
         add_labelled_row(form, "P&urpose", self.purpose, "Only photos shared for this purpose are copied.")

@@ -2,7 +2,7 @@
 
 A thin layer: scanning, describing, speech and consent all live in the Qt-free core; this
 window starts them on worker threads, shows their results and says every change through the
-one Announcer. Keys come from ``keymap.BINDINGS`` only.
+one Announcer. Keys and menus come from ``keymap.BINDINGS`` only (``ui.menus``).
 """
 
 from __future__ import annotations
@@ -11,17 +11,19 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog,
                                QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListView,
-                               QListWidget, QMainWindow, QPlainTextEdit, QSplitter,
+                               QListWidget, QMainWindow, QSplitter,
                                QStyledItemDelegate, QVBoxLayout, QWidget)
 
 from accessshare.config import Settings
 from accessshare.speech import earcons
 from accessshare.ui import keymap
 from accessshare.ui.announcer import Announcer
+from accessshare.ui.choice_box import ChoiceBox
+from accessshare.ui.details_pane import DetailsPane, details_lines
 from accessshare.ui.help_dialog import HelpDialog
+from accessshare.ui.menus import build_menu_bar, open_first_menu
 from accessshare.ui.photo_model import FILTER_WORDS, FILTERS, PhotoListModel
 from accessshare.ui.photo_view import PhotoView
 from accessshare.ui.settings_dialog import SettingsDialog
@@ -118,10 +120,9 @@ class MainWindow(QMainWindow):
     # Layout ---------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.filter_box = QComboBox()
+        self.filter_box = ChoiceBox("Show")
         for value, words in FILTERS:
             self.filter_box.addItem(words, value)
-        self.filter_box.setAccessibleName("Show")
         filter_label = QLabel("&Show:")
         filter_label.setBuddy(self.filter_box)
         self.filter_box.currentIndexChanged.connect(self._filter_chosen)
@@ -145,15 +146,7 @@ class MainWindow(QMainWindow):
         self.photo_list.setAlternatingRowColors(True)
         self.photo_list.selectionModel().currentChanged.connect(self._current_changed)
 
-        self.details = QPlainTextEdit()
-        self.details.setObjectName("details")
-        self.details.setReadOnly(True)
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
-                                             | Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.details.setAccessibleName("Details")
-        self.details.setAccessibleDescription("Every finding, one a line: read on with the arrow keys.")
-        self.details.setTabChangesFocus(True)
-        self.details.setPlainText("Open a folder of photos with Ctrl+O.")
+        self.details = DetailsPane()
 
         self.photo_view = PhotoView()
 
@@ -180,17 +173,8 @@ class MainWindow(QMainWindow):
         self.resize(1100, 760)
 
     def _bind_keys(self) -> None:
-        self.shortcuts: dict[str, list[QShortcut]] = {}
-        for binding in keymap.bound_actions():
-            handler = self._handler_for(binding)
-            parent = self.review_area if binding.scope == "review" else self
-            context = (Qt.ShortcutContext.WidgetWithChildrenShortcut if binding.scope == "review"
-                       else Qt.ShortcutContext.WindowShortcut)
-            for key in binding.keys:
-                shortcut = QShortcut(QKeySequence(key), parent)
-                shortcut.setContext(context)
-                shortcut.activated.connect(handler)
-                self.shortcuts.setdefault(binding.action, []).append(shortcut)
+        """The menu bar from the key map; its items are the keys (ui.menus)."""
+        self.actions_by_name = build_menu_bar(self, self.review_area, self._handler_for)
 
     def _handler_for(self, binding: keymap.KeyBinding):
         if binding.consent:
@@ -594,7 +578,7 @@ class MainWindow(QMainWindow):
     def _preview_loaded(self, photo_id: str, image) -> None:
         photo = self.current_photo()
         if photo is not None and photo.id == photo_id:
-            self.photo_view.show_image(image, self.model.body(photo))
+            self.photo_view.show_image(image, f"{photo.path.name}: {self.model.body(photo)}")
 
     def _preview_failed(self, photo_id: str, message: str) -> None:
         photo = self.current_photo()
@@ -604,34 +588,14 @@ class MainWindow(QMainWindow):
     # Details ----------------------------------------------------------------------------------------
 
     def details_lines(self, photo) -> list[str]:
-        summary = self.model.body(photo)
-        lines = [summary]
-        description = self.model.descriptions.get(photo.id)
-        if description is not None:  # a detail the summary already says word for word is skipped
-            lines += [line for line in description.details if line not in summary]
-            if description.text:
-                lines.append("Recognised text:")
-                lines += [line["text"] for line in description.text]
-        if photo.label and not any(line.startswith("Labelled ") for line in lines):
-            lines.append(f"Your label: {photo.label}.")  # unless the label check already said it
-        lines.append(f"File: {photo.relpath}, {photo.width} by {photo.height} pixels, "
-                     f"{_size_words(photo.size)}.")
-        lines += [f"Problem: {problem}" for problem in photo.problems]
-        spoken_state, _shared = self.model.state_provider(photo.id)
-        lines.append(f"Consent: {spoken_state}")
-        return lines
+        return details_lines(self.model, photo)
 
     def _show_details(self, photo) -> None:
         if photo is None:
-            self.details.setPlainText(self._nothing_here())
+            self.details.show_message(self._nothing_here())
             self.photo_view.show_image(None, "No photo")
             return
-        # A short first line: on focus a screen reader reads the line at the caret, one visual
-        # line, and a long first sentence was cut where it wrapped.
-        row = self.model.row_of(photo.id)
-        where = f"Photo {row + 1} of {self.model.rowCount()}: " if row is not None else ""
-        header = f"{where}{photo.path.name}."
-        self.details.setPlainText("\n".join([header, *self.details_lines(photo)]))
+        self.details.show_photo(self.model, photo)
 
     def _nothing_here(self) -> str:
         if self.dataset is None:
@@ -685,7 +649,7 @@ class MainWindow(QMainWindow):
             self.open_dataset(dialog.chosen())
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self)
+        dialog = SettingsDialog(self.settings, self, self._system_font.pointSize())
         if not self.run_dialog(dialog):
             self.announcer.announce("Settings not changed.", "status")
             return
@@ -708,6 +672,9 @@ class MainWindow(QMainWindow):
 
     def show_help(self) -> None:
         self.run_dialog(HelpDialog(self))
+
+    def open_menu_bar(self) -> None:
+        open_first_menu(self)
 
     def run_dialog(self, dialog: QDialog) -> bool:
         """Show a dialog modally; afterwards the window is active again and focus is back where
@@ -782,9 +749,3 @@ def _count(number: int, noun: str) -> str:
 def as_sentences(parts: list[str]) -> str:
     """Parts joined as sentences, each ending in one full stop (a part may end in its own)."""
     return " ".join(p if p.endswith((".", "!", "?")) else f"{p}." for p in (p.strip() for p in parts) if p)
-
-
-def _size_words(size: int) -> str:
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} megabytes"
-    return f"{max(1, round(size / 1000))} kilobytes"

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea
 
 ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.1, 8.0
+VIEW_KEYS = "Ctrl+Plus and Ctrl+Minus zoom, Ctrl+0 fits, arrow keys move a zoomed photo."
 
 
 class PhotoView(QScrollArea):
@@ -28,17 +29,31 @@ class PhotoView(QScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFocusProxy(self.picture)
         self.image: QImage | None = None
+        self.summary = ""
         self.zoom: float | None = None  # None: fit to the window
 
     def show_image(self, image: QImage | None, summary: str = "") -> None:
         self.image = image
-        self.picture.setAccessibleDescription(summary)
+        self.summary = summary
         if image is None:
             self.picture.setPixmap(QPixmap())
             self.picture.setText(summary or "No photo")
             self.picture.adjustSize()
+            self._describe()
             return
         self._render()
+
+    def _describe(self) -> None:
+        """The view's own description: what it shows, at what size, and its keys. Set only when
+        it changes: each change is an event a screen reader has to handle."""
+        if self.image is None:
+            words = self.summary or "No photo."
+        else:
+            size = ("fitted to the window" if self.zoom is None
+                    else f"at {round(self.current_factor() * 100)} percent")
+            words = f"{self.summary} Shown {size}. {VIEW_KEYS}".strip()
+        if self.picture.accessibleDescription() != words:
+            self.picture.setAccessibleDescription(words)
 
     def zoom_in(self) -> float:
         return self._set_zoom((self.zoom or self.fit_factor()) * ZOOM_STEP)
@@ -74,6 +89,7 @@ class PhotoView(QScrollArea):
             size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
         self.picture.setPixmap(pixmap)
         self.picture.resize(pixmap.size())
+        self._describe()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)

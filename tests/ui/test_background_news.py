@@ -60,7 +60,7 @@ def close(widget) -> None:
     else:
         widget.close()
     if isinstance(widget, QMenu):  # the menu bar keeps its highlight until Escape
-        QApplication.instance().setActiveWindow(widget.parentWidget().window())
+        widget.parentWidget().window().activateWindow()
 
 
 @pytest.mark.parametrize("opener", list(OPENERS))
