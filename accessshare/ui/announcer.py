@@ -25,9 +25,9 @@ PROGRESS_INTERVAL = 10.0
 HELD_NEWS_CHECK_MS = 300
 WAIT_FOR_FOCUS_SECONDS = 5.0  # a message said while nothing has focus waits this long for focus
 ANNOUNCEMENT_ROLE = 0x0100 + 77  # Qt.UserRole + 77: the model role that holds an item's description
-# Qt.UserRole + 78: the item's text as assistive technology last read it since it became
+# Qt.UserRole + 78: the item's text as assistive technology read it out since it became
 # current ("" when not read yet; None from models that do not keep it). Setting "" marks the
-# current item unread.
+# current item unread. (A model knows it was read out when its description is asked for.)
 PRESENTED_NAME_ROLE = 0x0100 + 78
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -215,7 +215,8 @@ class Announcer(QObject):
         if self._waiting_for_focus:
             # Unless focus took so long that the message no longer fits what is happening.
             text, self._waiting_for_focus = self._waiting_for_focus, ""
-            if self._clock() - self._waiting_since <= WAIT_FOR_FOCUS_SECONDS:
+            text = without_sentences_of(text, presented_name(new, True))
+            if text and self._clock() - self._waiting_since <= WAIT_FOR_FOCUS_SECONDS:
                 self._describe_focus(new, text)
         self._say_held_news()
 

@@ -47,7 +47,7 @@ EXPORT_KINDS = (
     ExportKind("json", "Consent log as &JSON", "Save log to", "E&xport", False, True),
     ExportKind("csv", "Consent log as &CSV", "Save log to", "E&xport", False, True),
     ExportKind("photos", "&Photos shared for a purpose", "Copy photos into folder", "E&xport", True, True),
-    ExportKind("verify", "&Verify a consent log", "Log file to check", "&Verify", False, False),
+    ExportKind("verify", "&Verify a consent log", "Log file to check", "Verify &now", False, False),
 )
 
 

@@ -57,13 +57,14 @@ class PhotoListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.item_text(row)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            # Asked for by assistive technology only: remembered, so that news is not said
-            # again on top of an item that already says it (Announcer).
-            self._presented[row] = self.item_text(row)
-            return self._presented[row]
+            return self.item_text(row)
         if role == PRESENTED_NAME_ROLE:
             return self._presented.get(row, "")
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            # A screen reader asks for an item's description as it reads the item out (its
+            # name it asks for much earlier, to log events): from now on, what it read is this
+            # text, and news is not said again on top of it (Announcer).
+            self._presented[row] = self.item_text(row)
             if self._announcement and self._announcement[0] == row:
                 return self._announcement[1]
             return ""

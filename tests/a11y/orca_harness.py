@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from orca_session import speech_in
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 NEEDED = ("orca", "xvfb-run", "xdotool", "dbus-run-session", "speech-dispatcher")
-SPEECH = re.compile(r"SPEECH OUTPUT: '(.*)'\s*(?:\{.*)?$")
 # What Orca says for keys it echoes; not the app's speech.
 KEY_ECHOES = re.compile(r"^(left |right )?(control|alt|shift|return|escape|space|tab|delete|"
                         r"down|up|f\d+|[a-z])\s*$", re.I)
@@ -64,7 +64,7 @@ def quiet(seconds: float = 1.5, timeout: float = 20) -> dict:
 
 def spoken(log: Path) -> list[str]:
     lines = log.read_text(errors="replace").splitlines() if log.exists() else []
-    return [m.group(1) for m in (SPEECH.search(line) for line in lines) if m]
+    return speech_in(lines)[0]
 
 
 def private_env(tmp_path: Path, **extra: str) -> dict[str, str]:

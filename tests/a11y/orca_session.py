@@ -38,7 +38,37 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DEFAULT_TIMEOUT = 20.0
 POLL = 0.05
-SPEECH = re.compile(r"SPEECH OUTPUT: '(.*)'\s*(?:\{.*)?$")
+SPEECH_START = re.compile(r"SPEECH OUTPUT: '(.*)$")
+SPEECH_END = re.compile(r"^(.*)'\s*(?:\{.*)?$")  # the closing quote, then Orca's voice settings
+CONTINUED = " " * 18  # Orca indents the further lines of a multi-line entry
+
+
+def speech_in(lines: list[str]) -> tuple[list[str], list[str]]:
+    """What Orca said in these log lines, one entry per utterance (a description with line
+    breaks spans several log lines), and the lines of an utterance not finished yet."""
+    said: list[str] = []
+    open_parts: list[str] = []
+    unfinished_from = 0
+    for index, line in enumerate(lines):
+        if open_parts:
+            part = line[len(CONTINUED):] if line.startswith(CONTINUED) else line
+            end = SPEECH_END.match(part)
+            if end:
+                said.append("\n".join([*open_parts, end.group(1)]))
+                open_parts = []
+            else:
+                open_parts.append(part)
+            continue
+        start = SPEECH_START.search(line)
+        if not start:
+            continue
+        end = SPEECH_END.match(start.group(1))
+        if end:
+            said.append(end.group(1))
+        else:
+            open_parts = [start.group(1)]
+            unfinished_from = index
+    return said, (lines[unfinished_from:] if open_parts else [])
 
 SILENT_ALSA = """pcm.!default {
     type file
@@ -72,7 +102,9 @@ class OrcaLog:
             self._offset = log.tell()
         lines = (self._partial + chunk).split("\n")
         self._partial = lines.pop()
-        new = [m.group(1) for m in (SPEECH.search(line) for line in lines) if m]
+        new, unfinished = speech_in(lines)
+        if unfinished:  # read again with the rest of it next time
+            self._partial = "\n".join([*unfinished, self._partial])
         if new:
             self.said.extend(new)
             self.last_change = time.monotonic()
