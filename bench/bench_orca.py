@@ -116,13 +116,14 @@ def show(report: dict) -> None:
 
 class OrcaLogReader:
     """Orca's debug log as (kind, time, value) entries: keys pressed, speech, app events. Read
-    incrementally: parsing the whole log on every look would load the machine being measured."""
+    incrementally (LogTail): parsing the whole log on every look loaded the machine measured."""
 
     def __init__(self, path: Path):
+        from orca_session import LogTail
+
         self.path = path
         self.day = datetime.now().date()
-        self._offset = 0
-        self._partial = ""
+        self._tail = LogTail(path)
         self._key: list = [None, None]  # the key event being read: type, name
         self.parsed: list[tuple[str, float, str]] = []
 
@@ -131,15 +132,7 @@ class OrcaLogReader:
         return len(self.parsed)
 
     def poll(self) -> list[tuple[str, float, str]]:
-        if not self.path.exists():
-            return self.parsed
-        with self.path.open(errors="replace") as log:
-            log.seek(self._offset)
-            chunk = log.read()
-            self._offset = log.tell()
-        lines = (self._partial + chunk).split("\n")
-        self._partial = lines.pop()
-        for line in lines:
+        for line in self._tail.new_lines():
             self._parse(line)
         return self.parsed
 

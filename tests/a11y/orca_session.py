@@ -83,28 +83,43 @@ AddModule "espeak-ng" "sd_espeak-ng" "espeak-ng.conf"
 """
 
 
-class OrcaLog:
-    """What Orca has said so far, read from its (line-buffered) debug log."""
+class LogTail:
+    """The lines written to a log since the last look; reading only what is new keeps the
+    watching light on the machine being watched."""
 
     def __init__(self, path: Path):
         self.path = path
         self._offset = 0
         self._partial = ""
-        self.said: list[str] = []
-        self.last_change = time.monotonic()
 
-    def poll(self) -> list[str]:
+    def new_lines(self) -> list[str]:
         if not self.path.exists():
-            return self.said
+            return []
         with self.path.open(errors="replace") as log:
             log.seek(self._offset)
             chunk = log.read()
             self._offset = log.tell()
         lines = (self._partial + chunk).split("\n")
-        self._partial = lines.pop()
-        new, unfinished = speech_in(lines)
-        if unfinished:  # read again with the rest of it next time
-            self._partial = "\n".join([*unfinished, self._partial])
+        self._partial = lines.pop()  # a line still being written
+        return lines
+
+    def again(self, lines: list[str]) -> None:
+        """Give these lines back with the next ones (an entry not finished yet)."""
+        self._partial = "\n".join([*lines, self._partial])
+
+
+class OrcaLog:
+    """What Orca has said so far, read from its (line-buffered) debug log."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._tail = LogTail(path)
+        self.said: list[str] = []
+        self.last_change = time.monotonic()
+
+    def poll(self) -> list[str]:
+        new, unfinished = speech_in(self._tail.new_lines())
+        self._tail.again(unfinished)
         if new:
             self.said.extend(new)
             self.last_change = time.monotonic()
