@@ -28,7 +28,7 @@ from accessshare.ui.photo_model import FILTER_WORDS, FILTERS, PhotoListModel
 from accessshare.ui.photo_view import PhotoView
 from accessshare.ui.settings_dialog import SettingsDialog
 from accessshare.ui.theme import apply_theme
-from accessshare.ui.workers import DescribeWorker, PreviewLoader, ScanWorker, SpeakerStarter
+from accessshare.ui.workers import DescribeWorker, ScanWorker, SpeakerStarter
 
 UI_SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
 ITEM_LINES = 3  # a brief description of 25 words, its position and consent state fit in three
@@ -105,9 +105,6 @@ class MainWindow(QMainWindow):
         self.model = PhotoListModel(self)
         self._build()
         self._bind_keys()
-        self.preview = PreviewLoader()
-        self.preview.loaded.connect(self._preview_loaded)
-        self.preview.failed.connect(self._preview_failed)
         apply_theme(QApplication.instance(), settings.high_contrast, settings.font_point_size,
                     self._system_font, self._system_palette)
         if make_speaker is not None:
@@ -402,7 +399,7 @@ class MainWindow(QMainWindow):
         self._show_details(photo)
         if photo is None:
             return
-        self.preview.request(photo, self.settings.high_contrast)
+        self.photo_view.show_photo(photo, self._view_summary(photo), self.settings.high_contrast)
         self._prioritise_around_current()
         self._heard_body[photo.id] = self.model.body(photo)
         self.announcer.speak_navigation(self.model.item_text(current.row()))
@@ -573,17 +570,11 @@ class MainWindow(QMainWindow):
                     self.settings.font_point_size, self._system_font, self._system_palette)
         photo = self.current_photo()
         if photo is not None:
-            self.preview.request(photo, self.settings.high_contrast)
+            self.photo_view.show_photo(photo, self._view_summary(photo), self.settings.high_contrast,
+                                       at_once=True)
 
-    def _preview_loaded(self, photo_id: str, image) -> None:
-        photo = self.current_photo()
-        if photo is not None and photo.id == photo_id:
-            self.photo_view.show_image(image, f"{photo.path.name}: {self.model.body(photo)}")
-
-    def _preview_failed(self, photo_id: str, message: str) -> None:
-        photo = self.current_photo()
-        if photo is not None and photo.id == photo_id:
-            self.photo_view.show_image(None, message)
+    def _view_summary(self, photo) -> str:
+        return f"{photo.path.name}: {self.model.body(photo)}"
 
     # Details ----------------------------------------------------------------------------------------
 
@@ -593,7 +584,7 @@ class MainWindow(QMainWindow):
     def _show_details(self, photo) -> None:
         if photo is None:
             self.details.show_message(self._nothing_here())
-            self.photo_view.show_image(None, "No photo")
+            self.photo_view.clear()
             return
         self.details.show_photo(self.model, photo)
 
