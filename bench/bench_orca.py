@@ -13,7 +13,7 @@ presses Down in each through the X server:
 - dialogs: from the key press (sent by the bench) to the dialog's first paint in the app, and
   to Orca saying the dialog, the first time each opens and the second time.
 
-Usage: python bench/bench_orca.py [--presses 27]
+Usage: python bench/bench_orca.py [--presses 27] [--no-earcons] [--keep-log FILE]
 Run it under the heavy lock (README): it needs a quiet machine.
 """
 
@@ -74,6 +74,8 @@ def outer(args) -> int:
         shutil.copytree(sample_dataset(), dataset)
         env = private_env(root)
         describe_first(dataset, env)  # into the data folder's cache: nothing left to describe
+        if args.no_earcons:  # the privacy sound on every flagged photo, off
+            Path(env["ACCESSSHARE_DATA_DIR"], "settings.json").write_text('{"earcons": false}')
         command = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "dbus-run-session", "--",
                    sys.executable, __file__, "--inner", str(dataset), "--presses", str(args.presses)]
         result = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True,
@@ -384,6 +386,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=27)
     parser.add_argument("--keep-log", help="copy Orca's debug log here")
+    parser.add_argument("--no-earcons", action="store_true",
+                        help="the app with its sounds off (Settings), to see what they cost")
     parser.add_argument("--inner", help=argparse.SUPPRESS)
     parser.add_argument("--app", help=argparse.SUPPRESS)
     parser.add_argument("--bare", help=argparse.SUPPRESS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from accessshare.ui.consent_widgets import make_button
@@ -18,8 +19,10 @@ class ConsentHistoryDialog(QDialog):
         self.reading = ReadingList(f"History of {photo_name}")
         if sentences:
             self.reading.set_lines([f"Decisions for {photo_name}, purpose by purpose:", *sentences])
-            # Read on focus after the first item: the whole history, as H promises to say.
-            self.reading.setAccessibleDescription(
+            # Read with the first item, which has focus as the dialog opens: the whole history,
+            # as H promises to say (a list's own description is not read on focus).
+            self.reading.item(0).setData(
+                Qt.ItemDataRole.AccessibleDescriptionRole,
                 f"{' '.join(sentences)} One item for each purpose, or for purposes decided "
                 "alike: read them again with the arrow keys. Escape closes.")
         else:

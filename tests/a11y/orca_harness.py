@@ -15,10 +15,11 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from orca_session import speech_in
+from orca_session import speech_entries, speech_in
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -67,6 +68,28 @@ def spoken(log: Path) -> list[str]:
     return speech_in(lines)[0]
 
 
+def spoken_at(log: Path) -> list[tuple[float, str]]:
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    return [(seconds_of_day(clock), words) for clock, words in speech_entries(lines)[0] if clock]
+
+
+def seconds_of_day(clock: str) -> float:
+    hours, minutes, seconds = clock.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def keys_sent(path: Path) -> list[float]:
+    """When each key was sent, in seconds since local midnight (as Orca's log times are)."""
+    if not path.exists():
+        return []
+    times = []
+    for line in path.read_text().splitlines():
+        moment = datetime.fromtimestamp(float(line.split()[0]))
+        times.append(moment.hour * 3600 + moment.minute * 60 + moment.second
+                     + moment.microsecond / 1e6)
+    return times
+
+
 def private_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """An environment whose HOME, runtime and config folders belong to this test alone."""
     home = tmp_path / "home"
@@ -89,6 +112,8 @@ class OrcaRun:
     stderr: str
     log: Path
     said: list[str]
+    said_at: list[tuple[float, str]]  # (seconds since midnight, words)
+    keys_at: list[float]  # when each key was sent, in the same clock
 
     @property
     def heard(self) -> str:
@@ -99,10 +124,14 @@ class OrcaRun:
         return [line for line in self.said if not KEY_ECHOES.match(line)]
 
     def repeats(self, min_length: int = 12) -> list[str]:
-        """Utterances Orca said twice in a row with no key pressed between (Space asks for the
-        description again: its echo, "space", stands between the two)."""
-        said = [line.strip() for line in self.said]
-        return [a for a, b in zip(said, said[1:]) if a == b and len(a) >= min_length]
+        """Utterances Orca said twice in a row with no key pressed between them (Space asks for
+        the description again)."""
+        found = []
+        for (first_at, first), (then_at, then) in zip(self.said_at, self.said_at[1:]):
+            asked = any(first_at <= key_at <= then_at for key_at in self.keys_at)
+            if first.strip() == then.strip() and len(first.strip()) >= min_length and not asked:
+                found.append(first.strip())
+        return found
 
     def after(self, words: str) -> str:
         """Everything said after the first utterance holding ``words``."""
@@ -121,13 +150,15 @@ def run_orca(tmp_path: Path, steps: list[dict], app: list[str], *, env: dict | N
     env = env or private_env(tmp_path)
     log = Path(env["HOME"]) / "orca.log"
     script = tmp_path / "orca-script.json"
+    keys = tmp_path / "keys-sent.txt"
     script.write_text(json.dumps({"log": str(log), "window": window, "app": app,
-                                  "steps": steps, "ready": ready}))
+                                  "steps": steps, "ready": ready, "keys": str(keys)}))
     command = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "dbus-run-session", "--",
                sys.executable, str(HERE / "orca_session.py"), str(script)]
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
                             timeout=timeout)
-    run = OrcaRun(result.returncode, result.stderr, log, spoken(log))
+    run = OrcaRun(result.returncode, result.stderr, log, spoken(log), spoken_at(log),
+                  keys_sent(keys))
     print(run.heard)  # shown with -s, or on failure: what Orca said
     return run
 

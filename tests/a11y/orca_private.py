@@ -7,6 +7,11 @@ kills every other Orca of the user: a parallel test's, or the developer's own sc
 Here that check is switched off for this instance only, and the instance names itself
 "orca-test", so it neither sees nor is seen by another Orca. It never kills anything.
 
+Its debug log keeps what Orca says and the events it gets, but not the full details of every
+object an event comes from: reading those, Orca asked the app for each list item's description
+as it logged an event, well before reading the item out, which no Orca without a debug log does
+(the app takes that question as the sign that the item was read, see ui.announcer).
+
 Usage: /usr/bin/python3 orca_private.py ORCA-ARGUMENTS...  (never --replace)
 """
 
@@ -28,6 +33,10 @@ def _line_buffered_open(file, mode="r", *args, **kwargs):
 
 
 builtins.open = _line_buffered_open
+sys.path.insert(1, "/usr/lib/python3/dist-packages")
+from orca import debug  # noqa: E402 - Orca's own module, from its package
+
+debug.printDetails = lambda *_args, **_kwargs: None
 sys.argv = [ORCA, *sys.argv[1:]]
 with _real_open(ORCA, encoding="utf-8") as source:
     code = compile(source.read(), ORCA, "exec")

@@ -38,23 +38,25 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DEFAULT_TIMEOUT = 20.0
 POLL = 0.05
-SPEECH_START = re.compile(r"SPEECH OUTPUT: '(.*)$")
+SPEECH_START = re.compile(r"^(?:(\d\d:\d\d:\d\d\.\d+) - )?SPEECH OUTPUT: '(.*)$")
 SPEECH_END = re.compile(r"^(.*)'\s*(?:\{.*)?$")  # the closing quote, then Orca's voice settings
 CONTINUED = " " * 18  # Orca indents the further lines of a multi-line entry
 
 
-def speech_in(lines: list[str]) -> tuple[list[str], list[str]]:
-    """What Orca said in these log lines, one entry per utterance (a description with line
-    breaks spans several log lines), and the lines of an utterance not finished yet."""
-    said: list[str] = []
+def speech_entries(lines: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """What Orca said in these log lines, as (clock time, words), one entry per utterance (a
+    description with line breaks spans several log lines), and the lines of an utterance not
+    finished yet."""
+    said: list[tuple[str, str]] = []
     open_parts: list[str] = []
+    clock = ""
     unfinished_from = 0
     for index, line in enumerate(lines):
         if open_parts:
             part = line[len(CONTINUED):] if line.startswith(CONTINUED) else line
             end = SPEECH_END.match(part)
             if end:
-                said.append("\n".join([*open_parts, end.group(1)]))
+                said.append((clock, "\n".join([*open_parts, end.group(1)])))
                 open_parts = []
             else:
                 open_parts.append(part)
@@ -62,25 +64,20 @@ def speech_in(lines: list[str]) -> tuple[list[str], list[str]]:
         start = SPEECH_START.search(line)
         if not start:
             continue
-        end = SPEECH_END.match(start.group(1))
+        clock = start.group(1) or ""
+        end = SPEECH_END.match(start.group(2))
         if end:
-            said.append(end.group(1))
+            said.append((clock, end.group(1)))
         else:
-            open_parts = [start.group(1)]
+            open_parts = [start.group(2)]
             unfinished_from = index
     return said, (lines[unfinished_from:] if open_parts else [])
 
-SILENT_ALSA = """pcm.!default {
-    type file
-    slave.pcm "null"
-    file "/dev/null"
-    format "raw"
-}
-"""
-SPEECHD_CONF = """AudioOutputMethod "alsa"
-DefaultModule espeak-ng
-AddModule "espeak-ng" "sd_espeak-ng" "espeak-ng.conf"
-"""
+
+def speech_in(lines: list[str]) -> tuple[list[str], list[str]]:
+    """As ``speech_entries``, the words only."""
+    said, unfinished = speech_entries(lines)
+    return [words for _clock, words in said], unfinished
 
 
 class LogTail:
@@ -239,13 +236,17 @@ def focus_window(window: str) -> None:
     subprocess.run(["xdotool", "windowfocus", "--sync", window], capture_output=True)
 
 
-def play(steps: list[dict], log: OrcaLog) -> str:
-    """Run the steps; "" when all were done, else what went wrong."""
+def play(steps: list[dict], log: OrcaLog, keys_file: Path | None = None) -> str:
+    """Run the steps; "" when all were done, else what went wrong. The time each key is sent
+    goes to ``keys_file`` (Orca logs no key event for letters or Space)."""
     mark = len(log.poll())
     for number, step in enumerate(steps, 1):
         timeout = float(step.get("timeout", DEFAULT_TIMEOUT))
         if "key" in step:
             mark = len(log.poll())
+            if keys_file is not None:
+                with keys_file.open("a") as keys:
+                    keys.write(f"{time.time()} {step['key']}\n")
             subprocess.run(["xdotool", "key", "--clearmodifiers", step["key"]], check=True)
         if "expect" in step:
             words = step["expect"] if isinstance(step["expect"], list) else [step["expect"]]
@@ -294,7 +295,8 @@ def main() -> int:
         if not log.wait_for([ready], 0, 0):
             print(f"Orca never said {ready!r} for the app's window", file=sys.stderr)
             return 4
-        failure = play(script["steps"], log)
+        keys_file = Path(script["keys"]) if script.get("keys") else None
+        failure = play(script["steps"], log, keys_file)
         if failure:
             print(failure, file=sys.stderr)
             return 5

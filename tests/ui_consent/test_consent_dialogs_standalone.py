@@ -132,8 +132,11 @@ def test_history_dialog_reads_each_decision_whole(qtbot):
     assert dialog.reading.lines() == [
         "Decisions for coffee.jpg, purpose by purpose:", "You shared this on 3 March.",
         "You withdrew it on 5 March."]
-    # A screen reader reads the short first item on focus, then every decision (description).
-    assert dialog.reading.accessibleDescription().startswith(
+    # A screen reader reads the short first item on focus, then every decision (its
+    # description).
+    first = QAccessible.queryAccessibleInterface(dialog.reading).focusChild()
+    assert first.text(QAccessible.Text.Name) == "Decisions for coffee.jpg, purpose by purpose:"
+    assert first.text(QAccessible.Text.Description).startswith(
         "You shared this on 3 March. You withdrew it on 5 March.")
     QTest.keyClick(dialog.reading, Qt.Key.Key_Escape)
     assert dialog.result() == QDialog.DialogCode.Rejected
