@@ -80,6 +80,19 @@ def speech_in(lines: list[str]) -> tuple[list[str], list[str]]:
     return [words for _clock, words in said], unfinished
 
 
+SILENT_ALSA = """pcm.!default {
+    type file
+    slave.pcm "null"
+    file "/dev/null"
+    format "raw"
+}
+"""
+SPEECHD_CONF = """AudioOutputMethod "alsa"
+DefaultModule espeak-ng
+AddModule "espeak-ng" "sd_espeak-ng" "espeak-ng.conf"
+"""
+
+
 class LogTail:
     """The lines written to a log since the last look; reading only what is new keeps the
     watching light on the machine being watched."""
