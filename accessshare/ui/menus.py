@@ -47,7 +47,9 @@ def build_menu_bar(window: QMainWindow, review_area: QWidget, handler_for: Handl
 
 
 def make_action(binding: keymap.KeyBinding, parent: QWidget, handler: Callable[[], None]) -> QAction:
-    action = QAction(binding.label or binding.description, parent)
+    # The key after a tab is both what the menu shows on the right and part of the item's
+    # accessible name: Orca reads a Qt menu item's name, not its shortcut.
+    action = QAction(f"{binding.label or binding.description}\t{keymap.shown_keys(binding)}", parent)
     action.setObjectName(binding.action)
     action.setShortcuts([QKeySequence(key) for key in binding.keys])
     action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut

@@ -65,7 +65,7 @@ def test_every_focusable_object_is_named_and_tab_reaches_every_control(tmp_path)
     unnamed = [o for o in report["focusable"] if not o["name"].strip() or not o["role"]]
     assert not unnamed, f"focusable objects without a name or role: {unnamed}"
     view = next(o for o in report["focusable"] if o["name"] == "Photo view")
-    assert "Shown fitted to the window" in view["description"], view  # its own description
+    assert view["description"].startswith("The current photo, large."), view  # its own
     roles = {o["name"]: o["role"] for o in report["focusable"]}
     for name, role in CONTROLS.items():
         assert roles.get(name) in ({role} if isinstance(role, str) else role), (name, roles)

@@ -5,7 +5,7 @@ menu bar opens with F10 and with Alt."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAccessible, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
@@ -25,9 +25,11 @@ def test_the_menu_bar_is_the_key_map(make_window, dataset):
     for title in keymap.MENUS:
         bindings = keymap.menu_bindings(title)
         items = menus[title]
-        assert [a.text() for a in items] == [b.label for b in bindings]
+        assert [a.text().split("\t")[0] for a in items] == [b.label for b in bindings]
         for action, binding in zip(items, bindings):
-            # The key is the item's shortcut, shown beside it and told to screen readers.
+            # The item names its key (shown on the right, and in its accessible name, which
+            # is what Orca reads), and the key is the item's shortcut.
+            assert action.text().split("\t")[1] == keymap.shown_keys(binding)
             assert [k.toString() for k in action.shortcuts()] == [
                 QKeySequence(k).toString() for k in binding.keys]
             assert action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
@@ -95,6 +97,10 @@ def test_f10_and_alt_open_the_menu_bar(make_window, dataset, press, qtbot):
     menu = QApplication.activePopupWidget()
     assert menu.title().replace("&", "") == keymap.MENUS[0]
     assert menu.activeAction() is not None
+    item = QAccessible.queryAccessibleInterface(menu).child(0)
+    first = keymap.menu_bindings(keymap.MENUS[0])[0]
+    assert item.text(QAccessible.Text.Name) == (
+        f"{first.label.replace('&', '')}\t{keymap.shown_keys(first)}")
     QTest.keyClick(menu, Qt.Key.Key_Escape)
     QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Escape)
     window.activateWindow()

@@ -100,3 +100,27 @@ def test_a_description_arriving_is_said_only_if_the_item_was_read_without_it(mak
     window._described(photo.id, description)
     news = [d for d in a11y_events.descriptions[said:] if body.rstrip(".") in d]
     assert len(news) == 1, a11y_events.descriptions[said:]
+
+
+def test_moving_in_the_list_costs_no_event_from_the_photo_view(make_window, dataset, press, qtbot,
+                                                              a11y_events):
+    """A screen reader handles every event; the photo view's description changes only as it
+    gets or loses focus, and then says what it shows."""
+    window = screen_reader_window(make_window, dataset)
+    window.photo_list.setFocus()
+    qtbot.waitUntil(window.photo_list.hasFocus)
+    picture = window.photo_view.picture
+    described = len(a11y_events.descriptions)
+    for _ in range(3):
+        press(Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: window.photo_view.image is not None
+                    and window.photo_view.summary.startswith(window.current_photo().path.name),
+                    timeout=5000)
+    assert a11y_events.descriptions[described:] == []
+    assert picture.accessibleDescription().startswith("The current photo, large.")
+    picture.setFocus()
+    qtbot.waitUntil(picture.hasFocus)
+    name, description = a11y_events.focused[-1]
+    assert name == "Photo view"
+    assert description.startswith(f"{window.current_photo().path.name}: ")
+    assert "Shown fitted to the window." in description
