@@ -22,7 +22,8 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 from accessshare.speech.router import Router
 
 PROGRESS_INTERVAL = 10.0
-HELD_NEWS_CHECK_MS = 300
+HELD_NEWS_CHECK_MS = 250
+NEWS_AFTER_MOVE = 0.8  # seconds focus rests on an object before background news is said
 WAIT_FOR_FOCUS_SECONDS = 5.0  # a message said while nothing has focus waits this long for focus
 ANNOUNCEMENT_ROLE = 0x0100 + 77  # Qt.UserRole + 77: the model role that holds an item's description
 # Qt.UserRole + 78: the item's text as assistive technology read it out since it became
@@ -48,6 +49,7 @@ class Announcer(QObject):
         # Restored once focus leaves them, else Orca reads old messages again on every return.
         self._carrying: dict[int, tuple[QWidget, str]] = {}
         self._asked = False  # the message being said was asked for by the user
+        self._moved_at = -NEWS_AFTER_MOVE  # when focus, or a list's current item, last moved
         self._held: list[tuple[str, str]] = []  # background news waiting for a dialog to close
         self._release_timer = QTimer(self)  # a closed menu moves no focus: look again later
         self._release_timer.setInterval(HELD_NEWS_CHECK_MS)
@@ -75,11 +77,15 @@ class Announcer(QObject):
         """``background``: news the user did not ask for at this moment (a description that
         arrived, the dataset opened, all photos described, a describer error). While a dialog,
         menu or pop-up list is open it waits until that closes, so it never cuts into the
-        consent form or a question; progress then is dropped (newer progress follows).
+        consent form or a question; and it waits until focus has rested on one object for
+        ``NEWS_AFTER_MOVE`` seconds, so it comes after the screen reader has read that object
+        (said while the object was still to be read, Orca read it with the object and then
+        again). Progress then is dropped (newer progress follows); a photo's description
+        waiting when the user moves to another photo is dropped too (it was about that one).
 
         ``asked``: the user asked for exactly this (Space, Enter): said whole, even right after
         the same words, and even where the focused item says them too."""
-        if (background or kind == "progress") and something_on_top():
+        if (background or kind == "progress") and not self._free_for_news(kind):
             if kind != "progress":
                 self._hold(text, kind)
             return
@@ -205,6 +211,8 @@ class Announcer(QObject):
     def _focus_changed(self, _old, new) -> None:
         if new is None:
             return
+        self._moved()
+        self._watch_moves(new)
         if isinstance(new, QAbstractItemView) and new.currentIndex().isValid():
             # Focus came (back) to a list: its current item is read afresh.
             new.model().setData(new.currentIndex(), "", PRESENTED_NAME_ROLE)
@@ -232,11 +240,30 @@ class Announcer(QObject):
         self._held = [(t, k) for t, k in self._held if t != text] + [(text, kind)]
         self._release_timer.start()
 
+    def _free_for_news(self, kind: str) -> bool:
+        if something_on_top():
+            return False
+        # The own voice reads no focused object, so it has nothing to wait for.
+        return (self.router.channel_for(kind) == "own-voice"
+                or self._clock() - self._moved_at >= NEWS_AFTER_MOVE)
+
+    def _moved(self, *_indexes) -> None:
+        """Focus moved, or a list's current item did: the new object is read now."""
+        self._moved_at = self._clock()
+        self._held = [(t, k) for t, k in self._held if k != "description"]
+
+    def _watch_moves(self, widget: QWidget) -> None:
+        if not isinstance(widget, QAbstractItemView) or widget.property("announcer_watched"):
+            return
+        selection = widget.selectionModel()
+        if selection is not None:
+            widget.setProperty("announcer_watched", True)
+            selection.currentChanged.connect(self._moved)
+
     def _say_held_news(self) -> None:
-        """Once nothing is on top of the window any more: the held news, joined, except what
-        the screen reader reads anyway with the object taking focus (the description of the
-        photo whose list item gets focus back)."""
-        if not self._held or something_on_top():
+        """Once nothing is on top of the window and focus has rested: the held news; what the
+        focused item says already is left out (the description of the photo it shows)."""
+        if not self._held or not all(self._free_for_news(kind) for _text, kind in self._held):
             return
         self._release_timer.stop()
         held, self._held = self._held, []

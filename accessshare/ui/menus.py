@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from accessshare.ui import keymap
@@ -33,6 +33,7 @@ def build_menu_bar(window: QMainWindow, review_area: QWidget, handler_for: Handl
     for title in menus:
         menu = bar.addMenu(f"&{title}")
         menu.setAccessibleName(title)
+        menu.aboutToShow.connect(lambda m=menu: QTimer.singleShot(0, m, lambda: tell_current_item(m)))
         for binding in keymap.menu_bindings(title):
             action = make_action(binding, menu, handler_for(binding))
             menu.addAction(action)
@@ -59,6 +60,18 @@ def make_action(binding: keymap.KeyBinding, parent: QWidget, handler: Callable[[
     action.setShortcutVisibleInContextMenu(True)
     action.triggered.connect(lambda _checked=False: handler())
     return action
+
+
+def tell_current_item(menu: QMenu) -> None:
+    """Right or Left in an open menu opens the next one; Qt then reports the photo list as
+    focused again as the old menu closes, after the new menu's item, so Orca read the list,
+    not the menu. The new menu's current item is reported once more, last."""
+    item = menu.activeAction()
+    if not menu.isVisible() or item is None:
+        return
+    event = QAccessibleEvent(menu, QAccessible.Event.Focus)
+    event.setChild(menu.actions().index(item))
+    QAccessible.updateAccessibility(event)
 
 
 def open_first_menu(window: QMainWindow) -> None:
