@@ -24,6 +24,7 @@ from accessshare.speech.router import Router
 PROGRESS_INTERVAL = 10.0
 HELD_NEWS_CHECK_MS = 250
 NEWS_AFTER_MOVE = 0.8  # seconds focus rests on an object before background news is said
+NEWS_WAITS_AT_MOST = 4.0  # seconds; then a shorter rest will do
 WAIT_FOR_FOCUS_SECONDS = 5.0  # a message said while nothing has focus waits this long for focus
 ANNOUNCEMENT_ROLE = 0x0100 + 77  # Qt.UserRole + 77: the model role that holds an item's description
 # Qt.UserRole + 78: the item's text as assistive technology read it out since it became
@@ -50,6 +51,7 @@ class Announcer(QObject):
         self._carrying: dict[int, tuple[QWidget, str]] = {}
         self._asked = False  # the message being said was asked for by the user
         self._moved_at = -NEWS_AFTER_MOVE  # when focus, or a list's current item, last moved
+        self._held_since = 0.0
         self._held: list[tuple[str, str]] = []  # background news waiting for a dialog to close
         self._release_timer = QTimer(self)  # a closed menu moves no focus: look again later
         self._release_timer.setInterval(HELD_NEWS_CHECK_MS)
@@ -237,6 +239,8 @@ class Announcer(QObject):
         self._restore_unless_focused()
 
     def _hold(self, text: str, kind: str) -> None:
+        if not self._held:
+            self._held_since = self._clock()
         self._held = [(t, k) for t, k in self._held if t != text] + [(text, kind)]
         self._release_timer.start()
 
@@ -244,8 +248,12 @@ class Announcer(QObject):
         if something_on_top():
             return False
         # The own voice reads no focused object, so it has nothing to wait for.
-        return (self.router.channel_for(kind) == "own-voice"
-                or self._clock() - self._moved_at >= NEWS_AFTER_MOVE)
+        if self.router.channel_for(kind) == "own-voice":
+            return True
+        resting = self._clock() - self._moved_at
+        # Someone moving on without a pause still hears it, between two moves.
+        waited_long = self._held and self._clock() - self._held_since >= NEWS_WAITS_AT_MOST
+        return resting >= NEWS_AFTER_MOVE or (waited_long and resting >= NEWS_AFTER_MOVE / 3)
 
     def _moved(self, *_indexes) -> None:
         """Focus moved, or a list's current item did: the new object is read now."""

@@ -67,7 +67,7 @@ def test_a_keyboard_walk_of_the_whole_app_says_everything_once(tmp_path):
         key("Down", ["Open recent", "Ctrl+Shift+O"]),
         key("Right", ["Say description", "Space"]),
         key("Escape"), key("Escape", f"Photo 3 of {total - 1}."),
-        key("alt", "File"),
+        quiet(1.0), key("alt", "File"),
         key("Escape", f"Photo 3 of {total - 1}."),
         key("s", f"Dataset dataset: {total - 1} photos."),
         quiet(1.5),
