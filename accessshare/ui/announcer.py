@@ -261,11 +261,12 @@ class Announcer(QObject):
         self._held = [(t, k) for t, k in self._held if k != "description"]
 
     def _watch_moves(self, widget: QWidget) -> None:
-        if not isinstance(widget, QAbstractItemView) or widget.property("announcer_watched"):
+        mark = f"watched_by_announcer_{id(self)}"
+        if not isinstance(widget, QAbstractItemView) or widget.property(mark):
             return
         selection = widget.selectionModel()
         if selection is not None:
-            widget.setProperty("announcer_watched", True)
+            widget.setProperty(mark, True)
             selection.currentChanged.connect(self._moved)
 
     def _say_held_news(self) -> None:
