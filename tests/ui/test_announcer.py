@@ -189,7 +189,7 @@ def test_background_news_waits_until_focus_has_rested_on_the_new_item(qtbot):
     view.setCurrentIndex(view.model().index(0, 0))  # ...and moves in it
     announcer.announce("All 10 photos described: 9 flagged.", "status", background=True)
     assert announcer.history == [] and announcer.held == ["All 10 photos described: 9 flagged."]
-    now[0] += NEWS_AFTER_MOVE
+    now[0] += NEWS_AFTER_MOVE + 0.01
     qtbot.waitUntil(lambda: announcer.history == ["All 10 photos described: 9 flagged."])
 
 
