@@ -30,17 +30,27 @@ from typing import Any
 from sqlalchemy import select
 
 from accessshare.consent.form import ConsentForm, load_form
-from accessshare.consent.state import (DELETED, PENDING, UNVERIFIED, ConsentState, Effective,
-                                       Step, event_detail)
+from accessshare.consent.state import (
+    DELETED,
+    PENDING,
+    UNVERIFIED,
+    ConsentState,
+    Effective,
+    Step,
+    event_detail,
+)
 from accessshare.library.files import resolve_safely
 from accessshare.records import CONSENT_STATES, RecordStore
 from accessshare.records.chain import parse_timestamp
 from accessshare.records.models import Photo
+from accessshare.sentences import en
+from accessshare.vocabulary import ConsentStatus, DecidedBy
 
 IN_CHUNK = 500  # hashes per IN (...) list
-HISTORY_VERBS = {"given": "shared {it}", "refused": "refused {it}", "withdrawn": "withdrew {it}",
-                 "pending": "set {it} back to undecided"}
-NOT_VERIFIED = "Not shared: the consent log failed verification."
+HISTORY_VERBS = {ConsentStatus.GIVEN: "shared {it}", ConsentStatus.REFUSED: "refused {it}",
+                 ConsentStatus.WITHDRAWN: "withdrew {it}",
+                 ConsentStatus.PENDING: "set {it} back to undecided"}
+NOT_VERIFIED = en.NOT_VERIFIED
 
 
 @dataclass(frozen=True)
@@ -55,11 +65,12 @@ def resolve(purpose: str, photo_event: Any | None, dataset_event: Any | None) ->
     """Latest per-photo event wins, unless it hands back to the dataset default (for events
     given as dicts, e.g. read back from an export)."""
     if photo_event is not None and not event_detail(photo_event).get("inherit"):
-        return Effective(purpose, _field(photo_event, "state"), "photo", _field(photo_event, "hash"))
+        return Effective(purpose, _field(photo_event, "state"), DecidedBy.PHOTO,
+                         _field(photo_event, "hash"))
     if dataset_event is not None:
-        return Effective(purpose, _field(dataset_event, "state"), "dataset",
+        return Effective(purpose, _field(dataset_event, "state"), DecidedBy.DATASET,
                          _field(dataset_event, "hash"))
-    return Effective(purpose, PENDING, "none", None)
+    return Effective(purpose, PENDING, DecidedBy.NONE, None)
 
 
 def dataset_key(root: str | Path) -> str:
@@ -154,7 +165,7 @@ class Decisions:
         """Share for ``purposes`` and say no to every other purpose (the Y key), one decision.
         Saying no to a purpose that was shared withdraws it (ISO/IEC TS 27560)."""
         chosen = set(self._checked_purposes(purposes))
-        return self._per_photo(photo_hashes, lambda p, old: "given" if p in chosen else refusal(old))
+        return self._per_photo(photo_hashes, lambda p, old: ConsentStatus.GIVEN if p in chosen else refusal(old))
 
     def refuse_all(self, photo_hashes: Iterable[str]) -> int:
         """Say no to every purpose (the N key); shared purposes become withdrawn."""
@@ -251,20 +262,11 @@ class Decisions:
             return NOT_VERIFIED
         grouped = {state: [self.purpose_words(p) for p, s in states.items() if s == state]
                    for state in (*CONSENT_STATES, DELETED)}
-        shared, refused, withdrawn, pending = (grouped[s] for s in CONSENT_STATES)
-        if grouped[DELETED]:
-            return _after_deletion(shared, refused, withdrawn, pending)
-        if not shared and not refused and not withdrawn:
-            return "Not yet decided."
-        if not shared and not pending:
-            if not withdrawn:
-                return "Not shared for any purpose."
-            if not refused:
-                return "Withdrawn from every purpose."
-        sentence = ", ".join(_decided_parts(shared, refused, withdrawn))
-        if pending:
-            sentence += "; other purposes not yet decided"
-        return sentence[:1].upper() + sentence[1:] + "."
+        return en.consent_summary(shared=grouped[ConsentStatus.GIVEN],
+                                  refused=grouped[ConsentStatus.REFUSED],
+                                  withdrawn=grouped[ConsentStatus.WITHDRAWN],
+                                  pending=grouped[ConsentStatus.PENDING],
+                                  deleted=grouped[DELETED])
 
     def history(self, photo_hash: str, dataset: str | Path | None = None) -> list[str]:
         """Plain sentences, one per purpose: "You shared this for research on 3 March and
@@ -304,11 +306,11 @@ class Decisions:
         photos = tuple(dict.fromkeys(e.photo_hash for e in batch if e.photo_hash))
         datasets = tuple(dict.fromkeys(e.dataset for e in batch if e.scope == "dataset"))
         if len(photos) == 1 and not datasets:
-            sentence = f"Undone. {self.summary(photos[0])}"
+            sentence = en.undone_one(self.summary(photos[0]))
         elif photos:
-            sentence = f"Undone for {len(photos)} photos."
+            sentence = en.undone_many(len(photos))
         else:
-            sentence = "Undone for the whole folder."
+            sentence = en.UNDONE_FOLDER
         return Undone(photos, datasets, len(rows), sentence)
 
     def _restoring_row(self, event: Step, previous: Step | None, state: ConsentState,
@@ -346,34 +348,12 @@ def _previous(state: ConsentState, event: Step, before_seq: int) -> Step | None:
     return earlier
 
 
-def _decided_parts(shared: list[str], refused: list[str], withdrawn: list[str]) -> list[str]:
-    """"shared for research", "not for commercial use", "withdrawn from public release"."""
-    parts = []
-    if shared:
-        parts.append(f"shared for {join_words(shared)}")
-    if refused:
-        parts.append(f"not {'shared ' if not shared else ''}for {join_words(refused, 'or')}")
-    if withdrawn:
-        parts.append(f"withdrawn from {join_words(withdrawn)}")
-    return parts
-
-
-def _after_deletion(shared: list[str], refused: list[str], withdrawn: list[str],
-                    pending: list[str]) -> str:
-    """Words for a photo whose content was deleted, decided again for some purposes or none."""
-    parts = _decided_parts(shared, refused, withdrawn)
-    if pending:
-        parts.append(f"not yet decided for {join_words(pending)}")
-    if not parts:
-        return "Deleted earlier; not shared."
-    sentence = ", ".join(parts) + "; deleted earlier, so not shared for the other purposes"
-    return sentence[:1].upper() + sentence[1:] + "."
-
-
 def refusal(old_state: str) -> str:
     """No to a purpose that was shared (or may have been: the log failed verification) is a
     withdrawal; otherwise a refusal."""
-    return "withdrawn" if old_state in ("given", "withdrawn", UNVERIFIED) else "refused"
+    if old_state in (ConsentStatus.GIVEN, ConsentStatus.WITHDRAWN, UNVERIFIED):
+        return ConsentStatus.WITHDRAWN
+    return ConsentStatus.REFUSED
 
 
 def _last_undoable(state: ConsentState) -> tuple[str, list[Step]] | None:
@@ -464,10 +444,7 @@ def spoken_time(timestamp: str) -> str:
     return timestamp[11:16]
 
 
-def join_words(words: list[str], last: str = "and") -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+join_words = en.join_words
 
 
 def _field(event: Any, name: str) -> Any:

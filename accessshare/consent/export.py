@@ -50,17 +50,19 @@ from accessshare.consent.decisions import Decisions
 from accessshare.consent.form import ConsentForm, FormError, form_from_bytes, load_form
 from accessshare.consent.register import ExportRegister
 from accessshare.consent.state import DELETED, ConsentState
-from accessshare.library.files import (atomic_writer, copy_atomically, hash_file, is_inside,
-                                       resolve_safely)
+from accessshare.library.files import atomic_writer, copy_atomically, hash_file, is_inside, resolve_safely
 from accessshare.records import RecordStore, VerifyReport
 from accessshare.records.chain import CHAINED_FIELDS, GENESIS_HASH, first_break, utc_timestamp
 from accessshare.records.models import Dataset, Photo
 from accessshare.records.signing import KeyProblem, check_signature, sign_document
+from accessshare.sentences import en
+from accessshare.vocabulary import ConsentStatus
 
 SCHEMA_VERSION = "accessshare-consent-27560/1"
 MAPPING = "ISO/IEC TS 27560 as mapped by W3C DPV dpv-27560 (https://w3id.org/dpv/guides/consent-27560)"
-DPV_STATUS = {"given": "dpv:ConsentGiven", "refused": "dpv:ConsentRefused",
-              "withdrawn": "dpv:ConsentWithdrawn", "pending": "dpv:ConsentRequested",
+DPV_STATUS = {ConsentStatus.GIVEN: "dpv:ConsentGiven", ConsentStatus.REFUSED: "dpv:ConsentRefused",
+              ConsentStatus.WITHDRAWN: "dpv:ConsentWithdrawn",
+              ConsentStatus.PENDING: "dpv:ConsentRequested",
               DELETED: "dpv:ConsentWithdrawn"}  # deleting the photo ends consent for it
 EVENT_FIELDS = (*CHAINED_FIELDS, "hash")
 CONSENT_EXTRA = {"consent_status", "notice"}  # derived, and checked against the hashed fields
@@ -409,15 +411,7 @@ class PhotoExportReport:
 
     @property
     def message(self) -> str:
-        count = len(self.copied)
-        sentence = (f"Copied {count} {'photo' if count == 1 else 'photos'} shared for "
-                    f"{self.purpose} to {self.folder}, with manifest.csv.")
-        words = {"refused": "not shared", "withdrawn": "withdrawn", "pending": "not yet decided",
-                 "deleted": "deleted"}
-        parts = [f"{self.left_out[state]} {word}" for state, word in words.items()
-                 if self.left_out.get(state)]
-        if parts:
-            sentence += f" Left out: {', '.join(parts)}."
+        sentence = en.photos_exported(len(self.copied), self.purpose, self.folder, self.left_out)
         return " ".join([sentence, *self.problems])
 
 
@@ -447,7 +441,7 @@ def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: st
     chosen = []
     for content_hash, source, label in rows:
         effective = states[content_hash][purpose]
-        if effective.state != "given":
+        if effective.state != ConsentStatus.GIVEN:
             report.left_out[effective.state] = report.left_out.get(effective.state, 0) + 1
         elif not Path(source).is_file():
             report.problems.append(f"{Path(source).name} is no longer in its folder, so it "

@@ -34,10 +34,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from accessshare.records import RecordStore, VerifyReport
+from accessshare.vocabulary import ConsentStatus, DecidedBy
 
-PENDING = "pending"
-DELETED = "deleted"  # the content was deleted after every decision about it
-UNVERIFIED = "unverified"  # the chain failed verification: nothing counts as shared
+PENDING = ConsentStatus.PENDING
+DELETED = ConsentStatus.DELETED  # the content was deleted after every decision about it
+UNVERIFIED = ConsentStatus.UNVERIFIED  # the chain failed verification: nothing counts as shared
 
 
 class Effective(NamedTuple):
@@ -46,7 +47,7 @@ class Effective(NamedTuple):
 
     purpose: str
     state: str
-    source: str  # "photo", "dataset", "deletion", "unverified" or "none"
+    source: DecidedBy
     event_hash: str | None = None  # the event that decided it
 
 
@@ -150,17 +151,17 @@ class ConsentState:
 
     def effective(self, photo_hash: str, purpose: str, root: str | None) -> Effective:
         if not self.verified.ok:
-            return Effective(purpose, UNVERIFIED, "unverified", None)
+            return Effective(purpose, UNVERIFIED, DecidedBy.UNVERIFIED, None)
         deleted = self.deleted_at.get(photo_hash)
         own = self.latest_photo.get((photo_hash, purpose))
         if own is not None and (deleted is None or own.seq > deleted) and not own.inherit:
-            return Effective(purpose, own.state, "photo", own.hash)
+            return Effective(purpose, own.state, DecidedBy.PHOTO, own.hash)
         if deleted is not None:
-            return Effective(purpose, DELETED, "deletion", None)
+            return Effective(purpose, DELETED, DecidedBy.DELETION, None)
         folder = self.latest_folder.get((root, purpose)) if root is not None else None
         if folder is not None:
-            return Effective(purpose, folder.state, "dataset", folder.hash)
-        return Effective(purpose, PENDING, "none", None)
+            return Effective(purpose, folder.state, DecidedBy.DATASET, folder.hash)
+        return Effective(purpose, PENDING, DecidedBy.NONE, None)
 
     def purposes_decided(self, photo_hash: str) -> set[str]:
         return {step.purpose for step in self.photo_steps.get(photo_hash, ())}

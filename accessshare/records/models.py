@@ -20,7 +20,9 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-CONSENT_STATES = ("given", "refused", "withdrawn", "pending")  # ISO/IEC TS 27560
+from accessshare.vocabulary import STORED_STATUSES
+
+CONSENT_STATES = STORED_STATUSES  # ISO/IEC TS 27560: given, refused, withdrawn, pending
 DELETION_STATUSES = ("requested", "done", "verified")
 HASH = String(64)
 

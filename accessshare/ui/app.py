@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from accessshare.app.stores import describer_factory, open_store
 from accessshare.config import Settings
 from accessshare.paths import sample_dataset
 from accessshare.ui.desktop_integration import present_to_desktop
@@ -20,31 +21,11 @@ from accessshare.ui.desktop_integration import present_to_desktop
 SMOKE_TIMEOUT_MS = 120_000
 
 
-def describer_factory(paths, store, settings: Settings, caption_model: Path | None):
-    def make():
-        from accessshare.describe import onnx_session
-        from accessshare.describe.pipeline import Describer
-        from accessshare.records.store import DescriptionCache
-        onnx_session.keep_cores_free(1)  # the arrow keys come first
-        cache = DescriptionCache(store) if store is not None else None
-        return Describer(cache=cache, caption_model=caption_model, verbosity=settings.verbosity,
-                         models_dir=paths.models_dir)
-    return make
-
-
 def speaker_factory(settings: Settings):
     def make():
         from accessshare.speech import Speaker
         return Speaker(rate=settings.speech_rate, voice=settings.voice_id, volume=settings.volume)
     return make
-
-
-def open_store(paths):
-    from accessshare.records import RecordStore
-    try:
-        return RecordStore.open(paths), ""
-    except Exception as error:  # noqa: BLE001 - the app still shows and describes photos
-        return None, f"Consent records are not available: {error}"
 
 
 def choose_dataset(folder: str | None, settings: Settings) -> Path:

@@ -31,11 +31,12 @@ from accessshare.ui.consent_widgets import (
     name_widget,
     titled_group,
 )
+from accessshare.vocabulary import ExportKind
 
 
 @dataclass(frozen=True)
-class ExportKind:
-    key: str
+class ExportChoice:
+    key: ExportKind
     choice_text: str  # the radio button
     path_label: str  # the path field's label for this choice
     run_text: str  # the action button
@@ -44,10 +45,11 @@ class ExportKind:
 
 
 EXPORT_KINDS = (
-    ExportKind("json", "Consent log as &JSON", "Save log to", "E&xport", False, True),
-    ExportKind("csv", "Consent log as &CSV", "Save log to", "E&xport", False, True),
-    ExportKind("photos", "&Photos shared for a purpose", "Copy photos into folder", "E&xport", True, True),
-    ExportKind("verify", "&Verify a consent log", "Log file to check", "Verify &now", False, False),
+    ExportChoice(ExportKind.JSON, "Consent log as &JSON", "Save log to", "E&xport", False, True),
+    ExportChoice(ExportKind.CSV, "Consent log as &CSV", "Save log to", "E&xport", False, True),
+    ExportChoice(ExportKind.PHOTOS, "&Photos shared for a purpose", "Copy photos into folder",
+                 "E&xport", True, True),
+    ExportChoice(ExportKind.VERIFY, "&Verify a consent log", "Log file to check", "Verify &now", False, False),
 )
 
 
@@ -117,10 +119,10 @@ class ConsentExportDialog(QDialog):
         self._apply_kind()
         self._kind_buttons.button(0).setFocus()
 
-    def kind(self) -> ExportKind:
+    def kind(self) -> ExportChoice:
         return EXPORT_KINDS[max(self._kind_buttons.checkedId(), 0)]
 
-    def choose(self, key: str) -> None:
+    def choose(self, key: ExportKind | str) -> None:
         index = next(i for i, kind in enumerate(EXPORT_KINDS) if kind.key == key)
         self._kind_buttons.button(index).setChecked(True)
 
@@ -137,7 +139,7 @@ class ConsentExportDialog(QDialog):
 
     def _apply_kind(self) -> None:
         kind = self.kind()
-        self.purpose.setEnabled(kind.key == "photos")
+        self.purpose.setEnabled(kind.key == ExportKind.PHOTOS)
         self._path_label.setText(kind.path_label)
         name_widget(self.path, kind.path_label,
                     "Type a path, or press Tab to reach Browse.")
@@ -147,7 +149,7 @@ class ConsentExportDialog(QDialog):
             self.path.setText(str(self._actions.default_path(kind.key, self._purpose_id())))
 
     def _purpose_id(self) -> str | None:
-        return self.purpose.currentData() if self.kind().key == "photos" else None
+        return self.purpose.currentData() if self.kind().key == ExportKind.PHOTOS else None
 
     def _browse(self) -> None:
         kind = self.kind()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from accessshare.consent.walk import WalkStep, as_sentence, numbered_choices
+from accessshare.app.consent import WalkStep, as_sentence, numbered_choices
 from accessshare.ui.consent_widgets import (
     ChoiceRadio,
     ReadingPane,
@@ -218,7 +218,7 @@ class ConsentWalkDialog(QDialog):
             button.hide()
             button.deleteLater()
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         self._focus_page()
 

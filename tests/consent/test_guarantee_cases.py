@@ -361,9 +361,10 @@ def test_9_the_database_work_of_set_and_show_does_not_grow_with_the_photos(capsy
     counts = []
     for size in (30, 90):
         photos = photo_folder(tmp_path / f"f{size}", size)
-        setting = counted_statements(lambda: run(capsys, "consent", "set", *photos,
-                                                 "--purpose", "all", "--state", "given"))
-        showing = counted_statements(lambda: run(capsys, "consent", "show", photos[0].parent))
+        setting = counted_statements(lambda photos=photos: run(
+            capsys, "consent", "set", *photos, "--purpose", "all", "--state", "given"))
+        showing = counted_statements(lambda photos=photos: run(capsys, "consent", "show",
+                                                               photos[0].parent))
         counts.append((setting, showing))
     assert counts[0] == counts[1]
 
