@@ -535,7 +535,8 @@ def test_11_folder_withdrawal_names_photos_that_stay_shared(capsys, dataset):
         "given")
     code, out, _ = run(capsys, "consent", "set", dataset, "--purpose", "all", "--state",
                        "withdrawn")
-    assert out == ("Saved. Folder my photos: Withdrawn from every purpose.\n"
+    assert out == ("Saved. Folder my photos, for photos with no decision of their own: Withdrawn "
+                   "from every purpose.\n"
                    "1 photo you decided one by one keeps its own decision and is still shared: "
                    "coffee.jpg. To withdraw it too, give its path.\n")
 
