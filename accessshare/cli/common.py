@@ -171,7 +171,7 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
             files.append(resolved)
         else:
             problems.append(f"{text} is not there; give a photo file or a dataset folder.")
-    roots = {folder: folder for folder in folders}
+    roots: dict[Path, Path | None] = {folder: folder for folder in folders}
     known = _known_roots(store)
     by_folder: dict[Path, Path] = {}
     for file in files:

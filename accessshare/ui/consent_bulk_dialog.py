@@ -51,5 +51,5 @@ class ConsentBulkDialog(QDialog):
         layout.addWidget(buttons)
         self._choices.button(0).setFocus()
 
-    def decision(self) -> str:
+    def decision(self) -> Decision:
         return BULK_DECISIONS[self._choices.checkedId()]

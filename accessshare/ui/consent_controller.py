@@ -21,9 +21,9 @@ import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 
 from accessshare.app.consent import ConsentService, FormError
 from accessshare.app.exports import Exports
@@ -50,7 +50,7 @@ def needs_form(action):
 
     @functools.wraps(action)
     def guarded(self, *args, **kwargs):
-        if self.consent is None:
+        if self.service is None:
             self._say(self.form_problem)
             return None
         return action(self, *args, **kwargs)
@@ -61,22 +61,30 @@ def needs_form(action):
 class ConsentController:
     def __init__(self, window: ConsentHost):
         self.window = window
+        self.parent = cast(QWidget, window)  # the dialogs' parent: the host is a window
         self.form_problem = ""
-        self.consent: ConsentService | None
+        self.service: ConsentService | None
         try:
-            self.consent = ConsentService(window.store, window.paths, window.consent_form_path)
+            self.service = ConsentService(window.store, window.paths, window.consent_form_path)
         except FormError as error:
-            self.consent = None
+            self.service = None
             self.form_problem = en.consent_unavailable(error)
         self.operations = OperationRunner(window, play_saved=self._play_saved)
-        self.share_purposes = self._load_share_purposes() if self.consent else []
+        self.share_purposes = self._load_share_purposes() if self.service else []
         self.open_dialog: QDialog | None = None  # the dialog on screen now, for tests and focus
         self._walk_offered = False
         self._pending_after_walk: Callable[[], None] | None = None
-        if self.consent is not None:
-            window.consent_state_provider = self.consent.state_of
-            for message in self.consent.startup_messages:  # deletions finished at start
+        if self.service is not None:
+            window.consent_state_provider = self.service.state_of
+            for message in self.service.startup_messages:  # deletions finished at start
                 self._say(message)
+
+    @property
+    def consent(self) -> ConsentService:
+        """The consent service; every key that uses it is guarded by ``needs_form``."""
+        if self.service is None:
+            raise RuntimeError(self.form_problem)
+        return self.service
 
     # For list texts and the shared / not shared filters -------------------------------------
 
@@ -108,7 +116,7 @@ class ConsentController:
         if photo is None:
             return
         dialog = ConsentPurposesDialog(photo.path.name, self.consent.purpose_choices(photo.id),
-                                       self.window)
+                                       self.parent)
         self._show(dialog, lambda accepted: accepted and self._purposes_chosen(
             photo, dialog.chosen_purposes()))
 
@@ -146,7 +154,7 @@ class ConsentController:
         if not photos:
             self._say(en.NO_PHOTOS_SHOWN)
             return
-        dialog = ConsentBulkDialog(len(photos), self._choices(), self.window)
+        dialog = ConsentBulkDialog(len(photos), self._choices(), self.parent)
         self._show(dialog, lambda accepted: accepted and self._confirm_bulk(photos, dialog.decision()),
                    announce=en.decide_for_shown(len(photos)))
 
@@ -156,7 +164,7 @@ class ConsentController:
         effect = self.consent.bulk_effect(photos, decision, purposes)
         if decision is Decision.SHARE:  # what sharing them gives away, before and not only after
             effect = f"{effect} {self._bulk_reminder(photos)}".strip()
-        box = confirmation_box(self.window, en.BULK_TITLE, question, en.with_undo(effect),
+        box = confirmation_box(self.parent, en.BULK_TITLE, question, en.with_undo(effect),
                                confirm_text="&Yes", cancel_text="&No")
         self._show(box, lambda _result: was_confirmed(box) and self._decide(
             photos, decision, purposes, background=True), announce=question)
@@ -171,7 +179,7 @@ class ConsentController:
         if root is None:
             self._say(en.OPEN_FOLDER_FIRST)
             return
-        dialog = ConsentBulkDialog(0, self._choices(folder=True), self.window,
+        dialog = ConsentBulkDialog(0, self._choices(folder=True), self.parent,
                                    title=en.folder_dialog_title(root.name),
                                    group_title=en.folder_dialog_group(root.name))
         now = self.consent.folder_words(root)
@@ -183,7 +191,7 @@ class ConsentController:
         question = en.folder_question(decision, root.name, self.consent.purpose_phrase(purposes))
         photos = list(self.window.visible_photos())
         following = self.consent.photos_without_own_decision(photos) if photos else 0
-        box = confirmation_box(self.window, en.FOLDER_TITLE, question,
+        box = confirmation_box(self.parent, en.FOLDER_TITLE, question,
                                en.folder_followers(following),
                                confirm_text="&Yes", cancel_text="&No")
         self._show(box, lambda _r: was_confirmed(box) and self.operations.run(
@@ -203,7 +211,7 @@ class ConsentController:
         if photo is None:
             return
         sentences = self.consent.history_sentences(photo.id)
-        dialog = ConsentHistoryDialog(photo.path.name, sentences, self.window)
+        dialog = ConsentHistoryDialog(photo.path.name, sentences, self.parent)
         self._show(dialog, None, announce=en.history_opened(photo.path.name, sentences))
 
     # Delete, export ----------------------------------------------------------------------------
@@ -213,7 +221,7 @@ class ConsentController:
         photo = self._current_or_say()
         if photo is None:
             return
-        box = delete_confirmation(self.window, photo.path.name, self.consent.exported_copies(photo))
+        box = delete_confirmation(self.parent, photo.path.name, self.consent.exported_copies(photo))
         self._show(box, lambda _result: was_confirmed(box) and self.operations.run(
             lambda: self.consent.delete(photo),
             failed=lambda error: en.not_deleted(photo.path.name, error), background=True),
@@ -222,14 +230,14 @@ class ConsentController:
     @needs_form
     def export(self) -> None:
         exports = Exports(self.consent.store, self.window.paths, self.consent.form)
-        dialog = ConsentExportDialog(exports, self._say, self.window)
+        dialog = ConsentExportDialog(exports, self._say, self.parent)
         self._show(dialog, None, announce=en.EXPORT_OPENED)
 
     # The consent walk ------------------------------------------------------------------------
 
     @needs_form
     def consent_walk(self) -> None:
-        dialog = ConsentWalkDialog(self.consent.walk_driver(), self._say, self.window,
+        dialog = ConsentWalkDialog(self.consent.walk_driver(), self._say, self.parent,
                                    announce_with_focus=self._say_with_focus)
         self._show(dialog, self._walk_closed)
 
@@ -253,7 +261,7 @@ class ConsentController:
             return False
         self._walk_offered = True
         box = confirmation_box(
-            self.window, "Learn about consent first?",
+            self.parent, "Learn about consent first?",
             "Before your first decision, go through what sharing means?",
             "It takes a few minutes: who sees your photos, each purpose, how to withdraw and what "
             "deletion removes. Alt+L, Learn first, starts it, and your decision is saved when "
@@ -289,7 +297,7 @@ class ConsentController:
             if self.open_dialog is closing:
                 self.open_dialog = None
 
-        show_dialog(self.window, dialog, on_finished, announce=self._say_with_focus,
+        show_dialog(self.parent, dialog, on_finished, announce=self._say_with_focus,
                     words=announce or "", on_closed=closed)
 
     def _current_or_say(self):

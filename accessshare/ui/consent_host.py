@@ -10,8 +10,8 @@ from accessshare.config import AppPaths, Settings
 
 
 class Speaking(Protocol):
-    def announce(self, text: str, *args: Any, **kwargs: Any) -> None: ...
-    def announce_with_focus(self, text: str, *args: Any, **kwargs: Any) -> None: ...
+    def announce(self, text: str) -> None: ...
+    def announce_with_focus(self, text: str) -> None: ...
 
 
 class ConsentHost(Protocol):
@@ -20,11 +20,13 @@ class ConsentHost(Protocol):
     store: Any  # the records store, handed to the application layer
     paths: AppPaths
     settings: Settings
-    announcer: Speaking
-    dataset: Path | None  # the open folder, for the folder's default
     consent_form_path: Path | None
     consent_state_provider: Any  # set by the controller: photo id -> (spoken state, shared)
 
+    @property
+    def announcer(self) -> Speaking: ...  # the one way to speak
+    @property
+    def dataset(self) -> Path | None: ...  # the open folder, for the folder's default
     def current_photo(self) -> Any | None: ...
     def visible_photos(self) -> list[Any]: ...
     def privacy_reminder(self, photo_id: str) -> str: ...

@@ -7,6 +7,8 @@ one Announcer. Keys and menus come from ``keymap.BINDINGS`` only (``ui.menus``).
 
 from __future__ import annotations
 
+from typing import cast
+
 import sys
 from pathlib import Path
 
@@ -66,7 +68,7 @@ class MainWindow(WorkerFeeds, WindowSettings, QMainWindow):
         self.model = PhotoListModel(self, self.session)
         self._build()
         self._bind_keys()
-        apply_theme(QApplication.instance(), settings.high_contrast, settings.font_point_size,
+        apply_theme(cast(QApplication, QApplication.instance()), settings.high_contrast, settings.font_point_size,
                     self._system_font, self._system_palette)
         if make_speaker is not None:
             self._speaker_starter = SpeakerStarter(make_speaker)
@@ -215,16 +217,18 @@ class MainWindow(WorkerFeeds, WindowSettings, QMainWindow):
         if self.open_problem:
             self.announcer.error(self.open_problem)
             return
+        root = self.session.root
+        assert root is not None  # opened just now
         self.announcer.restart_progress()
         self.model.dataset_opened()
-        self.dataset_label.setText(f"Dataset: {self.dataset.name}")
-        self.setWindowTitle(f"{self.dataset.name} — AccessShare")
-        self.settings.remember_dataset(str(self.dataset))
+        self.dataset_label.setText(f"Dataset: {root.name}")
+        self.setWindowTitle(f"{root.name} — AccessShare")
+        self.settings.remember_dataset(str(root))
         self._save_settings()
         self._start_consent()
-        self._set_status(en.opening(self.dataset.name))
+        self._set_status(en.opening(root.name))
         self._start_describer()
-        self._scan_worker = ScanWorker(self.dataset, self.paths, self.store, self.session.scan_number)
+        self._scan_worker = ScanWorker(root, self.paths, self.store, self.session.scan_number)
         self._scan_worker.photos_found.connect(self._photos_found)
         self._scan_worker.problems_found.connect(self._problems_found)
         self._scan_worker.finished.connect(self._scan_finished)
@@ -399,8 +403,13 @@ class MainWindow(WorkerFeeds, WindowSettings, QMainWindow):
             self.announcer.announce(en.NO_RECENT, Kind.STATUS)
             return
         dialog = RecentDialog(recent, self)
-        self.show_dialog(dialog, lambda accepted: accepted and dialog.chosen()
-                         and self.open_dataset(dialog.chosen()))
+
+        def chosen(accepted: bool) -> None:
+            folder = dialog.chosen()
+            if accepted and folder:
+                self.open_dataset(folder)
+
+        self.show_dialog(dialog, chosen)
 
     def show_help(self) -> None:
         self.show_dialog(HelpDialog(self))

@@ -7,13 +7,14 @@ from PySide6.QtCore import QTimer
 
 from accessshare.speech import earcons
 from accessshare.ui.workers import DescribeWorker
+from accessshare.ui.window_parts import WindowParts
 from accessshare.vocabulary import AnnouncementKind as Kind
 from accessshare.vocabulary import PhotoFilter
 
 NEIGHBOURS = 3  # photos each side of the current one described before the rest
 
 
-class WorkerFeeds:
+class WorkerFeeds(WindowParts):
     """Mixed into ``MainWindow``: the slots its scan and describe workers are connected to."""
 
     def _photos_found(self, number: int, photos: list) -> None:

@@ -3,16 +3,19 @@ and the own voice once it has started."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtWidgets import QApplication
 
 from accessshare.config import Settings
 from accessshare.sentences import en
 from accessshare.ui.settings_dialog import SettingsDialog
 from accessshare.ui.theme import apply_theme
+from accessshare.ui.window_parts import WindowParts
 from accessshare.vocabulary import AnnouncementKind as Kind
 
 
-class WindowSettings:
+class WindowSettings(WindowParts):
     """Mixed into ``MainWindow``: the keys and dialog that change how it looks and speaks."""
 
     def toggle_verbosity(self) -> None:
@@ -45,7 +48,7 @@ class WindowSettings:
         self.announcer.announce(en.high_contrast(self.settings.high_contrast), Kind.STATUS)
 
     def _apply_look(self) -> None:
-        apply_theme(QApplication.instance(), self.settings.high_contrast,
+        apply_theme(cast(QApplication, QApplication.instance()), self.settings.high_contrast,
                     self.settings.font_point_size, self._system_font, self._system_palette)
         photo = self.current_photo()
         if photo is not None:
