@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from accessshare.app.results import Changes, FolderDecision, Outcome, PurposeChoice
+from accessshare.app.results import Changes, FolderDecision, Outcome, Photo, PurposeChoice
 from accessshare.config import AppPaths
 from accessshare.consent.decisions import Decisions, refusal
 from accessshare.consent.deletion import (DeletionProblem, delete_photo, exported_copies,
@@ -29,17 +29,6 @@ __all__ = ["ConsentService", "ConsentWalk", "DeletionProblem", "FormError", "Pho
 
 MAX_NAMED = 5  # photos named in one sentence; the rest are counted
 DEFAULT_SHARE_PURPOSE = "research"  # what Y shares for until the contributor chooses with P
-
-
-class Photo(Protocol):
-    """What the service needs of a photo (``library.PhotoInfo`` has it)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def path(self) -> Path: ...
-    @property
-    def relpath(self) -> str: ...
 
 
 Reminder = Callable[[str], str]  # photo id -> what it gives away ("" if nothing, or not known)

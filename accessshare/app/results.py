@@ -4,6 +4,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+
+class Photo(Protocol):
+    """What the application layer needs of a photo (``library.PhotoInfo`` has it)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def path(self) -> Path: ...
+    @property
+    def relpath(self) -> str: ...
 
 
 @dataclass(frozen=True)

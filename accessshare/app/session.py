@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from accessshare.app.results import Photo
 from accessshare.sentences import en
 from accessshare.vocabulary import PhotoFilter
 
@@ -20,22 +21,6 @@ StateProvider = Callable[[str], tuple[str, bool]]  # photo id -> (spoken state, 
 
 def consent_unknown(_photo_id: str) -> tuple[str, bool]:
     return en.NOT_DECIDED, False
-
-
-class Listed(Protocol):
-    """What the session needs of a photo (``library.PhotoInfo`` has it)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def path(self) -> Path: ...
-
-
-@dataclass
-class Counts:
-    total: int
-    described: int
-    flagged: int
 
 
 @dataclass
@@ -117,7 +102,7 @@ class DatasetSession:
     def set_failure(self, photo_id: str, message: str) -> None:
         self.failures[photo_id] = message
 
-    def is_flagged(self, photo: Listed) -> bool:
+    def is_flagged(self, photo: Photo) -> bool:
         description = self.descriptions.get(photo.id)
         return bool(description and (description.privacy or description.quality))
 
@@ -138,7 +123,7 @@ class DatasetSession:
 
     # Filters and counts ---------------------------------------------------------------------
 
-    def accepts(self, photo: Listed, filter_name: PhotoFilter | None = None) -> bool:
+    def accepts(self, photo: Photo, filter_name: PhotoFilter | None = None) -> bool:
         chosen = filter_name or self.filter
         if chosen is PhotoFilter.ALL:
             return True

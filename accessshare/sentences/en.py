@@ -528,3 +528,22 @@ SETTINGS_SAVED = _("Settings saved.")
 
 def settings_not_saved(problem: object) -> str:
     return _("Settings could not be saved: {problem}").format(problem=problem)
+
+
+# The photo list -------------------------------------------------------------------------------------
+
+def list_item(position: int, total: int, body: str, state: str) -> str:
+    """A list item as a screen reader reads it, with its position (nvda#14236)."""
+    return _("Photo {position} of {total}. {body} {state}").format(
+        position=position, total=total, body=body, state=state)
+
+
+def not_described(name: str, reason: str) -> str:
+    return _("{name} could not be described: {reason}").format(name=name, reason=as_sentence(reason))
+
+
+def being_described(name: str, label: str | None) -> str:
+    if label:
+        # Translators: the contributor's own label for a photo, said until it is described.
+        return _("Labelled {label}. Being described.").format(label=label)
+    return _("{name}. Being described.").format(name=name)

@@ -102,16 +102,15 @@ class PhotoListModel(QAbstractListModel):
     def item_text(self, row: int) -> str:
         photo = self.visible[row]
         spoken_state, _shared = self.state_provider(photo.id)
-        return f"Photo {row + 1} of {len(self.visible)}. {self.body(photo)} {spoken_state}"
+        return en.list_item(row + 1, len(self.visible), self.body(photo), spoken_state)
 
     def body(self, photo) -> str:
         description = self.descriptions.get(photo.id)
         if description is not None:
             return _sentence(description.sentence)
         if photo.id in self.failures:
-            return f"{photo.path.name} could not be described: {_sentence(self.failures[photo.id])}"
-        name = f"Labelled {photo.label}" if photo.label else photo.path.name
-        return f"{name}. Being described."
+            return en.not_described(photo.path.name, self.failures[photo.id])
+        return en.being_described(photo.path.name, photo.label)
 
     def current_moved(self, previous_row: int) -> None:
         """The current item changed: its message is gone, and the item left is unread again."""
