@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from accessshare.ui.choice_box import ChoiceBox
+from accessshare.ui.dialogs import show_dialog
 from accessshare.ui.consent_widgets import (
     ChoiceRadio,
     ReadingPane,
@@ -162,17 +163,13 @@ class ConsentExportDialog(QDialog):
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         else:
             dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.finished.connect(lambda result: self._browsed(dialog, result))
-        self.file_dialog = dialog
-        dialog.open()
+        self.file_dialog = show_dialog(self, dialog, lambda accepted: self._browsed(dialog, accepted))
 
-    def _browsed(self, dialog: QFileDialog, result: int) -> None:
-        if result and dialog.selectedFiles():
+    def _browsed(self, dialog: QFileDialog, accepted: bool) -> None:
+        if accepted and dialog.selectedFiles():
             self.path.setText(dialog.selectedFiles()[0])
             self._edited_paths = True
         self.file_dialog = None
-        dialog.deleteLater()
-        self.activateWindow()
         self.path.setFocus()
 
     def _run(self) -> None:

@@ -35,6 +35,7 @@ from accessshare.ui.consent_widgets import (
     titled_group,
     was_confirmed,
 )
+from accessshare.ui.dialogs import show_dialog
 
 
 WalkPage = WalkStep  # what one step of the walk shows
@@ -288,13 +289,10 @@ class ConsentWalkDialog(QDialog):
             self, "Stop the consent walk?", "Stop the consent walk?",
             "Nothing is recorded until you finish. You can start again with Control+I.",
             confirm_text="&Stop", cancel_text="&Keep going")
-        box.finished.connect(lambda _result: self._stop_answered(box))
-        self._stop_box = box
-        box.open()
+        self._stop_box = show_dialog(self, box, lambda _accepted: self._stop_answered(box))
 
     def _stop_answered(self, box) -> None:
         self._stop_box = None
-        box.deleteLater()
         if was_confirmed(box):
             self._announce("Consent walk stopped.")
             super().reject()
