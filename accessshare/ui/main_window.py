@@ -7,13 +7,12 @@ one Announcer. Keys and menus come from ``keymap.BINDINGS`` only (``ui.menus``).
 
 from __future__ import annotations
 
-from typing import cast
 
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFileDialog, QHBoxLayout,
+from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout,
                                QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget)
 
 from accessshare.app.session import DatasetSession
@@ -30,7 +29,6 @@ from accessshare.ui.photo_list import PhotoItemDelegate, PhotoListView
 from accessshare.ui.photo_model import PhotoListModel
 from accessshare.ui.photo_view import PhotoView
 from accessshare.ui.recent_dialog import RecentDialog
-from accessshare.ui.theme import apply_theme
 from accessshare.ui.window_feeds import WorkerFeeds
 from accessshare.ui.window_settings import WindowSettings
 from accessshare.ui.workers import DescribeWorker, ScanWorker, SpeakerStarter
@@ -68,8 +66,7 @@ class MainWindow(WorkerFeeds, WindowSettings, QMainWindow):
         self.model = PhotoListModel(self, self.session)
         self._build()
         self._bind_keys()
-        apply_theme(cast(QApplication, QApplication.instance()), settings.high_contrast, settings.font_point_size,
-                    self._system_font, self._system_palette)
+        self._apply_look()
         if make_speaker is not None:
             self._speaker_starter = SpeakerStarter(make_speaker)
             self._speaker_starter.started.connect(self._speaker_started)
@@ -115,21 +112,10 @@ class MainWindow(WorkerFeeds, WindowSettings, QMainWindow):
         top.addStretch(1)
         top.addWidget(self.dataset_label)
 
-        self.photo_list = PhotoListView()
+        self.photo_list = PhotoListView(self.model)
         self.photo_list.reached_end.connect(self._reached_end)
-        self.photo_list.setObjectName("photoList")
-        self.photo_list.setAccessibleName("Photos")
-        self.photo_list.setModel(self.model)
-        self.photo_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.photo_list.setWordWrap(True)
-        self.photo_list.setItemDelegate(PhotoItemDelegate(self.photo_list))
-        self.photo_list.setUniformItemSizes(True)
-        self.photo_list.setSpacing(3)
-        self.photo_list.setAlternatingRowColors(True)
         self.photo_list.selectionModel().currentChanged.connect(self._current_changed)
-
         self.details = DetailsPane()
-
         self.photo_view = PhotoView()
 
         right = QSplitter(Qt.Orientation.Vertical)
@@ -390,12 +376,15 @@ class MainWindow(WorkerFeeds, WindowSettings, QMainWindow):
     # App --------------------------------------------------------------------------------------------
 
     def open_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, "Open a folder of photos", str(self.dataset or Path.home()),
-            QFileDialog.Option.ShowDirsOnly | QFileDialog.Option.DontUseNativeDialog)
-        self.return_focus()
-        if folder:
-            self.open_dataset(folder)
+        dialog = QFileDialog(self, "Open a folder of photos", str(self.dataset or Path.home()))
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOptions(QFileDialog.Option.ShowDirsOnly | QFileDialog.Option.DontUseNativeDialog)
+
+        def chosen(accepted: bool) -> None:
+            if accepted and dialog.selectedFiles():
+                self.open_dataset(dialog.selectedFiles()[0])
+
+        self.show_dialog(dialog, chosen)
 
     def open_recent(self) -> None:
         recent = [f for f in self.settings.recent_datasets if Path(f).is_dir()]

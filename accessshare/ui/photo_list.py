@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QListView, QStyledItemDelegate
+from PySide6.QtCore import QAbstractItemModel, QSize, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate
 
 from accessshare.sentences import en
 
@@ -30,6 +30,19 @@ class PhotoListView(QListView):
     reached_end = Signal(str)
     _TOWARDS_END = (Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_End)
     _TOWARDS_START = (Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_Home)
+
+    def __init__(self, model: QAbstractItemModel | None = None):
+        super().__init__()
+        self.setObjectName("photoList")
+        self.setAccessibleName("Photos")
+        if model is not None:
+            self.setModel(model)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setWordWrap(True)
+        self.setItemDelegate(PhotoItemDelegate(self))
+        self.setUniformItemSizes(True)
+        self.setSpacing(3)
+        self.setAlternatingRowColors(True)
 
     def keyboardSearch(self, search: str) -> None:  # noqa: N802 - Qt's name
         return None
