@@ -47,9 +47,7 @@ from accessshare.sentences import en
 from accessshare.vocabulary import ConsentStatus, DecidedBy
 
 IN_CHUNK = 500  # hashes per IN (...) list
-HISTORY_VERBS = {ConsentStatus.GIVEN: "shared {it}", ConsentStatus.REFUSED: "refused {it}",
-                 ConsentStatus.WITHDRAWN: "withdrew {it}",
-                 ConsentStatus.PENDING: "set {it} back to undecided"}
+HISTORY_VERBS = en.HISTORY_VERBS
 NOT_VERIFIED = en.NOT_VERIFIED
 
 
@@ -277,12 +275,11 @@ class Decisions:
         sentences = []
         if root is not None:
             sentences += _sentences(state.folder_steps.get(root, []), self.purpose_words,
-                                    "You", "the whole folder")
+                                    en.HISTORY_YOU, en.HISTORY_FOLDER)
         sentences += _sentences(state.photo_steps.get(photo_hash, []), self.purpose_words,
-                                "You", "this")
+                                en.HISTORY_YOU, en.HISTORY_THIS)
         if photo_hash in state.deleted_at:
-            sentences.append("You deleted this photo earlier; decisions made before that no "
-                             "longer count.")
+            sentences.append(en.HISTORY_DELETED)
         return sentences
 
     # Undo -------------------------------------------------------------------------------
@@ -418,9 +415,9 @@ def _steps(chain: tuple[tuple[str, str, str | None, bool], ...], what: str) -> t
 
 def _verb(state: str, reason: str | None, inherit: bool) -> str:
     if reason == "undo":
-        return "undid that"
+        return en.HISTORY_UNDONE
     if inherit:
-        return "gave {it} back to the folder's decision"
+        return en.HISTORY_GIVEN_BACK
     return HISTORY_VERBS.get(state, state + " {it}")
 
 

@@ -293,6 +293,22 @@ def consent_unavailable(problem: object) -> str:
 
 NOTHING_DECIDED = _("Nothing was decided. Press Y, N or U again when you are ready.")
 
+# The offer of the consent walk before the first decision.
+WALK_OFFER_TITLE = _("Learn about consent first?")
+WALK_OFFER_QUESTION = _("Before your first decision, go through what sharing means?")
+WALK_OFFER_DETAILS = _(
+    "It takes a few minutes: who sees your photos, each purpose, how to withdraw and what "
+    "deletion removes. Alt+L, Learn first, starts it, and your decision is saved when you "
+    "finish it. Alt+D, Decide now, saves your decision without it. Escape, Cancel, decides "
+    "nothing. You can do it later with Control+I.")
+# Translators: buttons; "&" marks the Alt+letter, which the details above name (Alt+L, Alt+D).
+LEARN_FIRST = _("&Learn first")
+DECIDE_NOW = _("&Decide now")
+CANCEL = _("Cancel")
+LEARN_FIRST_DOES = _("Start the consent walk. Your decision is saved when you finish it.")
+DECIDE_NOW_DOES = _("Save the decision without the walk.")
+CANCEL_DOES = _("Decide nothing now.")
+
 # Undo and history ----------------------------------------------------------------------------------
 
 NOTHING_TO_UNDO = _("There is no decision to undo.")
@@ -316,6 +332,23 @@ def nothing_undone(problem: object) -> str:
 
 
 NO_HISTORY = _("Nothing has been decided for this photo yet.")
+
+# Translators: the history's steps; {it} is "this" (the photo, or "the whole folder") in the
+# first step of a sentence and "it" after: "You shared this for research on 3 March and
+# withdrew it on 5 March."
+HISTORY_VERBS = {
+    ConsentStatus.GIVEN: _("shared {it}"),
+    ConsentStatus.REFUSED: _("refused {it}"),
+    ConsentStatus.WITHDRAWN: _("withdrew {it}"),
+    ConsentStatus.PENDING: _("set {it} back to undecided"),
+}
+HISTORY_UNDONE = _("undid that")
+HISTORY_GIVEN_BACK = _("gave {it} back to the folder's decision")
+HISTORY_YOU = _("You")
+HISTORY_THIS = _("this")
+HISTORY_FOLDER = _("the whole folder")
+HISTORY_DELETED = _("You deleted this photo earlier; decisions made before that no longer "
+                    "count.")
 
 
 def history_opened(name: str, sentences: Sequence[str]) -> str:

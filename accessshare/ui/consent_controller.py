@@ -37,7 +37,6 @@ from accessshare.ui.consent_purposes_dialog import ConsentPurposesDialog
 from accessshare.ui.consent_walk_dialog import ConsentWalkDialog
 from accessshare.ui.consent_widgets import confirmation_box, was_confirmed
 from accessshare.ui.dialogs import show_dialog
-from accessshare.ui.keymap import Action
 from accessshare.ui.operations import OperationRunner
 from accessshare.vocabulary import Decision
 
@@ -261,17 +260,11 @@ class ConsentController:
             return False
         self._walk_offered = True
         box = confirmation_box(
-            self.parent, "Learn about consent first?",
-            "Before your first decision, go through what sharing means?",
-            "It takes a few minutes: who sees your photos, each purpose, how to withdraw and what "
-            "deletion removes. Alt+L, Learn first, starts it, and your decision is saved when "
-            "you finish it. Alt+D, Decide now, saves your decision without it. Escape, Cancel, "
-            "decides nothing. You can do it later with Control+I.",
-            confirm_text="&Learn first", cancel_text="Cancel",
-            confirm_description="Start the consent walk. Your decision is saved when you finish it.",
-            cancel_description="Decide nothing now.",
-            others=(("&Decide now", "Save the decision without the walk."),))
-        decide = next(b for b in box.buttons() if b.accessibleName() == "Decide now")
+            self.parent, en.WALK_OFFER_TITLE, en.WALK_OFFER_QUESTION, en.WALK_OFFER_DETAILS,
+            confirm_text=en.LEARN_FIRST, cancel_text=en.CANCEL,
+            confirm_description=en.LEARN_FIRST_DOES, cancel_description=en.CANCEL_DOES,
+            others=((en.DECIDE_NOW, en.DECIDE_NOW_DOES),))
+        decide = next(b for b in box.buttons() if b.accessibleName() == en.DECIDE_NOW.replace("&", ""))
         self._pending_after_walk = then
 
         def answered(_result: bool) -> None:
@@ -341,8 +334,3 @@ class ConsentController:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"share_purposes": self.share_purposes}), encoding="utf-8")
 
-
-# The key-map actions this controller answers (``tests/ui/test_keymap.py`` checks each exists).
-ACTIONS = (Action.SHARE, Action.DONT_SHARE, Action.UNDECIDED, Action.CHOOSE_PURPOSES,
-           Action.DELETE, Action.UNDO, Action.HISTORY, Action.BULK_DECIDE, Action.FOLDER_DEFAULT,
-           Action.CONSENT_WALK, Action.EXPORT)
