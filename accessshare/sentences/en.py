@@ -18,16 +18,16 @@ from accessshare.vocabulary import ConsentStatus, Decision, PhotoFilter
 
 def photos(count: int) -> str:
     """"1 photo", "3 photos"."""
-    return plural(count, _("{count} photo"), _("{count} photos"))
+    return plural(count, "{count} photo", "{count} photos")
 
 
 def events(count: int) -> str:
     # Translators: entries of the consent and deletion log.
-    return plural(count, _("{count} event"), _("{count} events"))
+    return plural(count, "{count} event", "{count} events")
 
 
 def files(count: int) -> str:
-    return plural(count, _("{count} file"), _("{count} files"))
+    return plural(count, "{count} file", "{count} files")
 
 
 def flagged(count: int) -> str:
@@ -251,7 +251,7 @@ def privacy_reminder_for_many(total: int, flagged_count: int) -> str:
     if total == 1:
         return _("It has privacy findings, such as faces, text or a location; the privacy "
                  "filter lists them.")
-    which = plural(flagged_count, _("{count} of them has"), _("{count} of them have"))
+    which = plural(flagged_count, "{count} of them has", "{count} of them have")
     return _("{which} privacy findings, such as faces, text or a location; the privacy filter "
              "lists them.").format(which=which)
 
@@ -363,8 +363,8 @@ DELETE_REASON = _("The contributor deleted it in AccessShare.")
 
 def copies(count: int, kind: str) -> str:
     if kind == "other":
-        return plural(count, _("{count} other copy"), _("{count} other copies"))
-    return plural(count, _("{count} exported copy"), _("{count} exported copies"))
+        return plural(count, "{count} other copy", "{count} other copies")
+    return plural(count, "{count} exported copy", "{count} exported copies")
 
 
 def deleted(name: str, other_copies: int, exported_copies: int, remaining: Sequence[str],
@@ -386,7 +386,7 @@ def deleted(name: str, other_copies: int, exported_copies: int, remaining: Seque
             said += _(" and {copies}").format(copies=found[0])
     if not remaining:
         return _("{said}. No copy remains.").format(said=said)
-    remain = plural(len(remaining), _("{count} copy remains"), _("{count} copies remain"))
+    remain = plural(len(remaining), "{count} copy remains", "{count} copies remain")
     return _("{said}, but {remain}: {found}.").format(said=said, remain=remain,
                                                       found="; ".join(remaining))
 
@@ -459,8 +459,8 @@ def opened(name: str, total: int, described: int, flagged_count: int,
            problems: Sequence[str]) -> str:
     words = [_("Opened {name}: {photos}").format(name=name, photos=photos(total))]
     if described:
-        words.append(plural(flagged_count, _("{count} flagged photo so far"),
-                            _("{count} flagged photos so far")))
+        words.append(plural(flagged_count, "{count} flagged photo so far",
+                            "{count} flagged photos so far"))
     if problems:
         words.append(_("{files} could not be opened; the first: {problem} Press S to hear "
                        "all").format(files=files(len(problems)), problem=problems[0]))
