@@ -6,17 +6,21 @@ with literal text, and a ``# Translators:`` comment where its context is not obv
     xgettext -L Python --from-code=UTF-8 --add-comments=Translators \
         --keyword=_ --keyword=plural:2,3 -o accessshare.pot accessshare/sentences/en.py
 
-A catalog ``<locale dir>/<language>/LC_MESSAGES/accessshare.mo`` is used when it exists;
-without one the English words are said.
+A catalog ``<locale dir>/<language>/LC_MESSAGES/accessshare.mo`` is used when it exists
+(the language from ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` or ``LANG``, as gettext chooses;
+the locale dir is ``sentences/locale``, or ``ACCESSSHARE_LOCALE_DIR``); without one the
+English words are said. The language is chosen once, when the app starts.
 """
 
 from __future__ import annotations
 
 import gettext
+import os
 from pathlib import Path
 
 DOMAIN = "accessshare"
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = Path(os.environ.get("ACCESSSHARE_LOCALE_DIR")
+                  or Path(__file__).resolve().parent / "locale")
 
 _translation: gettext.NullTranslations = gettext.translation(DOMAIN, LOCALE_DIR, fallback=True)
 
