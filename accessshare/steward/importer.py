@@ -35,23 +35,22 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from accessshare.consent.export import verify_export_document
+from accessshare.consent.form import PURPOSE_ID
 from accessshare.consent.state import event_detail
 from accessshare.records.chain import GENESIS_HASH, parse_timestamp, utc_timestamp
 from accessshare.records.signing import short_fingerprint
 from accessshare.records.store import PSEUDONYM, SHA256_HEX
 from accessshare.steward.schema import (CHANGE_COLUMNS, CURRENT_COLUMNS, CURRENT_KEY,
                                         CURRENT_VALUES, EVENT_COLUMNS)
-from accessshare.steward.store import StewardProblem, StewardStore, canonical_detail
+from accessshare.steward.store import (StewardProblem, StewardStore, StoreWriteProblem,
+                                      canonical_detail)
 
 MAX_EXPORT_BYTES = 1 << 30  # a log of a million events is about 600 MB
+TIDY_AFTER = 8  # files imported at once, after which the tables are tidied (see StewardStore.tidy)
 STATES = ("given", "refused", "withdrawn", "pending", "deleted")
 # Refusals, by what did not agree in the verifier
 VERIFIER_REFUSAL = {"file": "not a consent log", "chain": "broken chain",
                     "summary": "summary does not follow", "signature": "bad signature"}
-# The widest text each column holds (the database would refuse a longer one)
-WIDTHS = {"kind": 16, "time": 32, "actor": 64, "scope": 16, "photo_hash": 64, "purpose": 64,
-          "state": 16, "form_version": 64, "form_hash": 64, "status": 16, "prev_hash": 64,
-          "hash": 64, "decided_by": 16, "event_hash": 64}
 
 
 @dataclass(frozen=True)
@@ -114,6 +113,9 @@ def import_file(store: StewardStore, path: str | os.PathLike, *,
         return _apply(store, log, pinned_only)
     except Refused as refusal:
         return _refuse(store, name, sha256, refusal)
+    except StoreWriteProblem as problem:  # such as text too wide for its column
+        return _refuse(store, name, sha256, Refused(
+            "not stored", f"the steward's store could not hold what it holds ({problem.reason})"))
 
 
 def verified_log(data: bytes, name: str, sha256: str) -> VerifiedLog:
@@ -157,7 +159,10 @@ def _read_bytes(path: Path) -> bytes:
 
 def _content(document: dict[str, Any], name: str, sha256: str, fingerprint: str) -> VerifiedLog:
     """What to import from a document that verified; ValueError with a clause saying what
-    cannot be stored (text a database refuses, a pseudonym or hash in an odd form...)."""
+    cannot be used. Only what the steward shows or compares is checked here, and cheaply
+    (every event of a million is read): pseudonyms, photo hashes and purposes of the current
+    state, and times. Text a database refuses (too wide for its column) refuses the file when
+    it is stored; lone surrogates cannot reach it (the signature's bytes are UTF-8)."""
     contributor = _pseudonym(document["contributor"], "its contributor")
     chain = document["chain"]
     store_id = chain.get("store_id")
@@ -168,7 +173,7 @@ def _content(document: dict[str, Any], name: str, sha256: str, fingerprint: str)
     events = sorted((e for record in document["records"] for e in record["events"]),
                     key=lambda e: e["seq"])
     for event in events:
-        _check_event(event)
+        _timestamp(event["time"], f"the time of event {event['seq']}")
     # The key as its bytes say it: base64 has more than one spelling of the same bytes.
     public_key = base64.b64encode(base64.b64decode(document["signature"]["public_key"])
                                   ).decode("ascii")
@@ -178,33 +183,19 @@ def _content(document: dict[str, Any], name: str, sha256: str, fingerprint: str)
     for record in document["records"]:
         subject = _pseudonym(record["data_subject"], "a data subject")
         for row in record["current_state"]:
-            photo, purpose, state = row["photo_hash"], row["purpose"], row["state"]
-            _hash(photo, "a photo")
-            _text(purpose, "purpose")
+            photo, purpose, state, event = (row["photo_hash"], row["purpose"], row["state"],
+                                            row["event_hash"])
+            if not (isinstance(photo, str) and SHA256_HEX.fullmatch(photo)):
+                raise ValueError("a photo is not named by a content hash")
+            if not (isinstance(purpose, str) and PURPOSE_ID.fullmatch(purpose)):
+                raise ValueError(f"the purpose {str(purpose)[:20]!r} is not a purpose id")
             if state not in STATES:
                 raise ValueError(f"a photo's state {str(state)[:20]!r} is not one AccessShare "
                                  "knows")
-            event = row["event_hash"]
-            if event is not None:
-                _hash(event, "an event")
-            dataset = row["dataset"]
-            if dataset is not None:
-                _text(dataset, "dataset")
             log.rows[(subject, photo, purpose)] = (
-                dataset, state, _text(row["decided_by"], "decided_by"), event,
+                row["dataset"], state, row["decided_by"], event,
                 conditions.get(event) if state == "given" else None)
     return log
-
-
-def _check_event(event: dict[str, Any]) -> None:
-    _timestamp(event["time"], f"the time of event {event['seq']}")
-    _pseudonym(event["actor"], f"the actor of event {event['seq']}")
-    if event["photo_hash"] is not None:
-        _hash(event["photo_hash"], f"the photo of event {event['seq']}")
-    for column in EVENT_COLUMNS[2:]:
-        value = event[column]
-        if value is not None:
-            _text(value, column)
 
 
 def event_conditions(events: Iterable[dict[str, Any]]) -> dict[str, str]:
@@ -238,29 +229,11 @@ def _pseudonym(value: Any, what: str) -> str:
     return value
 
 
-def _hash(value: Any, what: str) -> None:
-    if not (isinstance(value, str) and SHA256_HEX.fullmatch(value)):
-        raise ValueError(f"{what} is not named by a content hash")
-
-
 def _timestamp(value: Any, what: str) -> None:
     try:
         parse_timestamp(value)
     except ValueError:
         raise ValueError(f"{what} is not a UTC time") from None
-
-
-def _text(value: Any, column: str) -> str:
-    """Text a database can store: a string, not too wide, without NUL or lone surrogates."""
-    if not isinstance(value, str):
-        raise ValueError(f"its {column} holds {type(value).__name__} rather than text")
-    if len(value) > WIDTHS.get(column, 1 << 20) or "\x00" in value:
-        raise ValueError(f"its {column} holds text no database would store as it is")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError(f"its {column} holds text that is not Unicode") from None
-    return value
 
 
 # --- applying it ----------------------------------------------------------------------------
@@ -436,8 +409,9 @@ def _imported_sentence(log: VerifiedLog, held: dict[str, Any], outcome: str, add
                        changes: _Changes) -> str:
     who = log.contributor
     if outcome == "nothing new":
+        verb = "is" if log.head_seq == 1 else "are"
         return (f"{log.name} from {who} holds nothing new: its {log.head_seq} "
-                f"{_events(log.head_seq)} are already held.")
+                f"{_events(log.head_seq)} {verb} already held.")
     key = short_fingerprint(log.fingerprint)
     if held.get("new"):
         signer = f"signed by the key {key}, now pinned for {who} (first use)"
@@ -474,16 +448,18 @@ def import_files(store: StewardStore, paths: Sequence[str | os.PathLike], *, job
     if jobs == 1:
         for path in paths:
             yield import_file(store, path, pinned_only=pinned_only)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-    # A fresh interpreter per worker: a forked copy of this process's database connections
-    # must never be used by two processes.
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_open_worker_store, initargs=(store.url,)) as pool:
-        yield from pool.map(_import_in_worker, [(str(p), pinned_only) for p in paths],
-                            chunksize=4)
+        # A fresh interpreter per worker: a forked copy of this process's database
+        # connections must never be used by two processes.
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_open_worker_store, initargs=(store.url,)) as pool:
+            yield from pool.map(_import_in_worker, [(str(p), pinned_only) for p in paths],
+                                chunksize=4)
+    if len(paths) >= TIDY_AFTER:
+        store.tidy()
 
 
 _worker_store: StewardStore | None = None

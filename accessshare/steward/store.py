@@ -37,9 +37,21 @@ class StewardProblem(RuntimeError):
     """The steward's store cannot be used, or an input cannot; ``str()`` is one sentence."""
 
 
+class StoreWriteProblem(StewardProblem):
+    """The database refused a transaction (nothing of it was kept); ``reason`` is its words."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"Nothing was saved: the steward's store could not be written "
+                         f"({reason}).")
+        self.reason = reason
+
+
 def store_url(given: str) -> str:
     """An SQLAlchemy URL from what the steward typed: a URL as it is, a path as SQLite."""
     given = given.strip()
+    if not given:
+        raise StewardProblem("No steward's store was given: name a SQLite file or a "
+                             "PostgreSQL address.")
     if "://" in given:
         return given
     return f"sqlite:///{Path(given).expanduser().resolve()}"
@@ -99,8 +111,7 @@ class StewardStore:
             with self.engine.begin() as connection:
                 yield connection
         except DBAPIError as problem:
-            raise StewardProblem(f"Nothing was saved: the steward's store could not be "
-                                 f"written ({_reason(problem)}).") from None
+            raise StoreWriteProblem(_reason(problem)) from None
 
     def lock_contributor(self, connection: Connection, pseudonym: str) -> None:
         """Until the transaction ends, no other import touches this contributor. (SQLite's
@@ -131,6 +142,20 @@ class StewardStore:
             except CommandError:
                 raise StewardProblem(f"The steward's store at {self.shown_url} was written by a "
                                      "newer AccessShare; update the app to open it.") from None
+
+    def tidy(self) -> None:
+        """After many rows were written on PostgreSQL: mark the current state's pages all
+        visible and refresh the planner's statistics, so that ``allowed`` reads its index
+        alone (an index-only scan) instead of every row. A failure costs only speed."""
+        if self.dialect != "postgresql":
+            return
+        try:
+            with self.engine.connect() as connection:
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+                connection.execute(text("VACUUM (ANALYZE) steward_current"))
+                connection.execute(text("ANALYZE steward_changes"))
+        except DBAPIError:
+            pass
 
     # --- bulk writes -----------------------------------------------------------------------
 
