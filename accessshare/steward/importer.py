@@ -27,7 +27,7 @@ import json
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,9 @@ from accessshare.steward.store import (StewardProblem, StewardStore, StoreWriteP
 MAX_EXPORT_BYTES = 1 << 30  # a log of a million events is about 600 MB
 TIDY_AFTER = 8  # files imported at once, after which the tables are tidied (see StewardStore.tidy)
 STATES = ("given", "refused", "withdrawn", "pending", "deleted")
+# The event fields the steward's tables hold in narrow columns, and their widths
+NARROW_COLUMNS = (("kind", 16), ("scope", 16), ("state", 16), ("status", 16), ("actor", 64),
+                  ("purpose", 64), ("form_version", 64), ("form_hash", 64), ("photo_hash", 64))
 # Refusals, by what did not agree in the verifier
 VERIFIER_REFUSAL = {"file": "not a consent log", "chain": "broken chain",
                     "summary": "summary does not follow", "signature": "bad signature"}
@@ -59,7 +62,7 @@ class ImportResult:
     ``refusal`` says why in two or three words (see ``VERIFIER_REFUSAL``, and "wrong key",
     "older log", "fork", "not pinned", "unreadable", "unusable content")."""
 
-    file: str
+    file: str  # the path as given
     outcome: str
     sentence: str
     contributor: str | None = None
@@ -110,12 +113,13 @@ def import_file(store: StewardStore, path: str | os.PathLike, *,
         data = _read_bytes(Path(path))
         sha256 = hashlib.sha256(data).hexdigest()
         log = verified_log(data, name, sha256)
-        return _apply(store, log, pinned_only)
+        result = _apply(store, log, pinned_only)
     except Refused as refusal:
-        return _refuse(store, name, sha256, refusal)
+        result = _refuse(store, name, sha256, refusal)
     except StoreWriteProblem as problem:  # such as text too wide for its column
-        return _refuse(store, name, sha256, Refused(
+        result = _refuse(store, name, sha256, Refused(
             "not stored", f"the steward's store could not hold what it holds ({problem.reason})"))
+    return replace(result, file=str(path))
 
 
 def verified_log(data: bytes, name: str, sha256: str) -> VerifiedLog:
@@ -128,6 +132,9 @@ def verified_log(data: bytes, name: str, sha256: str) -> VerifiedLog:
     if not report.ok:
         raise Refused(VERIFIER_REFUSAL.get(report.failed or "file", "not a consent log"),
                       report.message.rstrip("."))
+    if b"\\u0000" in data and _holds_nul(document):  # JSON writes a NUL only so
+        raise Refused("unusable content", f"{name} verified, but it holds a NUL character, "
+                      "which no database keeps in text")
     try:
         return _content(document, name, sha256, report.fingerprint)
     except (KeyError, TypeError, ValueError, AttributeError) as problem:
@@ -159,10 +166,10 @@ def _read_bytes(path: Path) -> bytes:
 
 def _content(document: dict[str, Any], name: str, sha256: str, fingerprint: str) -> VerifiedLog:
     """What to import from a document that verified; ValueError with a clause saying what
-    cannot be used. Only what the steward shows or compares is checked here, and cheaply
-    (every event of a million is read): pseudonyms, photo hashes and purposes of the current
-    state, and times. Text a database refuses (too wide for its column) refuses the file when
-    it is stored; lone surrogates cannot reach it (the signature's bytes are UTF-8)."""
+    cannot be used: pseudonyms, photo hashes and purposes of the current state, times, and
+    text too wide for its column, so that SQLite and PostgreSQL take or refuse the same logs.
+    Checked cheaply, as every event of a million passes here. (Lone surrogates cannot reach
+    this point: the signed bytes are UTF-8.)"""
     contributor = _pseudonym(document["contributor"], "its contributor")
     chain = document["chain"]
     store_id = chain.get("store_id")
@@ -174,6 +181,11 @@ def _content(document: dict[str, Any], name: str, sha256: str, fingerprint: str)
                     key=lambda e: e["seq"])
     for event in events:
         _timestamp(event["time"], f"the time of event {event['seq']}")
+        for column, width in NARROW_COLUMNS:
+            value = event[column]
+            if value is not None and (type(value) is not str or len(value) > width):
+                raise ValueError(f"the {column} of event {event['seq']} is not text of at most "
+                                 f"{width} characters")
     # The key as its bytes say it: base64 has more than one spelling of the same bytes.
     public_key = base64.b64encode(base64.b64decode(document["signature"]["public_key"])
                                   ).decode("ascii")
@@ -221,6 +233,16 @@ def sharing_condition(detail: dict[str, Any]) -> str | None:
     if isinstance(redact, list) and all(isinstance(kind, str) for kind in redact):
         redact = sorted(set(redact))
     return canonical_detail({"redact": redact})
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _pseudonym(value: Any, what: str) -> str:
@@ -475,4 +497,4 @@ def _import_in_worker(task: tuple[str, bool]) -> ImportResult:
     try:
         return import_file(_worker_store, path, pinned_only=pinned_only)
     except StewardProblem as problem:
-        return ImportResult(Path(path).name, "refused", str(problem), refusal="store")
+        return ImportResult(path, "refused", str(problem), refusal="store")

@@ -167,18 +167,21 @@ class StewardStore:
             return
         names = ", ".join(columns)
         driver = connection.connection.driver_connection
-        if self.dialect == "postgresql":
-            with driver.cursor() as cursor:
-                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            return
-        marks = ", ".join("?" for _ in columns)
-        cursor = driver.cursor()
         try:
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
-        finally:
-            cursor.close()
+            if self.dialect == "postgresql":
+                with driver.cursor() as cursor:
+                    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                return
+            marks = ", ".join("?" for _ in columns)
+            cursor = driver.cursor()
+            try:
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            finally:
+                cursor.close()
+        except connection.dialect.loaded_dbapi.Error as problem:  # the driver's own, unwrapped
+            raise StoreWriteProblem(str(problem).strip().splitlines()[0].rstrip(".")) from None
 
     # --- the steward's own log -------------------------------------------------------------
 

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from accessshare.cli import main
+from accessshare.consent.export import current_states
 from accessshare.library.files import hash_file
+from accessshare.records.chain import GENESIS_HASH, event_hash
+from accessshare.records.signing import DeviceKey, sign_document
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -45,3 +48,26 @@ class Contributor:
 
     def hash_of(self, name: str) -> str:
         return hash_file(self.photos / name)[0]
+
+
+def rewrite(path, target, change, key: DeviceKey | None = None) -> None:
+    """Change events with ``change(events)``, then recompute every hash after them, the head
+    and the summary, as a careful forger would; re-sign with ``key`` if given (else the
+    signature stays the contributor's, over the old content)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    events = sorted((e for r in document["records"] for e in r["events"]), key=lambda e: e["seq"])
+    change(events)
+    previous = GENESIS_HASH
+    for event in events:
+        event["prev_hash"] = previous
+        event["hash"] = previous = event_hash(event)
+    document["chain"]["head"] = previous
+    for record in document["records"]:
+        stated = record["current_state"]
+        photos = {row["photo_hash"]: row["dataset"] for row in stated}
+        purposes = list(dict.fromkeys(row["purpose"] for row in stated))
+        record["current_state"] = current_states(record["events"], photos, purposes)
+    if key is not None:
+        document.pop("signature")
+        document.update(sign_document(document, key))
+    target.write_text(json.dumps(document, indent=1), encoding="utf-8")

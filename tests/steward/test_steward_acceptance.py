@@ -8,11 +8,11 @@ import csv
 import io
 import json
 
+from contributors import rewrite
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from accessshare.consent.export import current_states
-from accessshare.records.chain import GENESIS_HASH, event_hash, utc_timestamp
-from accessshare.records.signing import DeviceKey, sign_document
+from accessshare.records.chain import utc_timestamp
+from accessshare.records.signing import DeviceKey
 
 
 def allowed_pairs(steward, purpose: str = "research") -> set[tuple[str, str]]:
@@ -106,29 +106,6 @@ def test_the_first_older_export_sent_again_is_refused_and_stores_nothing(contrib
     assert allowed_pairs(steward) == allowed_before
     code, out, _ = steward("status")
     assert f"{alice.pseudonym}: key " in out and "4 events held" in out
-
-
-def rewrite(path, target, change, key: DeviceKey | None = None) -> None:
-    """Change events with ``change(events)``, then recompute every hash after them, the head
-    and the summary, as a careful forger would; re-sign with ``key`` if given (else the
-    signature stays the contributor's, over the old content)."""
-    document = json.loads(path.read_text(encoding="utf-8"))
-    events = sorted((e for r in document["records"] for e in r["events"]), key=lambda e: e["seq"])
-    change(events)
-    previous = GENESIS_HASH
-    for event in events:
-        event["prev_hash"] = previous
-        event["hash"] = previous = event_hash(event)
-    document["chain"]["head"] = previous
-    for record in document["records"]:
-        stated = record["current_state"]
-        photos = {row["photo_hash"]: row["dataset"] for row in stated}
-        purposes = list(dict.fromkeys(row["purpose"] for row in stated))
-        record["current_state"] = current_states(record["events"], photos, purposes)
-    if key is not None:
-        document.pop("signature")
-        document.update(sign_document(document, key))
-    target.write_text(json.dumps(document, indent=1), encoding="utf-8")
 
 
 def withdrawal_to_share(events) -> None:

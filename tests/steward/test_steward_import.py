@@ -10,14 +10,15 @@ import re
 import shutil
 
 import pytest
+from contributors import Contributor, rewrite
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import create_engine, text
 
 from accessshare.config import resolve_paths
 from accessshare.consent import load_form
 from accessshare.records import RecordStore
+from accessshare.records.signing import DeviceKey
 from accessshare.steward.store import store_url
-
-from contributors import Contributor, run
 
 
 def counts(url: str) -> dict[str, int]:
@@ -204,3 +205,81 @@ def test_the_current_state_follows_the_apps_rules(contributor, steward):
     code, out, _ = steward("changes", "--since", "2000-01-01", "--format", "json")
     assert [(c["photo_hash"], c["purpose"], c["change"]) for c in json.loads(out)["changes"]] \
         == [(camera, "research", "deleted")]
+
+
+def long_form_version(events) -> None:
+    events[0]["form_version"] = events[0]["notice"]["version"] = "v" * 100
+
+
+@pytest.mark.parametrize("change, why", [
+    (long_form_version,
+     "the form_version of event 1 is not text of at most 64 characters"),
+    (lambda events: events[0].__setitem__("reason", "a\x00b"),
+     "it holds a NUL character, which no database keeps in text"),
+])
+def test_a_signed_log_holding_what_no_store_keeps_is_refused_alike_on_every_database(
+        alice, contributor, steward, steward_db, tmp_path, change, why):
+    honest = alice.export("alice.json")
+    odd = tmp_path / "odd.json"
+    rewrite(honest, odd, change, key=DeviceKey(Ed25519PrivateKey.generate()))
+    bob = contributor("bob", ["coins.jpg"])
+    bob.decide(["coins.jpg"], "research", "given")
+    code, out, err = steward("import", odd, bob.export("bob.json"))
+    assert code == 1
+    assert err == (f"accessshare: Refused odd.json (unusable content): odd.json verified, but "
+                   f"{why}. Nothing from it was stored.\n")
+    assert out.startswith("Imported bob.json")
+    assert counts(steward_db)["steward_contributors"] == 1  # the odd log pinned nothing
+
+
+def test_a_sharing_condition_is_carried_to_allowed_and_its_change_to_changes(
+        contributor, steward):
+    """Issue 16 records redaction in the consent event's detail; the steward lists it."""
+    carol = contributor("carol", ["coffee.jpg", "chelsea.jpg"])
+    carol.decide(["coffee.jpg"], "research", "given")
+    chelsea = carol.hash_of("chelsea.jpg")
+
+    def share_redacted(kinds: list[str]) -> None:
+        form = load_form()
+        with RecordStore.open(resolve_paths(carol.data)) as store:
+            store.append_consent(purpose="research", state="given", actor=store.contributor(),
+                                 photo_hash=chelsea, form_version=form.version,
+                                 form_hash=form.sha256,
+                                 detail={"decision": f"d-{len(kinds)}", "redact": kinds})
+
+    share_redacted(["text", "faces"])
+    assert steward("import", carol.export("carol-1.json"))[0] == 0
+    code, out, _ = steward("allowed", "--purpose", "research")
+    assert out.splitlines() == [
+        "2 photos may be used for research, 1 of them only on a condition.",
+        *sorted([f"{carol.pseudonym} {carol.hash_of('coffee.jpg')}",
+                 f"{carol.pseudonym} {chelsea} (only with faces and text redacted)"])]
+    code, out, _ = steward("allowed", "--purpose", "research", "--format", "json")
+    assert {p["photo_hash"]: p["condition"] for p in json.loads(out)["photos"]} == {
+        carol.hash_of("coffee.jpg"): None, chelsea: {"redact": ["faces", "text"]}}
+    code, out, _ = steward("allowed", "--purpose", "research", "--format", "csv")
+    assert f'{carol.pseudonym},{chelsea},"{{""redact"":[""faces"",""text""]}}"' in out
+
+    share_redacted(["faces"])
+    assert steward("import", carol.export("carol-2.json"))[0] == 0
+    carol.decide(["chelsea.jpg"], "research", "withdrawn")
+    assert steward("import", carol.export("carol-3.json"))[0] == 0
+    code, out, _ = steward("changes", "--since", "2000-01-01")
+    assert [line.split(" ", 3)[3] for line in out.splitlines()[1:]] == [
+        "research: still shared, now only with faces redacted.", "research: withdrawn."]
+
+
+def test_many_files_are_imported_by_several_processes_and_said_in_order(contributor, steward):
+    people = [contributor(name, ["coins.jpg"]) for name in ("ann", "ben", "cat")]
+    files = []
+    for person in people:
+        person.decide([], "research", "given")
+        files.append(person.export(f"{person.data.parent.name}.json"))
+    code, out, err = steward("import", "--jobs", "2", *files, files[0])
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert [line.split(",")[0].split(" ")[:2] for line in lines[:3]] == [
+        ["Imported", "ann.json"], ["Imported", "ben.json"], ["Imported", "cat.json"]]
+    assert lines[3].startswith("ann.json from ") and lines[3].endswith("holds nothing new: its 1 "
+                                                                       "event is already held.")
+    assert lines[4] == "3 of 4 logs added something (3 new events); 0 refused."
