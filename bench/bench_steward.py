@@ -35,6 +35,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests" / "helpers"))  # pg_databases: a fresh database
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
@@ -142,24 +143,6 @@ def make_exports(folder: Path, contributors: int, events: int, jobs: int
 
 # --- the databases ------------------------------------------------------------------------------
 
-def fresh_postgres(server_url: str) -> tuple[str, callable]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    base = make_url(server_url)
-    name = f"accessshare_bench_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
-
-
 def query_plans(url: str) -> list[str]:
     from sqlalchemy import create_engine, text
 
@@ -243,7 +226,9 @@ def main() -> None:
             print(f"exports: {len(first)} + {len(second)} signed logs made in "
                   f"{time.perf_counter() - start:.1f} s ({size:.0f} MB for the first round)")
         if args.pg:
-            url, drop = fresh_postgres(args.pg)
+            from pg_databases import fresh_pg_database
+
+            url, drop = fresh_pg_database("accessshare_bench", args.pg)
         else:
             url, drop = f"sqlite:///{Path(temporary) / 'steward.sqlite3'}", (lambda: None)
         try:

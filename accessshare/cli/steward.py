@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     state = _action(actions, "status", "list the contributors whose logs are held",
                     "List each contributor: pseudonym, key fingerprint and how it was pinned, "
                     "events held, the time of their last decision, and of the last import.")
-    state.add_argument("--format", choices=FORMATS, default="text")
+    _answer_options(state)
     state.set_defaults(handler=run_status)
 
     allowed = _action(actions, "allowed", "list the photos that may be used for a purpose",
@@ -69,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       "photo shared only on a condition (such as faces redacted) names it.")
     allowed.add_argument("--purpose", required=True, metavar="P",
                          help="a purpose id of the consent form, such as research")
-    allowed.add_argument("--format", choices=FORMATS, default="text")
+    _answer_options(allowed)
     allowed.set_defaults(handler=run_allowed)
 
     changed = _action(actions, "changes", "list withdrawals and deletions since a moment",
@@ -78,7 +78,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       "or received since TIME: what to act on in your copies.")
     changed.add_argument("--since", required=True, metavar="TIME",
                          help="a date (2026-03-05) or a UTC time (2026-03-05T14:00:00Z)")
-    changed.add_argument("--format", choices=FORMATS, default="text")
+    _answer_options(changed)
     changed.set_defaults(handler=run_changes)
 
     pin = _action(actions, "pin", "pin contributors' keys in advance from a file",
@@ -92,6 +92,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      "Check the steward's own log, every contributor's held events, and that "
                      "the current state follows from them.")
     verify.set_defaults(handler=run_verify)
+
+
+def _answer_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text (default), csv (a header row, then one row per line; for a "
+                        "spreadsheet) or json")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write the answer to FILE instead of standard output (a CSV file "
+                        "gets a UTF-8 mark, so spreadsheets read it as UTF-8)")
 
 
 def _action(actions: argparse._SubParsersAction, name: str, short: str,
@@ -153,21 +162,21 @@ def run_status(args: argparse.Namespace, store) -> int:
     from accessshare.steward import status
 
     found = status(store)
+    sentence = f"{len(found)} {'contributor' if len(found) == 1 else 'contributors'}."
     columns = ("pseudonym", "fingerprint", "pinned_by", "pinned_at", "events_held",
                "last_decision", "last_import")
-    if args.format != "text":
-        _write_table(args.format, columns, [row._asdict() for row in found],
-                     {"contributors": [row._asdict() for row in found]})
-        return 0
-    say(f"{len(found)} {'contributor' if len(found) == 1 else 'contributors'}.")
-    for row in found:
-        pinned = ("pinned on first use" if row.pinned_by == "first use"
-                  else "pinned from a pin file")
-        say(f"{row.pseudonym}: key {short_fingerprint(row.fingerprint)} ({pinned}, "
-            f"{row.pinned_at[:10]}); {row.events_held} "
-            f"{'event' if row.events_held == 1 else 'events'} held; last decision "
-            f"{_when(row.last_decision)}; last import {_when(row.last_import)}.")
-    return 0
+
+    def lines():
+        for row in found:
+            pinned = ("pinned on first use" if row.pinned_by == "first use"
+                      else "pinned from a pin file")
+            yield (f"{row.pseudonym}: key {short_fingerprint(row.fingerprint)} ({pinned}, "
+                   f"{row.pinned_at[:10]}); {row.events_held} "
+                   f"{'event' if row.events_held == 1 else 'events'} held; last decision "
+                   f"{_when(row.last_decision)}; last import {_when(row.last_import)}.")
+
+    rows = [row._asdict() for row in found]
+    return _answer(args, sentence, lines, columns, rows, {"contributors": rows})
 
 
 @_command
@@ -179,20 +188,16 @@ def run_allowed(args: argparse.Namespace, store) -> int:
         error(answer.sentence)
     rows = [{"contributor": photo.contributor, "photo_hash": photo.photo_hash,
              "condition": photo.condition} for photo in answer.photos]
-    if args.format != "text":
-        _write_table(args.format, ("contributor", "photo_hash", "condition"), rows,
-                     {"purpose": answer.purpose, "count": len(rows),
-                      "answer_sha256": answer.answer_sha256, "photos": rows})
-        return 0
-    if answer.purposes_held is None:
-        say(answer.sentence)
-    out = sys.stdout
-    for photo in answer.photos:  # a hundred thousand lines: written without a call per part
-        line = f"{photo.contributor} {photo.photo_hash}"
-        if photo.condition:
-            line += f" ({condition_words(photo.condition)})"
-        out.write(shown(line) + "\n")
-    return 0
+
+    def lines():
+        for photo in answer.photos:
+            line = f"{photo.contributor} {photo.photo_hash}"
+            yield f"{line} ({condition_words(photo.condition)})" if photo.condition else line
+
+    return _answer(args, None if answer.purposes_held is not None else answer.sentence, lines,
+                   ("contributor", "photo_hash", "condition"), rows,
+                   {"purpose": answer.purpose, "count": len(rows),
+                    "answer_sha256": answer.answer_sha256, "photos": rows})
 
 
 @_command
@@ -201,16 +206,15 @@ def run_changes(args: argparse.Namespace, store) -> int:
 
     answer = changes(store, args.since)
     rows = [change._asdict() for change in answer.changes]
-    if args.format != "text":
-        _write_table(args.format, ("time", "imported", "contributor", "photo_hash", "purpose",
-                                   "change", "condition"), rows,
-                     {"since": answer.since, "count": len(rows), "changes": rows})
-        return 0
-    say(answer.sentence)
-    for change in answer.changes:
-        say(f"{change.time} {change.contributor} {change.photo_hash} {change.purpose}: "
-            f"{change_words(change.change, change.condition)}.")
-    return 0
+
+    def lines():
+        for change in answer.changes:
+            yield (f"{change.time} {change.contributor} {change.photo_hash} {change.purpose}: "
+                   f"{change_words(change.change, change.condition)}.")
+
+    return _answer(args, answer.sentence, lines, ("time", "imported", "contributor",
+                                                  "photo_hash", "purpose", "change", "condition"),
+                   rows, {"since": answer.since, "count": len(rows), "changes": rows})
 
 
 @_command
@@ -258,19 +262,66 @@ def _when(moment: str | None) -> str:
     return "none yet" if not moment else moment[:19].replace("T", " ") + " UTC"
 
 
-def _write_table(kind: str, columns: tuple[str, ...], rows: list[dict[str, Any]],
-                 document: dict[str, Any]) -> None:
-    if kind == "json":
-        json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-        return
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_csv_cell(row[column]) for column in columns])
+def _answer(args: argparse.Namespace, sentence: str | None, lines, columns: tuple[str, ...],
+            rows: list[dict[str, Any]], document: dict[str, Any]) -> int:
+    """Write an answer in the format asked for, to standard output or to --output FILE (then
+    the sentence alone is said, naming the file)."""
+    if args.output is None:
+        out = _utf8(sys.stdout)
+        if args.format == "text" and sentence:
+            out.write(shown(sentence) + "\n")
+        _write_table(out, args.format, lines, columns, rows, document, "\n")
+        return 0
+    from accessshare.library.files import atomic_writer
+
+    # A BOM, so that a spreadsheet reads the file as UTF-8; rows end as RFC 4180 says.
+    encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+    try:
+        with atomic_writer(args.output, "w", encoding=encoding, newline="") as out:
+            if args.format == "text" and sentence:
+                out.write(shown(sentence) + "\n")
+            _write_table(out, args.format, lines, columns, rows, document,
+                         "\r\n" if args.format == "csv" else "\n")
+    except OSError as problem:
+        error(f"{args.output} cannot be written ({problem.strerror or problem}).")
+        return 2
+    say(f"{sentence + ' ' if sentence else ''}Written to {args.output} "
+        f"({FORMAT_NAMES[args.format]}).")
+    return 0
 
 
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, dict):
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "" if value is None else value
+FORMAT_NAMES = {"text": "text", "csv": "CSV with a header row, UTF-8",
+                "json": "JSON, UTF-8"}
+
+
+def _write_table(out, kind: str, lines, columns: tuple[str, ...], rows: list[dict[str, Any]],
+                 document: dict[str, Any], line_end: str) -> None:
+    if kind == "text":  # a hundred thousand lines: written without a call per part
+        for line in lines():
+            out.write(shown(line) + "\n")
+    elif kind == "json":
+        json.dump(document, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    else:
+        from accessshare.consent.export import spreadsheet_cell
+
+        def cell(value: Any) -> str:
+            """As a spreadsheet shows it: a condition as compact JSON, and nothing it would
+            run as a formula (a pseudonym may start with "-")."""
+            if isinstance(value, dict):
+                value = json.dumps(value, sort_keys=True, separators=(",", ":"),
+                                   ensure_ascii=False)
+            return spreadsheet_cell(value)
+
+        writer = csv.writer(out, lineterminator=line_end)
+        writer.writerow(columns)
+        writer.writerows([cell(row[column]) for column in columns] for row in rows)
+
+
+def _utf8(stream):
+    """Standard output that writes UTF-8 whatever the locale, so a piped CSV or JSON file
+    is always UTF-8."""
+    if (getattr(stream, "encoding", "utf-8") or "").lower().replace("-", "") != "utf8" \
+            and hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8")
+    return stream

@@ -146,7 +146,7 @@ def export_consent_csv(store: RecordStore, path: str | Path) -> int:
         writer.writerow(CSV_COLUMNS)
         for event in events:
             event = dict(event, data_subject=event["actor"])
-            writer.writerow([_cell(event.get(column)) for column in CSV_COLUMNS])
+            writer.writerow([spreadsheet_cell(event.get(column)) for column in CSV_COLUMNS])
     return len(events)
 
 
@@ -253,7 +253,7 @@ def _known_photos(store: RecordStore, state: ConsentState) -> dict[str, str | No
                 session.execute(select(Photo.content_hash, Photo.path))}
 
 
-def _cell(value: Any) -> str:
+def spreadsheet_cell(value: Any) -> str:
     """A spreadsheet must not run a cell such as "=HYPERLINK(...)", also when it starts with a
     space, tab or line break before the formula: such cells get a leading apostrophe."""
     text = "" if value is None else str(value)
@@ -583,7 +583,7 @@ def _write_manifest(path: Path, rows: list[list[str]]) -> None:
     with atomic_writer(path, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(MANIFEST_COLUMNS)
-        writer.writerows([[_cell(value) for value in row] for row in rows])
+        writer.writerows([[spreadsheet_cell(value) for value in row] for row in rows])
 
 
 __all__ = ["ExportProblem", "ExportVerifyReport", "PhotoExportReport", "consent_log",

@@ -11,10 +11,12 @@ import subprocess
 import sys
 
 import pytest
-from contributors import run
+from contributors import rewrite, run
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
+from accessshare.records.signing import DeviceKey
 from accessshare.steward import StewardStore
 from accessshare.steward.store import store_url
 
@@ -136,3 +138,37 @@ def test_the_steward_commands_load_no_database_code_until_they_run():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env=dict(os.environ))
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_answers_written_to_a_file_open_in_a_spreadsheet_and_run_no_formula(
+        contributor, steward, tmp_path):
+    """A pseudonym may start with "-", which a spreadsheet would compute ("-A1"): such cells
+    start with an apostrophe. A CSV file has a header row, a UTF-8 mark and CRLF rows."""
+    dana = contributor("dana", ["coffee.jpg"])
+    dana.decide(["coffee.jpg"], "research", "given")
+    honest = dana.export("dana.json")
+    (tmp_path / "renamed.json").write_text(
+        honest.read_text(encoding="utf-8").replace(dana.pseudonym, "-A1"), encoding="utf-8")
+    risky = tmp_path / "risky.json"
+    rewrite(tmp_path / "renamed.json", risky, lambda events: None,
+            key=DeviceKey(Ed25519PrivateKey.generate()))
+    assert steward("import", risky)[0] == 0
+
+    target = tmp_path / "allowed.csv"
+    code, out, err = steward("allowed", "--purpose", "research", "--format", "csv", "-o", target)
+    assert (code, err) == (0, "")
+    assert out == (f"1 photo may be used for research. Written to {target} (CSV with a header "
+                   "row, UTF-8).\n")
+    assert target.read_bytes() == ("\ufeffcontributor,photo_hash,condition\r\n"
+                                   f"'-A1,{dana.hash_of('coffee.jpg')},\r\n").encode("utf-8")
+    code, out, _ = steward("status", "--format", "csv")
+    assert out.splitlines()[1].startswith("'-A1,")
+    code, out, _ = steward("status", "--format", "json", "-o", tmp_path / "status.json")
+    assert out == f"1 contributor. Written to {tmp_path / 'status.json'} (JSON, UTF-8).\n"
+    [held] = json.loads((tmp_path / "status.json").read_text(encoding="utf-8"))["contributors"]
+    assert (held["pseudonym"], held["events_held"]) == ("-A1", 1)  # as it is, in JSON
+
+    code, out, err = steward("changes", "--since", "2026-01-01", "-o", tmp_path / "no" / "c.txt")
+    assert (code, out) == (2, "")
+    assert err == (f"accessshare: {tmp_path / 'no' / 'c.txt'} cannot be written (No such file "
+                   "or directory).\n")
