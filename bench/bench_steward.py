@@ -174,7 +174,8 @@ def timed_import(url: str, files: list[str], jobs: int) -> tuple[float, int, int
     refused = [r.sentence for r in results if not r.ok]
     if refused:
         raise SystemExit(f"{len(refused)} logs were refused, for example: {refused[0]}")
-    return seconds, sum(r.events_added for r in results), sum(r.changes for r in results)
+    return (seconds, sum(r.events_added for r in results), sum(r.changes for r in results),
+            sum(r.events_held for r in results))
 
 
 def timed_queries(url: str) -> dict[str, float | int]:
@@ -197,6 +198,11 @@ def timed_queries(url: str) -> dict[str, float | int]:
                        check=True, stdout=subprocess.DEVNULL, cwd=REPO)
         figures[name] = time.perf_counter() - start
     return figures
+
+
+def load() -> str:
+    """The machine's load average over 1, 5 and 15 minutes (2 cores: 2.0 is full)."""
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def main() -> None:
@@ -232,13 +238,16 @@ def main() -> None:
         else:
             url, drop = f"sqlite:///{Path(temporary) / 'steward.sqlite3'}", (lambda: None)
         try:
-            seconds, added, _ = timed_import(url, first, args.jobs)
+            print(f"load average before importing: {load()}")
+            seconds, added, _, _ = timed_import(url, first, args.jobs)
             print(f"import round 1: {added} events from {len(first)} contributors in "
                   f"{seconds:.1f} s = {added / seconds:,.0f} events/s "
-                  f"({args.jobs} {'process' if args.jobs == 1 else 'processes'})")
-            seconds, added, found = timed_import(url, second, args.jobs)
-            print(f"import round 2: {added} events from {len(second)} contributors in "
-                  f"{seconds:.1f} s = {added / seconds:,.0f} events/s; {found} changes found")
+                  f"({args.jobs} {'process' if args.jobs == 1 else 'processes'}; load average "
+                  f"after: {load()})")
+            seconds, added, found, verified = timed_import(url, second, args.jobs)
+            print(f"import round 2: {len(second)} newer logs in {seconds:.1f} s, each verified "
+                  f"whole ({verified} events = {verified / seconds:,.0f} events/s verified); "
+                  f"{added} new events, {found} changes found")
             figures = timed_queries(url)
             print(f"allowed --purpose research: {figures['allowed_rows']} photos in "
                   f"{figures['allowed_s']:.3f} s (whole command {figures['allowed_cli_s']:.2f} s)")
@@ -246,6 +255,7 @@ def main() -> None:
                   f"{figures['changes_s']:.3f} s (whole command {figures['changes_cli_s']:.2f} s)")
             for plan in query_plans(url):
                 print(f"plan: {plan}")
+            print(f"load average at the end: {load()}")
         finally:
             drop()
 

@@ -166,7 +166,7 @@ def run_status(args: argparse.Namespace, store) -> int:
     columns = ("pseudonym", "fingerprint", "pinned_by", "pinned_at", "events_held",
                "last_decision", "last_import")
 
-    def lines():
+    def lines():  # pseudonyms, fingerprints and times, checked at import
         for row in found:
             pinned = ("pinned on first use" if row.pinned_by == "first use"
                       else "pinned from a pin file")
@@ -186,13 +186,15 @@ def run_allowed(args: argparse.Namespace, store) -> int:
     answer = allowed(store, args.purpose)
     if answer.purposes_held is not None:
         error(answer.sentence)
-    rows = [{"contributor": photo.contributor, "photo_hash": photo.photo_hash,
-             "condition": photo.condition} for photo in answer.photos]
+    rows = [] if args.format == "text" else [
+        {"contributor": photo.contributor, "photo_hash": photo.photo_hash,
+         "condition": photo.condition} for photo in answer.photos]
 
-    def lines():
+    def lines():  # a pseudonym and a content hash, checked at import: safe to print as they are
         for photo in answer.photos:
             line = f"{photo.contributor} {photo.photo_hash}"
-            yield f"{line} ({condition_words(photo.condition)})" if photo.condition else line
+            yield f"{line} ({shown(condition_words(photo.condition))})" if photo.condition \
+                else line
 
     return _answer(args, None if answer.purposes_held is not None else answer.sentence, lines,
                    ("contributor", "photo_hash", "condition"), rows,
@@ -207,10 +209,10 @@ def run_changes(args: argparse.Namespace, store) -> int:
     answer = changes(store, args.since)
     rows = [change._asdict() for change in answer.changes]
 
-    def lines():
+    def lines():  # pseudonyms, hashes, purposes and times checked at import; words
         for change in answer.changes:
             yield (f"{change.time} {change.contributor} {change.photo_hash} {change.purpose}: "
-                   f"{change_words(change.change, change.condition)}.")
+                   f"{shown(change_words(change.change, change.condition))}.")
 
     return _answer(args, answer.sentence, lines, ("time", "imported", "contributor",
                                                   "photo_hash", "purpose", "change", "condition"),
@@ -296,9 +298,15 @@ FORMAT_NAMES = {"text": "text", "csv": "CSV with a header row, UTF-8",
 
 def _write_table(out, kind: str, lines, columns: tuple[str, ...], rows: list[dict[str, Any]],
                  document: dict[str, Any], line_end: str) -> None:
-    if kind == "text":  # a hundred thousand lines: written without a call per part
+    if kind == "text":  # lines made safe to print by ``lines``; written in large pieces
+        batch = []
         for line in lines():
-            out.write(shown(line) + "\n")
+            batch.append(line)
+            if len(batch) == 10000:
+                out.write("\n".join(batch) + "\n")
+                batch.clear()
+        if batch:
+            out.write("\n".join(batch) + "\n")
     elif kind == "json":
         json.dump(document, out, ensure_ascii=False, indent=1)
         out.write("\n")

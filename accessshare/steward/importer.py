@@ -473,13 +473,23 @@ def import_files(store: StewardStore, paths: Sequence[str | os.PathLike], *, job
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
         # A fresh interpreter per worker: a forked copy of this process's database
         # connections must never be used by two processes.
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_open_worker_store, initargs=(store.url,)) as pool:
-            yield from pool.map(_import_in_worker, [(str(p), pinned_only) for p in paths],
-                                chunksize=4)
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                     initializer=_open_worker_store,
+                                     initargs=(store.url,)) as pool:
+                yield from pool.map(_import_in_worker, [(str(p), pinned_only) for p in paths],
+                                    chunksize=4)
+        except BrokenProcessPool:
+            # Each file is one transaction: a file whose result was not given was either
+            # imported whole or not at all, and importing it again is safe.
+            raise StewardProblem("An import process stopped before it finished (out of memory, "
+                                 "or stopped from outside). The files reported above were "
+                                 "handled; import the others again (a file imported again "
+                                 "changes nothing).") from None
     if len(paths) >= TIDY_AFTER:
         store.tidy()
 

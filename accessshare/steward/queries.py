@@ -45,6 +45,21 @@ class AllowedAnswer:
         return sentence + "."
 
 
+class _ConditionReader:
+    """Conditions as dicts, each distinct text read once: a hundred thousand photos share a
+    handful of conditions (the dicts are shared too; callers only read them)."""
+
+    def __init__(self):
+        self.read: dict[str, dict[str, Any]] = {}
+
+    def __call__(self, condition: str | None) -> dict[str, Any] | None:
+        if not condition:
+            return None
+        if condition not in self.read:
+            self.read[condition] = json.loads(condition)
+        return self.read[condition]
+
+
 class Change(NamedTuple):
     time: str  # when the contributor decided it (their clock, UTC)
     imported: str  # when the steward's store learned it
@@ -95,13 +110,13 @@ def allowed(store: StewardStore, purpose: str) -> AllowedAnswer:
                 {"purpose": purpose}).first() is None:
             held = list(connection.execute(text(
                 "SELECT DISTINCT purpose FROM steward_current ORDER BY purpose")).scalars())
-        digest = hashlib.sha256()
-        for subject, photo, condition in rows:
-            digest.update(f"{subject}\t{photo}\t{condition or ''}\n".encode("utf-8"))
+        digest = hashlib.sha256("".join(
+            f"{subject}\t{photo}\t{condition or ''}\n" for subject, photo, condition in rows
+        ).encode("utf-8"))
         entry = store.append_log(connection, "allowed", {
             "purpose": purpose, "photos": len(rows), "answer_sha256": digest.hexdigest()})
-    photos = [AllowedPhoto(subject, photo, json.loads(condition) if condition else None)
-              for subject, photo, condition in rows]
+    read = _ConditionReader()
+    photos = [AllowedPhoto(subject, photo, read(condition)) for subject, photo, condition in rows]
     return AllowedAnswer(purpose, photos, digest.hexdigest(), entry.seq, held)
 
 
@@ -117,7 +132,8 @@ def changes(store: StewardStore, since: str) -> ChangesAnswer:
             "FROM steward_changes WHERE time >= :since OR imported >= :since "
             "ORDER BY time, id"), {"since": moment}).all()
         entry = store.append_log(connection, "changes", {"since": moment, "changes": len(rows)})
-    found = [Change(*row[:6], json.loads(row[6]) if row[6] else None) for row in rows]
+    read = _ConditionReader()
+    found = [Change(*row[:6], read(row[6])) for row in rows]
     return ChangesAnswer(moment, found, entry.seq)
 
 
