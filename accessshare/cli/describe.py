@@ -34,6 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
     from accessshare.describe.pipeline import Describer, DescribeFailure
 
+    if args.workers is not None and args.workers < 1:
+        error(f"--workers must be 1 or more (photos described at once), not {args.workers}.")
+        return 2
     photos, failures = collect(args.paths, paths)
     for failure in failures:
         show(failure, args.json)
