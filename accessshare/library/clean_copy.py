@@ -9,18 +9,12 @@ ICC profiles (whose names can identify the device), comments and PNG text chunks
 from __future__ import annotations
 
 import io
-import os
-import stat
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageCms
 
-from accessshare.library.errors import ImageProblem, describe_os_error
-
 JPEG_QUALITY = 95
 LOSSLESS_FORMATS = frozenset({"PNG", "BMP", "TIFF", "GIF", "PPM", "TGA"})
-CHUNK = 1 << 16
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JFIF = b"JFIF\x00"  # APP0's only content in a clean JPEG: version, density, no thumbnail
 PNG_IMAGE_CHUNKS = frozenset({b"IHDR", b"PLTE", b"IDAT", b"IEND"})
@@ -30,19 +24,6 @@ APP_SEGMENT_NAMES = {1: "EXIF or XMP", 2: "an ICC profile", 13: "IPTC"}
 def copy_format(original_format: str | None) -> str:
     """"PNG" for a lossless original (PNG, TIFF, BMP, GIF...), else "JPEG" (JPEG, HEIC, WebP)."""
     return "PNG" if original_format in LOSSLESS_FORMATS else "JPEG"
-
-
-def read_regular_file(path: Path) -> bytes:
-    """The bytes of a regular file (not a device, pipe or folder), read through one descriptor;
-    ImageProblem with one sentence naming the file otherwise."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as error:
-        raise ImageProblem(path, describe_os_error(path, error)) from error
-    with os.fdopen(descriptor, "rb") as source:
-        if not stat.S_ISREG(os.fstat(source.fileno()).st_mode):
-            raise ImageProblem(path, f"{path.name} is not a regular file, so it cannot be copied.")
-        return b"".join(iter(lambda: source.read(CHUNK), b""))
 
 
 def in_srgb(image: Image.Image, header: Image.Image) -> Image.Image:
@@ -120,18 +101,3 @@ def _png_extras(data: bytes) -> list[str]:
             break
         position += 12 + length
     return found
-
-
-def write_atomically(target: Path, data: bytes) -> Path:
-    """Write ``data`` to ``target`` through a temporary file in the same folder, created anew
-    (never through a link), flushed to disk, then renamed over ``target``."""
-    temporary = target.with_name(f".{target.name}.partial")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    if temporary.is_symlink() or temporary.exists():
-        temporary.unlink()
-    with os.fdopen(os.open(temporary, flags, 0o644), "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, target)
-    return target
