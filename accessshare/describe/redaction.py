@@ -43,17 +43,17 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageOps
 
+from accessshare.consent.conditions import KINDS, parse_kinds
 from accessshare.describe.faces import ROTATED_MIN_CONFIDENCE, DetectedFace
 from accessshare.describe.phrasing import en
 from accessshare.describe.pipeline import DETECTOR_SIDE, Describer, Description, shrunk
 from accessshare.describe.text import GATE_LONG_SIDE, LINE_ELONGATION, READ_LONG_SIDE
-from accessshare.library.clean_copy import (copy_format, in_srgb, metadata_left, pixels_only,
-                                            read_regular_file, write_atomically)
-from accessshare.library.decode import decode_bytes, open_header
+from accessshare.library.clean_copy import copy_format, in_srgb, metadata_left, pixels_only
+from accessshare.library.decode import decode_bytes, open_header, read_photo
+from accessshare.library.files import write_atomically
 from accessshare.library.errors import ImageProblem
 from accessshare.library.scanner import PhotoInfo
 
-KINDS = ("faces", "text", "location")
 # The head around a face box, in face-box widths and heights: the box runs from the eyebrows to
 # the chin, so the hair and forehead above, the ears beside and the chin below are added. The
 # head is covered by the ellipse inside that larger box, which still holds the face box whole
@@ -83,18 +83,6 @@ COVERING_SHARE = 0.6  # an object found this much inside a covered area is the c
 FILL_SIDE = 1024  # covered areas are filled from a copy this long: a smooth wash needs no more
 CHECKS = 2  # describe again after covering; cover what is still found; describe once more
 Area = tuple[float, float, float, float]  # left, top, right, bottom
-
-
-def parse_kinds(text: str | Iterable[str]) -> frozenset[str]:
-    """"faces,text" or "all" (or an iterable of kinds) -> the kinds; ValueError in one sentence."""
-    words = [w.strip().lower() for w in (text.split(",") if isinstance(text, str) else text)]
-    words = [w for w in words if w]
-    if words == ["all"]:
-        return frozenset(KINDS)
-    unknown = [w for w in words if w not in KINDS]
-    if unknown or not words:
-        raise ValueError(en.redaction_kinds_problem(unknown, KINDS))
-    return frozenset(words)
 
 
 class PhotoChanged(Exception):
@@ -164,7 +152,8 @@ class RedactionResult:
         Refuses, with ValueError, a copy that is not verified."""
         if not self.verified or self.data is None:
             raise ValueError(self.reason or en.redaction_unchecked(self.name))
-        return write_atomically(Path(target), self.data)
+        write_atomically(Path(target), self.data)
+        return Path(target)
 
 
 @dataclass(frozen=True)
@@ -225,7 +214,7 @@ class Redactor:
     def _upright(self, photo, path: Path, expected_hash: str | None) -> tuple[Image.Image, str]:
         if isinstance(photo, Image.Image):
             return decode_bytes(png_bytes(photo), path), copy_format(photo.format or "PNG")
-        data = read_regular_file(path)
+        data = read_photo(path)
         if expected_hash is not None and hashlib.sha256(data).hexdigest() != expected_hash:
             raise PhotoChanged(en.redaction_changed(path.name))
         header = open_header(data, path)

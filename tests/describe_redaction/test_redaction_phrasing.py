@@ -49,11 +49,3 @@ def test_what_was_not_removed_is_said(overrides, words):
     sentence, _details = en.after_removal(findings(**overrides), {"faces": 0, "text": 0}, 1, "brief")
     assert words in sentence
 
-
-@pytest.mark.parametrize(("kinds", "words"), [
-    ({"faces"}, "faces removed"), ({"faces", "text"}, "faces and text removed"),
-    ({"location"}, "location and camera details removed"),
-    ({"faces", "text", "location"}, "faces, text, location and camera details removed"),
-])
-def test_the_condition_in_words(kinds, words):
-    assert en.redaction_condition(kinds) == words

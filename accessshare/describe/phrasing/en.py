@@ -374,21 +374,6 @@ def phrase(findings: dict, verbosity: str) -> tuple[str, list[str]]:
 
 # ---- redacted copies (describe.redaction) ----------------------------------------------------
 
-def redaction_condition(kinds) -> str:
-    """The condition in words, for a decision, a history or a manifest: "faces and text
-    removed", "faces, text, location and camera details removed"."""
-    words = [kind for kind in ("faces", "text") if kind in kinds]
-    words += ["location", "camera details"] if "location" in kinds else []
-    return join(words) + " removed"
-
-
-def redaction_kinds_problem(unknown: list[str], kinds) -> str:
-    choices = ", ".join(kinds) + " or all"
-    if not unknown:
-        return f"Say what to remove: {choices}."
-    return f"'{unknown[0]}' is not something that can be removed; choose {choices}."
-
-
 def redaction_changed(name: str) -> str:
     return f"{name} changed since it was decided on, so no copy was made."
 
