@@ -80,6 +80,9 @@ BINDINGS: tuple[KeyBinding, ...] = NATIVE_MOVES + (
           "&Learn about consent…", consent=True),
     _bind("share", ["Y"], "Share this photo (for the purposes chosen with P)", "Consent",
           "&Share", "review", consent=True),
+    _bind("share_redacted", ["R"], "Share this photo with faces, text and location removed "
+          "(for the purposes chosen with P)", "Consent", "Share with faces, text and location "
+          "&removed", "review", consent=True),
     _bind("dont_share", ["N"], "Do not share this photo", "Consent", "&Don't share", "review",
           consent=True),
     _bind("undecided", ["U"], "Set this photo back to not yet decided", "Consent",
