@@ -73,6 +73,9 @@ BINDINGS: tuple[KeyBinding, ...] = NATIVE_MOVES + (
           "&Next flagged photo", "review"),
     _bind("previous_flagged", ["Shift+F"], "Previous flagged photo", "Photo",
           "&Previous flagged photo", "review"),
+    _bind("hear_after_removal", ["Shift+R"], "Hear and see this photo as it would be shared "
+          "with faces, text and location removed (nothing is saved)", "Photo",
+          "Hear it after &removal", "review"),
     _bind("delete", ["Delete"], "Delete this photo, after saying what will be removed", "Photo",
           "&Delete photo…", "review", consent=True),
     # Consent
