@@ -238,8 +238,21 @@ class ExportRunner:
             noun = "event" if events == 1 else "events"
             return f"Saved the consent log with {events} {noun} to {path}."
         if kind == "photos":
-            return export.export_photos(store, self.consent.paths, purpose, path, form).message
+            return export.export_photos(store, self.consent.paths, purpose, path, form,
+                                        self._redactor()).message
         return export.verify_export_file(path).message
+
+
+    def _redactor(self):
+        """A redactor with the describer the window already loaded (None: the export loads
+        one if a photo is shared on condition)."""
+        worker = getattr(self.window, "_describe_worker", None)
+        describer = getattr(worker, "describer", None)
+        if describer is None:
+            return None
+        from accessshare.describe.redaction import Redactor
+
+        return Redactor(describer)
 
 
 def photos_phrase(count: int) -> str:
