@@ -130,3 +130,22 @@ def test_a_photo_changed_since_the_decision_is_not_copied(dataset, tmp_path, red
         report = export_photos(store, paths, "research", tmp_path / "out", redactor=redactor)
     assert report.copied == []
     assert "sign.jpg changed since it was decided on, so no copy was made." in report.message
+
+
+def test_describe_redact_says_the_copy_before_deciding_and_writes_nothing(capsys, dataset):
+    before = {p.name: p.read_bytes() for p in dataset.iterdir()}
+    code, out, err = run(capsys, "describe", dataset / "sign.jpg", dataset / "cat-with-gps.jpg",
+                         "--redact", "all")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith(f"{dataset / 'sign.jpg'}: After removal: ")
+    assert lines[0].endswith("; text hidden; no location.")
+    gps = next(line for line in lines if line.startswith(str(dataset / "cat-with-gps.jpg")))
+    assert gps.endswith("; no text; no location.")
+    assert {p.name: p.read_bytes() for p in dataset.iterdir()} == before
+
+
+def test_describe_redact_with_a_kind_that_makes_no_sense(capsys, dataset):
+    code, out, err = run(capsys, "describe", dataset / "sign.jpg", "--redact", "voices")
+    assert (code, out) == (2, "")
+    assert err.endswith("'voices' is not something that can be removed; choose faces, text, location or all.\n")
