@@ -306,11 +306,12 @@ def _show_folder(decisions, folder: Path, as_json: bool) -> None:
                          "summary": decisions.summary_of_states(states)})
     else:
         say(f"Folder {folder.name}, for photos with no decision of their own: "
-            f"{decisions.summary_of_states(states)}")
+            f"{_folder_words(decisions, folder)}")
 
 
 def _folder_words(decisions, folder: Path) -> str:
-    return decisions.summary_of_states(decisions.folder_states(folder))
+    return decisions.summary_of_states(decisions.folder_states(folder),
+                                       decisions.folder_conditions(folder))
 
 
 def _show_photo(decisions, photo, effective, history: list[str], as_json: bool) -> None:

@@ -254,6 +254,14 @@ class Decisions:
         defaults = state.folder_defaults(dataset_key(root))
         return {p: defaults[p].state if p in defaults else PENDING for p in self.purpose_ids}
 
+    def folder_conditions(self, root: str | Path) -> dict[str, tuple[str, ...]]:
+        """purpose -> kinds removed, for the folder's defaults that share on a condition."""
+        state = self.state()
+        if not state.ok:
+            return {}
+        return {p: step.redact for p, step in state.folder_defaults(dataset_key(root)).items()
+                if step.redact}
+
     def states(self, photo_hash: str, dataset: str | Path | None = None) -> dict[str, str]:
         return {p: e.state for p, e in self.effective(photo_hash, dataset).items()}
 

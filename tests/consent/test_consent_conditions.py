@@ -145,3 +145,12 @@ def test_the_kinds_and_their_words():
     assert parse_kinds("all") == {"faces", "text", "location"}
     assert condition_words(["text", "faces"]) == "faces and text removed"
     assert condition_words(["location"]) == "location and camera details removed"
+
+
+def test_a_folder_shared_on_condition_says_so(capsys, dataset):
+    code, out, _ = run(capsys, "consent", "set", dataset, "--purpose", "research", "--state", "given",
+                       "--redact", "faces")
+    assert out == ("Saved. Folder my photos: Shared for research, faces removed; other purposes not "
+                   "yet decided.\n")
+    out = run(capsys, "consent", "show", dataset / "coffee.jpg")[1]
+    assert out.startswith("coffee.jpg: Shared for research, faces removed;")
