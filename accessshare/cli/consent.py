@@ -33,6 +33,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="purpose id from the consent form (repeat, or 'all')")
     decide.add_argument("--state", required=True, choices=CONSENT_STATES)
     decide.add_argument("--reason", metavar="TEXT", help="an optional note kept with the decision")
+    decide.add_argument("--redact", metavar="KINDS",
+                        help="share on condition that these are removed from the copies "
+                        "exported: faces, text, location (comma-separated) or all; only with "
+                        "--state given")
     decide.add_argument("--consent-form", metavar="FILE", help=FORM_HELP)
     decide.set_defaults(handler=run_set)
 
@@ -201,11 +205,13 @@ def run_set(args: argparse.Namespace, paths: AppPaths) -> int:
 
     form = chosen_form(args)
     purposes = _purposes(args.purpose, form)
+    redact = _redaction(args)
     with opened_store(paths.ensure()) as store:
         folders, photos, problems, scanned = resolve_targets(store, paths, args.paths)
         decisions = Decisions(store, form)
         for folder in folders:
-            decisions.decide_dataset(folder, purposes, args.state, reason=args.reason)
+            decisions.decide_dataset(folder, purposes, args.state, reason=args.reason,
+                                     redact=redact)
             say(f"Saved. Folder {folder.name}: {_folder_words(decisions, folder)}")
             keeping = _keeping_own(decisions, scanned[folder].photos, folder, purposes,
                                    args.state)
@@ -213,18 +219,32 @@ def run_set(args: argparse.Namespace, paths: AppPaths) -> int:
                 say(keeping)
         if photos:
             count = decisions.decide_photos([p.id for p, _root in photos], purposes, args.state,
-                                            reason=args.reason)
+                                            reason=args.reason, redact=redact)
             states = decisions.effective_many([p.id for p, _r in photos],
                                               datasets_of={p.id: str(r) for p, r in photos})
             for photo, _root in photos:
-                summary = decisions.summary_of_states(
-                    {k: e.state for k, e in states[photo.id].items()})
-                say(f"{photo.path.name}: {summary}")
+                say(f"{photo.path.name}: {decisions.summary_of(states[photo.id])}")
             say(f"Saved for {count} {'photo' if count == 1 else 'photos'}.")
         problems += _log_problem(decisions, "the decisions were saved, but ")
     for problem in problems:
         error(problem)
     return 1 if problems else 0
+
+
+def _redaction(args: argparse.Namespace) -> frozenset[str] | None:
+    """The kinds of --redact, checked before anything is scanned or saved."""
+    from accessshare.consent.conditions import parse_kinds
+
+    if args.redact is None:
+        return None
+    try:
+        kinds = parse_kinds(args.redact)
+    except ValueError as problem:
+        raise CommandProblem(f"Nothing was saved: {problem}") from None
+    if args.state != "given":
+        raise CommandProblem("Nothing was saved: --redact is a condition on sharing, so it goes "
+                             "only with --state given.")
+    return kinds
 
 
 def _log_problem(decisions, before: str = "") -> list[str]:
@@ -286,19 +306,21 @@ def _show_folder(decisions, folder: Path, as_json: bool) -> None:
                          "summary": decisions.summary_of_states(states)})
     else:
         say(f"Folder {folder.name}, for photos with no decision of their own: "
-            f"{decisions.summary_of_states(states)}")
+            f"{_folder_words(decisions, folder)}")
 
 
 def _folder_words(decisions, folder: Path) -> str:
-    return decisions.summary_of_states(decisions.folder_states(folder))
+    return decisions.summary_of_states(decisions.folder_states(folder),
+                                       decisions.folder_conditions(folder))
 
 
 def _show_photo(decisions, photo, effective, history: list[str], as_json: bool) -> None:
-    summary = decisions.summary_of_states({p: e.state for p, e in effective.items()})
+    summary = decisions.summary_of(effective)
     if as_json:
         print_json_line({"path": str(photo.path), "photo_hash": photo.id,
                          "states": {p: e.state for p, e in effective.items()},
                          "decided_by": {p: e.source for p, e in effective.items()},
+                         "redact": {p: list(e.redact) for p, e in effective.items() if e.redact},
                          "summary": summary, "history": history})
     else:
         say(f"{photo.path.name}: {summary}")

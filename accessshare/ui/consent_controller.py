@@ -97,13 +97,20 @@ class ConsentController:
         photo = self._current_or_say()
         if photo is None:
             return
-        dialog = ConsentPurposesDialog(photo.path.name, self.consent.purpose_choices(photo.id), self.window)
-        self._show(dialog, lambda accepted: accepted and self._purposes_chosen(photo, dialog.chosen_purposes()))
+        dialog = ConsentPurposesDialog(photo.path.name, self.consent.purpose_choices(photo.id), self.window,
+                                       self.consent.redaction(photo.id))
+        self._show(dialog, lambda accepted: accepted and self._purposes_chosen(
+            photo, dialog.chosen_purposes(), dialog.chosen_redaction()))
 
-    def _purposes_chosen(self, photo, chosen: list[str]) -> None:
+    def _purposes_chosen(self, photo, chosen: list[str], redact: list[str] | None = None) -> None:
         self.share_purposes = chosen or self.share_purposes
         self._save_share_purposes()
-        self._commit(photo, lambda p: self.consent.share(p, chosen))
+        self._commit(photo, lambda p: self.consent.share(p, chosen, redact=redact if chosen else None))
+
+    @needs_form
+    def share_redacted(self) -> None:
+        """R: share for the chosen purposes with faces, text and location removed."""
+        self._decide_current(lambda photo: self.consent.share(photo, self.share_purposes, redact="all"))
 
     def _decide_current(self, decide) -> None:
         photo = self._current_or_say()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from accessshare.consent import export
-from accessshare.consent.decisions import PENDING, Decisions, join_words, refusal
+from accessshare.consent.decisions import PENDING, Decisions, conditions_of, join_words, refusal
 from accessshare.consent.deletion import delete_photo, exported_copies, finish_unfinished
 from accessshare.consent.form import ConsentForm, load_form
 from accessshare.consent.walk import ConsentWalk, walk_completed
@@ -36,6 +36,7 @@ class ConsentCore:
         self.form: ConsentForm = load_form(form_path)
         self.decisions = Decisions(store, self.form)
         self._states: dict[str, dict[str, str]] = {}  # photo id -> purpose -> state, until the next change
+        self._conditions: dict[str, dict[str, tuple[str, ...]]] = {}  # photo id -> purpose -> kinds removed
         # A deletion interrupted last time (a crash, a kill) is finished on this start.
         self.startup_messages = [r.message for r in finish_unfinished(store, paths)]
 
@@ -71,12 +72,19 @@ class ConsentCore:
         missing = [p for p in dict.fromkeys(photo_ids) if p not in self._states]
         for photo_id, effective in self.decisions.effective_many(missing).items():
             self._states[photo_id] = {purpose: e.state for purpose, e in effective.items()}
+            self._conditions[photo_id] = conditions_of(effective)
 
     def is_shared(self, photo_id: str) -> bool:
         return any(state == "given" for state in self.states(photo_id).values())
 
     def spoken_state(self, photo_id: str) -> str:
-        return self.decisions.summary_of_states(self.states(photo_id))
+        """"Shared for research, faces removed; other purposes not yet decided." """
+        return self.decisions.summary_of_states(self.states(photo_id), self._conditions.get(photo_id))
+
+    def redaction(self, photo_id: str) -> tuple[str, ...]:
+        """What the photo's sharing is conditioned on removing (every shared purpose's kinds)."""
+        self.states(photo_id)
+        return tuple(sorted({k for kinds in self._conditions.get(photo_id, {}).values() for k in kinds}))
 
     def bulk_effect(self, photos, decision: str, share_purposes: list[str]) -> str:
         """What a decision for many photos changes in decisions already made, as one sentence
@@ -139,8 +147,10 @@ class ConsentCore:
 
     # Decisions --------------------------------------------------------------------------------
 
-    def share(self, photo, purpose_ids: list[str]) -> None:
-        self.share_many([photo], purpose_ids)
+    def share(self, photo, purpose_ids: list[str], redact=None) -> None:
+        """Share for ``purpose_ids``; ``redact``: kinds to remove from what is exported."""
+        self.decisions.share_only([photo.id], purpose_ids, redact=redact)
+        self._forget([photo.id])
 
     def refuse_all(self, photo) -> None:
         self.refuse_many([photo])
@@ -228,8 +238,21 @@ class ExportRunner:
             noun = "event" if events == 1 else "events"
             return f"Saved the consent log with {events} {noun} to {path}."
         if kind == "photos":
-            return export.export_photos(store, self.consent.paths, purpose, path, form).message
+            return export.export_photos(store, self.consent.paths, purpose, path, form,
+                                        self._redactor()).message
         return export.verify_export_file(path).message
+
+
+    def _redactor(self):
+        """A redactor with the describer the window already loaded (None: the export loads
+        one if a photo is shared on condition)."""
+        worker = getattr(self.window, "_describe_worker", None)
+        describer = getattr(worker, "describer", None)
+        if describer is None:
+            return None
+        from accessshare.describe.redaction import Redactor
+
+        return Redactor(describer)
 
 
 def photos_phrase(count: int) -> str:

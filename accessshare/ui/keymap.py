@@ -73,6 +73,9 @@ BINDINGS: tuple[KeyBinding, ...] = NATIVE_MOVES + (
           "&Next flagged photo", "review"),
     _bind("previous_flagged", ["Shift+F"], "Previous flagged photo", "Photo",
           "&Previous flagged photo", "review"),
+    _bind("hear_after_removal", ["Shift+R"], "Hear and see this photo as it would be shared "
+          "with faces, text and location removed (nothing is saved)", "Photo",
+          "Hear it after &removal", "review"),
     _bind("delete", ["Delete"], "Delete this photo, after saying what will be removed", "Photo",
           "&Delete photo…", "review", consent=True),
     # Consent
@@ -80,6 +83,9 @@ BINDINGS: tuple[KeyBinding, ...] = NATIVE_MOVES + (
           "&Learn about consent…", consent=True),
     _bind("share", ["Y"], "Share this photo (for the purposes chosen with P)", "Consent",
           "&Share", "review", consent=True),
+    _bind("share_redacted", ["R"], "Share this photo with faces, text and location removed "
+          "(for the purposes chosen with P)", "Consent", "Share with faces, text and location "
+          "&removed", "review", consent=True),
     _bind("dont_share", ["N"], "Do not share this photo", "Consent", "&Don't share", "review",
           consent=True),
     _bind("undecided", ["U"], "Set this photo back to not yet decided", "Consent",

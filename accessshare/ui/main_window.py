@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog,
                                QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListView,
                                QListWidget, QMainWindow, QSplitter,
@@ -28,7 +29,7 @@ from accessshare.ui.photo_model import FILTER_WORDS, FILTERS, PhotoListModel
 from accessshare.ui.photo_view import PhotoView
 from accessshare.ui.settings_dialog import SettingsDialog
 from accessshare.ui.theme import apply_theme
-from accessshare.ui.workers import DescribeWorker, ScanWorker, SpeakerStarter
+from accessshare.ui.workers import AfterRemovalWorker, DescribeWorker, ScanWorker, SpeakerStarter
 
 UI_SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
 ITEM_LINES = 3  # a brief description of 25 words, its position and consent state fit in three
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self._scan_worker: ScanWorker | None = None
         self._scan_number = 0  # the scan whose results are wanted; older ones are dropped
         self._describe_worker: DescribeWorker | None = None
+        self._after_removal: AfterRemovalWorker | None = None
         self._system_font = QApplication.font()
         self._system_palette = QApplication.palette()
         self.setWindowTitle("AccessShare")
@@ -506,6 +508,32 @@ class MainWindow(QMainWindow):
         else:
             lines = " ".join(line["text"] for line in description.text)
             self.announcer.announce(f"Text in this photo: {lines}", "description", interrupt=True)
+
+    def hear_after_removal(self) -> None:
+        """Shift+R: the photo as it would be shared with what its decision removes (faces, text
+        and location if it has no condition yet), said and shown; made on a thread."""
+        photo = self.current_photo()
+        if photo is None:
+            self.announcer.announce(self._nothing_here(), "status")
+            return
+        if self._after_removal is None:
+            self._after_removal = AfterRemovalWorker(
+                lambda: self._describe_worker.describer if self._describe_worker else None)
+            self._after_removal.heard.connect(self._heard_after_removal)
+        consent = getattr(self.consent_controller, "consent", None)
+        kinds = (consent.redaction(photo.id) if consent else ()) or "all"
+        if self._after_removal.request(photo, kinds, self.settings.verbosity):
+            self.announcer.announce(f"Removing and checking, for {photo.path.name}…", "status",
+                                    interrupt=True)
+        else:
+            self.announcer.announce("The describer is still loading; try again in a moment.", "status")
+
+    def _heard_after_removal(self, photo_id: str, sentence: str, details: list, data: bytes) -> None:
+        photo = self.current_photo()
+        if photo is None or photo.id != photo_id:
+            return  # the user moved on
+        self.announcer.announce(sentence, "description", interrupt=True, asked=True)
+        self.photo_view.show_copy(QImage.fromData(data) if data else None, " ".join([sentence, *details]))
 
     def say_status(self) -> None:
         self.announcer.announce(self.status_sentence(), "status", interrupt=True)
