@@ -14,7 +14,8 @@ from typing import Any
 
 from accessshare.app.results import Changes, FolderDecision, Outcome, Photo, PurposeChoice
 from accessshare.config import AppPaths
-from accessshare.consent.decisions import Decisions, refusal
+from accessshare.consent.conditions import KINDS, parse_kinds
+from accessshare.consent.decisions import Decisions, conditions_of, refusal
 from accessshare.consent.deletion import (DeletionProblem, delete_photo, exported_copies,
                                           finish_unfinished)
 from accessshare.consent.form import ConsentForm, FormError, Purpose, load_form
@@ -24,8 +25,8 @@ from accessshare.records import RecordStore
 from accessshare.sentences import en
 from accessshare.vocabulary import ConsentStatus, DecidedBy, Decision
 
-__all__ = ["ConsentService", "ConsentWalk", "DeletionProblem", "FormError", "Photo", "WalkStep",
-           "as_sentence", "dataset_root_of", "delete_paths", "numbered_choices"]
+__all__ = ["KINDS", "ConsentService", "ConsentWalk", "DeletionProblem", "FormError", "Photo", "WalkStep",
+           "as_sentence", "dataset_root_of", "delete_paths", "numbered_choices", "parse_kinds"]
 
 MAX_NAMED = 5  # photos named in one sentence; the rest are counted
 DEFAULT_SHARE_PURPOSE = "research"  # what Y shares for until the contributor chooses with P
@@ -48,6 +49,7 @@ class ConsentService:
         self.form: ConsentForm = form or load_form(form_path)  # raises FormError
         self.decisions = Decisions(store, self.form)
         self._states: dict[str, dict[str, str]] = {}  # photo id -> purpose -> state, until a change
+        self._conditions: dict[str, dict[str, tuple[str, ...]]] = {}  # photo id -> purpose -> kinds
         # A deletion interrupted last time (a crash, a kill) is finished on this start.
         self.startup_messages = ([r.message for r in finish_unfinished(store, paths)]
                                  if finish_deletions else [])
@@ -90,12 +92,21 @@ class ConsentService:
         missing = [p for p in dict.fromkeys(photo_ids) if p not in self._states]
         for photo_id, effective in self.decisions.effective_many(missing).items():
             self._states[photo_id] = {purpose: e.state for purpose, e in effective.items()}
+            self._conditions[photo_id] = conditions_of(effective)
 
     def is_shared(self, photo_id: str) -> bool:
         return any(state == ConsentStatus.GIVEN for state in self.states(photo_id).values())
 
     def spoken_state(self, photo_id: str) -> str:
-        return self.decisions.summary_of_states(self.states(photo_id))
+        """"Shared for research, faces removed; other purposes not yet decided." """
+        return self.decisions.summary_of_states(self.states(photo_id),
+                                                self._conditions.get(photo_id))
+
+    def redaction(self, photo_id: str) -> tuple[str, ...]:
+        """What the photo's sharing is conditioned on removing (every shared purpose's kinds)."""
+        self.states(photo_id)
+        return tuple(sorted({kind for kinds in self._conditions.get(photo_id, {}).values()
+                             for kind in kinds}))
 
     def state_of(self, photo_id: str) -> tuple[str, bool]:
         """(the spoken state, whether it is shared): what the photo list shows and filters on."""
@@ -104,18 +115,24 @@ class ConsentService:
     def _forget(self, photo_ids: Iterable[str]) -> None:
         for photo_id in photo_ids:
             self._states.pop(photo_id, None)
+            self._conditions.pop(photo_id, None)
+
+    def _forget_all(self) -> None:
+        self._states.clear()
+        self._conditions.clear()
 
     # Deciding photos ------------------------------------------------------------------------
 
     def decide(self, photos: Sequence[Photo], decision: Decision,
                share_purposes: Sequence[str], reminder: Reminder = no_reminder, *,
-               bulk: bool | None = None) -> Outcome:
+               bulk: bool | None = None, redact: Iterable[str] | None = None) -> Outcome:
         """One decision for one photo or many (``bulk``, said with a count), committed before
         it returns. ``reminder`` says what a photo gives away; it is said again when a photo
-        is now shared."""
+        is now shared. ``redact``: sharing is on condition that these kinds ("faces", "text",
+        "location", or "all") are removed from what is exported (consent.conditions)."""
         ids = [p.id for p in photos]
         if decision is Decision.SHARE:
-            self.decisions.share_only(ids, share_purposes)
+            self.decisions.share_only(ids, share_purposes, redact=redact or None)
         elif decision is Decision.DONT_SHARE:
             self.decisions.refuse_all(ids)
         else:
@@ -131,8 +148,13 @@ class ConsentService:
         return Outcome(en.bulk_saved(decision, len(photos), self.purpose_phrase(share_purposes),
                                      told), changes, saved=True)
 
-    def share(self, photos: Sequence[Photo], purpose_ids: Sequence[str]) -> Outcome:
-        return self.decide(photos, Decision.SHARE, purpose_ids)
+    def share(self, photos: Sequence[Photo], purpose_ids: Sequence[str],
+              redact: Iterable[str] | None = None) -> Outcome:
+        return self.decide(photos, Decision.SHARE, purpose_ids, redact=redact)
+
+    def share_redacted(self, photos: Sequence[Photo], purpose_ids: Sequence[str]) -> Outcome:
+        """Share with faces, text and location removed (the R key)."""
+        return self.decide(photos, Decision.SHARE, purpose_ids, redact=KINDS)
 
     def privacy_reminder(self, photos: Sequence[Photo], reminder: Reminder) -> str:
         """How many of ``photos`` give something away, said before and after sharing them."""
@@ -167,7 +189,8 @@ class ConsentService:
         return self.decisions.folder_states(root)
 
     def folder_words(self, root: str | Path) -> str:
-        return self.decisions.summary_of_states(self.folder_states(root))
+        return self.decisions.summary_of_states(self.folder_states(root),
+                                                self.decisions.folder_conditions(root))
 
     def folder_sentence(self, root: Path) -> str:
         """"Folder holiday, for photos with no decision of their own: Shared for research." """
@@ -190,15 +213,17 @@ class ConsentService:
         return self._folder_decided(root)
 
     def set_folder_states(self, root: Path, purposes: Sequence[str], status: ConsentStatus,
-                          photos: Sequence[Photo], reason: str | None = None) -> FolderDecision:
+                          photos: Sequence[Photo], reason: str | None = None,
+                          redact: Iterable[str] | None = None) -> FolderDecision:
         """The folder's default for ``purposes`` (the command line's ``consent set FOLDER``),
-        and which of its ``photos`` keep sharing by a decision of their own."""
-        self.decisions.decide_dataset(root, purposes, status, reason=reason)
+        and which of its ``photos`` keep sharing by a decision of their own. ``redact``: the
+        kinds removed before sharing (only with ``status`` given)."""
+        self.decisions.decide_dataset(root, purposes, status, reason=reason, redact=redact)
         return FolderDecision(self._folder_decided(root),
                               self._keeping_own(photos, root, purposes, status))
 
     def _folder_decided(self, root: Path) -> Outcome:
-        self._states.clear()  # every photo without its own decision follows the new default
+        self._forget_all()  # every photo without its own decision follows the new default
         return Outcome(en.saved_folder_default(root.name, self.folder_words(root)),
                        Changes(all_photos=True), saved=True)
 
@@ -229,7 +254,7 @@ class ConsentService:
         undone = self.decisions.undo_last()
         if undone is None:
             return Outcome(en.NOTHING_TO_UNDO)
-        self._states.clear()  # a dataset-wide undo can change every photo
+        self._forget_all()  # a dataset-wide undo can change every photo
         photo_ids = tuple(undone.photo_hashes)
         # No photo ids: the folder's default was undone, and any photo may follow it.
         changes = Changes(photo_ids=photo_ids, all_photos=not photo_ids)

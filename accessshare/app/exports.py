@@ -5,6 +5,7 @@ the verification of an exported JSON log."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from accessshare.app.results import Outcome
 from accessshare.config import AppPaths
@@ -15,12 +16,19 @@ from accessshare.records import RecordStore
 from accessshare.sentences import en
 from accessshare.vocabulary import ExportKind
 
+if TYPE_CHECKING:
+    from accessshare.describe.redaction import Redactor
+
 __all__ = ["ExportKind", "ExportProblem", "Exports"]
 
 
 class Exports:
-    def __init__(self, store: RecordStore, paths: AppPaths, form: ConsentForm):
+    def __init__(self, store: RecordStore, paths: AppPaths, form: ConsentForm, *,
+                 describer: Any | None = None):
+        """``describer``: one already loaded (the window's), to make and check the redacted
+        copies of photos shared on a condition; without it the export loads one if needed."""
         self.store, self.paths, self.form = store, paths, form
+        self.describer = describer
 
     def purposes(self) -> list[tuple[str, str]]:
         """(purpose id, name) for the choice of purpose."""
@@ -50,13 +58,22 @@ class Exports:
             if kind is ExportKind.PHOTOS:
                 if purpose is None:
                     raise ExportProblem("Choose the purpose whose photos are exported.")
-                photos = export.export_photos(self.store, self.paths, purpose, path, self.form)
+                photos = export.export_photos(self.store, self.paths, purpose, path, self.form,
+                                              make_redactor=self._redactor)
                 return Outcome(photos.message)
             return Outcome(en.log_exported(self.export_log(kind, path), path))
         except ExportProblem as problem:
             return Outcome(str(problem), ok=False)
         except OSError as problem:
             return Outcome(en.cannot_write(path, problem.strerror or problem), ok=False)
+
+    def _redactor(self) -> Redactor:
+        """Built only when a photo shared on a condition is exported: with the describer
+        already loaded, or one loaded now (its models)."""
+        from accessshare.describe.pipeline import Describer
+        from accessshare.describe.redaction import Redactor
+
+        return Redactor(self.describer or Describer(models_dir=self.paths.models_dir))
 
     def export_log(self, kind: ExportKind, path: Path) -> int:
         """The whole consent and deletion log as JSON or CSV; returns the events written."""

@@ -27,6 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="purpose id from the consent form (repeat, or 'all')")
     decide.add_argument("--state", required=True, choices=STORED_STATUSES)
     decide.add_argument("--reason", metavar="TEXT", help="an optional note kept with the decision")
+    decide.add_argument("--redact", metavar="KINDS",
+                        help="share on condition that these are removed from the copies "
+                        "exported: faces, text, location (comma-separated) or all; only with "
+                        "--state given")
     decide.add_argument("--consent-form", metavar="FILE", help=FORM_HELP)
     decide.set_defaults(handler=run_set)
 
@@ -63,30 +67,44 @@ def _service(store, paths: AppPaths, form):
 def run_set(args: argparse.Namespace, paths: AppPaths) -> int:
     form = chosen_form(args)
     purposes = _purposes(args.purpose, form)
+    redact = _redaction(args)
     with opened_store(paths.ensure()) as store:
         folders, photos, problems, scanned = resolve_targets(store, paths, args.paths)
         consent = _service(store, paths, form)
         decisions = consent.decisions
         for folder in folders:
             decided = consent.set_folder_states(folder, purposes, ConsentStatus(args.state),
-                                                scanned[folder].photos, args.reason)
+                                                scanned[folder].photos, args.reason, redact)
             say(decided.outcome.sentence)
             if decided.keeping_own:
                 say(decided.keeping_own)
         if photos:
             count = decisions.decide_photos([p.id for p, _root in photos], purposes, args.state,
-                                            reason=args.reason)
+                                            reason=args.reason, redact=redact)
             states = decisions.effective_many([p.id for p, _r in photos],
                                               datasets_of={p.id: str(r) for p, r in photos})
             for photo, _root in photos:
-                summary = decisions.summary_of_states(
-                    {k: e.state for k, e in states[photo.id].items()})
-                say(en.saved_photo_named(photo.path.name, summary))
+                say(en.saved_photo_named(photo.path.name, decisions.summary_of(states[photo.id])))
             say(en.saved_photos(count))
         problems += _log_problem(decisions, saved_anyway=True)
     for problem in problems:
         error(problem)
     return 1 if problems else 0
+
+
+def _redaction(args: argparse.Namespace) -> frozenset[str] | None:
+    """The kinds of --redact, checked before anything is scanned or saved."""
+    from accessshare.app.consent import parse_kinds
+
+    if args.redact is None:
+        return None
+    try:
+        kinds = parse_kinds(args.redact)
+    except ValueError as problem:
+        raise CommandProblem(en.nothing_saved(str(problem))) from None
+    if args.state != ConsentStatus.GIVEN:
+        raise CommandProblem(en.REDACT_ONLY_WITH_GIVEN)
+    return kinds
 
 
 def _log_problem(decisions, saved_anyway: bool = False) -> list[str]:
@@ -126,11 +144,12 @@ def _show_folder(consent, folder: Path, as_json: bool) -> None:
 
 
 def _show_photo(decisions, photo, effective, history: list[str], as_json: bool) -> None:
-    summary = decisions.summary_of_states({p: e.state for p, e in effective.items()})
+    summary = decisions.summary_of(effective)
     if as_json:
         print_json_line({"path": str(photo.path), "photo_hash": photo.id,
                          "states": {p: e.state for p, e in effective.items()},
                          "decided_by": {p: e.source for p, e in effective.items()},
+                         "redact": {p: list(e.redact) for p, e in effective.items() if e.redact},
                          "summary": summary, "history": history})
     else:
         say(en.saved_photo_named(photo.path.name, summary))

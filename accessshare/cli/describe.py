@@ -1,4 +1,5 @@
-"""``accessshare describe PATH... [--json] [--verbosity brief|detailed] [--caption-model DIR]``.
+"""``accessshare describe PATH... [--json] [--verbosity brief|detailed] [--caption-model DIR]
+[--redact KINDS]``.
 
 Describes photos on this device: what each shows, its quality problems and what it gives away.
 PATH may be photos or dataset folders (scanned recursively, with their manifest's labels).
@@ -28,6 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--caption-model", metavar="DIR", type=Path,
                         help="folder of an ONNX image-captioning model (Optimum layout)")
     parser.add_argument("--workers", type=int, default=None, help="photos described at once")
+    parser.add_argument("--redact", metavar="KINDS",
+                        help="hear the copy that would be shared with these removed (faces, "
+                        "text, location, comma-separated, or all): it is made, described again "
+                        "and checked, but not written")
     parser.set_defaults(handler=run)
 
 
@@ -37,9 +42,20 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.workers is not None and args.workers < 1:
         error(f"--workers must be 1 or more (photos described at once), not {args.workers}.")
         return 2
+    kinds = None
+    if args.redact is not None:
+        from accessshare.consent.conditions import parse_kinds
+
+        try:
+            kinds = parse_kinds(args.redact)
+        except ValueError as problem:
+            error(str(problem))
+            return 2
     photos, failures = collect(args.paths, paths)
     for failure in failures:
         show(failure, args.json)
+    if kinds is not None:
+        return run_redacted(photos, kinds, args, paths)
     with open_cache(paths) as cache:
         describer = Describer(cache=cache, caption_model=args.caption_model,
                               verbosity=args.verbosity, models_dir=paths.models_dir)
@@ -54,6 +70,28 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     if describer.caption_problem and not args.json:
         error(describer.caption_problem)
     return 0 if described else 1
+
+
+def run_redacted(photos: list, kinds: frozenset[str], args: argparse.Namespace,
+                 paths: AppPaths) -> int:
+    """"After removal: ..." for each photo: its redacted copy, made in memory and checked."""
+    from accessshare.describe.pipeline import Describer
+    from accessshare.describe.redaction import RedactionJob, Redactor
+
+    redactor = Redactor(Describer(verbosity=args.verbosity, models_dir=paths.models_dir))
+    verified = 0
+    jobs = [RedactionJob(photo, kinds) for photo in photos]
+    for result in redactor.redact_many(jobs, workers=args.workers or 1):
+        verified += result.verified
+        sentence, details = result.spoken(args.verbosity)
+        if args.json:
+            print_json_line({**result.to_json(), "sentence": sentence, "details": details})
+        else:
+            print(f"{result.path}: {sentence}")
+            for line in details:
+                print(f"    {line}")
+        sys.stdout.flush()
+    return 0 if verified else 1
 
 
 def collect(targets: list[str], paths: AppPaths) -> tuple[list, list]:

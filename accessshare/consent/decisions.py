@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from accessshare.consent.conditions import parse_kinds
 from accessshare.consent.form import ConsentForm, load_form
 from accessshare.consent.state import (
     DELETED,
@@ -125,21 +126,25 @@ class Decisions:
     # Deciding ---------------------------------------------------------------------------
 
     def decide_photos(self, photo_hashes: Iterable[str], purposes: str | Iterable[str] | None,
-                      state: str, *, reason: str | None = None) -> int:
-        """One decision for many photos (bulk), committed in one transaction.
+                      state: str, *, reason: str | None = None,
+                      redact: Iterable[str] | None = None) -> int:
+        """One decision for many photos (bulk), committed in one transaction. ``redact``: the
+        kinds to remove before sharing (consent.conditions), only with ``state`` "given".
 
         Returns the number of photos decided."""
         hashes = list(dict.fromkeys(photo_hashes))
-        rows = [self._row(purpose, state, photo_hash=h, reason=reason)
+        condition = _condition(state, redact)
+        rows = [self._row(purpose, state, photo_hash=h, reason=reason, **condition)
                 for h in hashes for purpose in self._checked_purposes(purposes)]
         self._append(rows)
         return len(hashes)
 
     def decide_dataset(self, root: str | Path, purposes: str | Iterable[str] | None, state: str,
-                       *, reason: str | None = None) -> int:
+                       *, reason: str | None = None, redact: Iterable[str] | None = None) -> int:
         """Set the dataset default; per-photo decisions still win. Returns purposes set."""
         chosen = self._checked_purposes(purposes)
-        self._append([self._row(p, state, dataset=dataset_key(root), reason=reason)
+        condition = _condition(state, redact)
+        self._append([self._row(p, state, dataset=dataset_key(root), reason=reason, **condition)
                       for p in chosen])
         return len(chosen)
 
@@ -159,11 +164,16 @@ class Decisions:
                       for h in hashes for p, state in states.items()])
         return len(hashes)
 
-    def share_only(self, photo_hashes: Iterable[str], purposes: Iterable[str]) -> int:
-        """Share for ``purposes`` and say no to every other purpose (the Y key), one decision.
-        Saying no to a purpose that was shared withdraws it (ISO/IEC TS 27560)."""
+    def share_only(self, photo_hashes: Iterable[str], purposes: Iterable[str], *,
+                   redact: Iterable[str] | None = None) -> int:
+        """Share for ``purposes`` (on condition that ``redact`` is removed, if given) and say no
+        to every other purpose (the Y key), one decision. Saying no to a purpose that was
+        shared withdraws it (ISO/IEC TS 27560)."""
         chosen = set(self._checked_purposes(purposes))
-        return self._per_photo(photo_hashes, lambda p, old: ConsentStatus.GIVEN if p in chosen else refusal(old))
+        condition = _condition(ConsentStatus.GIVEN, redact)
+        return self._per_photo(photo_hashes,
+                               lambda p, old: ConsentStatus.GIVEN if p in chosen else refusal(old),
+                               condition)
 
     def refuse_all(self, photo_hashes: Iterable[str]) -> int:
         """Say no to every purpose (the N key); shared purposes become withdrawn."""
@@ -173,11 +183,17 @@ class Decisions:
         """Set every purpose back to not yet decided (the U key)."""
         return self._per_photo(photo_hashes, lambda _p, _old: PENDING)
 
-    def _per_photo(self, photo_hashes: Iterable[str], new_state) -> int:
+    def _per_photo(self, photo_hashes: Iterable[str], new_state,
+                   condition: dict[str, Any] | None = None) -> int:
         hashes = list(dict.fromkeys(photo_hashes))
         current = self.effective_many(hashes)
-        self._append([self._row(p, new_state(p, current[h][p].state), photo_hash=h)
-                      for h in hashes for p in self.purpose_ids])
+        rows = []
+        for h in hashes:
+            for p in self.purpose_ids:
+                state = new_state(p, current[h][p].state)
+                rows.append(self._row(p, state, photo_hash=h,
+                                      **(condition if state == ConsentStatus.GIVEN and condition else {})))
+        self._append(rows)
         return len(hashes)
 
     def _row(self, purpose: str, state: str, **target: Any) -> dict[str, Any]:
@@ -248,19 +264,39 @@ class Decisions:
         defaults = state.folder_defaults(dataset_key(root))
         return {p: defaults[p].state if p in defaults else PENDING for p in self.purpose_ids}
 
+    def folder_conditions(self, root: str | Path) -> dict[str, tuple[str, ...]]:
+        """purpose -> kinds removed, for the folder's defaults that share on a condition."""
+        state = self.state()
+        if not state.ok:
+            return {}
+        return {p: step.redact for p, step in state.folder_defaults(dataset_key(root)).items()
+                if step.redact}
+
     def states(self, photo_hash: str, dataset: str | Path | None = None) -> dict[str, str]:
         return {p: e.state for p, e in self.effective(photo_hash, dataset).items()}
 
     def summary(self, photo_hash: str, dataset: str | Path | None = None) -> str:
         """One short sentence for a screen reader: "Shared for research, not for commercial use." """
-        return self.summary_of_states(self.states(photo_hash, dataset))
+        return self.summary_of(self.effective(photo_hash, dataset))
 
-    def summary_of_states(self, states: dict[str, str]) -> str:
+    def summary_of(self, effective: dict[str, Effective]) -> str:
+        """The sentence for one photo's effective states, with any condition on sharing."""
+        return self.summary_of_states({p: e.state for p, e in effective.items()},
+                                      conditions_of(effective))
+
+    def summary_of_states(self, states: dict[str, str],
+                          conditions: dict[str, tuple[str, ...]] | None = None) -> str:
+        """``conditions``: purpose -> kinds removed before sharing ("Shared for research, faces
+        removed.")."""
         if UNVERIFIED in states.values():
             return NOT_VERIFIED
         grouped = {state: [self.purpose_words(p) for p, s in states.items() if s == state]
                    for state in (*CONSENT_STATES, DELETED)}
-        return en.consent_summary(shared=grouped[ConsentStatus.GIVEN],
+        shared = grouped[ConsentStatus.GIVEN]
+        if conditions:
+            shared = _with_conditions([p for p, s in states.items() if s == ConsentStatus.GIVEN],
+                                      conditions, self.purpose_words)
+        return en.consent_summary(shared=shared,
                                   refused=grouped[ConsentStatus.REFUSED],
                                   withdrawn=grouped[ConsentStatus.WITHDRAWN],
                                   pending=grouped[ConsentStatus.PENDING],
@@ -321,6 +357,8 @@ class Decisions:
             row["state"] = previous.state
             if previous.inherit:
                 row["detail"] = {"inherit": True}
+            elif previous.redact:  # shared on a condition: restored with it, never without
+                row["detail"] = {"redact": list(previous.redact)}
         elif event.scope == "photo":
             # The photo followed its folder before (or its content was deleted since its last
             # decision): hand it back, which for deleted content means not shared.
@@ -330,6 +368,33 @@ class Decisions:
         else:
             row["state"] = PENDING
         return row
+
+
+def _condition(state: str, redact: Iterable[str] | None) -> dict[str, Any]:
+    """The detail that carries a condition on sharing: {"detail": {"redact": [sorted kinds]}}."""
+    if not redact:
+        return {}
+    if state != ConsentStatus.GIVEN:
+        raise ValueError(en.CONDITION_ONLY_WHEN_SHARED)
+    return {"detail": {"redact": sorted(parse_kinds(redact))}}
+
+
+def conditions_of(effective: dict[str, Effective]) -> dict[str, tuple[str, ...]]:
+    """purpose -> kinds removed, for the purposes shared on a condition."""
+    return {p: e.redact for p, e in effective.items() if e.state == ConsentStatus.GIVEN and e.redact}
+
+
+def _with_conditions(shared: list[str], conditions: dict[str, tuple[str, ...]], words) -> list[str]:
+    """The shared purposes in words, each group with its condition: ["research, faces removed"]
+    when one condition holds for all, else ["research with faces removed", "teaching"]."""
+    groups: dict[tuple[str, ...], list[str]] = {(): []}  # those without a condition first
+    for purpose in shared:
+        groups.setdefault(conditions.get(purpose, ()), []).append(words(purpose))
+    groups = {kinds: names for kinds, names in groups.items() if names}
+    if len(groups) == 1 and () not in groups:
+        kinds, names = next(iter(groups.items()))
+        return [en.shared_on_condition(names, kinds)]
+    return [en.shared_with_condition(names, kinds) for kinds, names in groups.items()]
 
 
 def _previous(state: ConsentState, event: Step, before_seq: int) -> Step | None:
@@ -376,7 +441,7 @@ def _sentences(events: list[Step], words, who: str, what: str) -> list[str]:
     for event in events:
         parse_timestamp(event.time)  # said to the minute: a bulk decision's steps read alike
         by_purpose.setdefault(event.purpose, []).append(
-            (event.time[:16], event.state, event.reason, event.inherit))
+            (event.time[:16], event.state, event.reason, event.inherit, event.redact))
     said = tuple((purpose, tuple(chain)) for purpose, chain in by_purpose.items())
     return list(_grouped_sentences(said, words, who, what))
 
@@ -396,17 +461,20 @@ def _grouped_sentences(said: tuple, words, who: str, what: str) -> tuple[str, ..
 
 
 @lru_cache(maxsize=1024)  # one bulk decision gives thousands of photos the same steps
-def _steps(chain: tuple[tuple[str, str, str | None, bool], ...], what: str) -> tuple[str, ...]:
+def _steps(chain: tuple[tuple[str, str, str | None, bool, tuple], ...], what: str) -> tuple[str, ...]:
     """"shared this\ton 3 March at 10:04", "undid that at 10:05": the time is said only when
     a day holds more than one step, and a step on the same day as the one before says just it.
-    ``chain`` holds each step's (time to the minute, state, reason, inherit)."""
+    A condition follows the purposes: "shared this for research with faces removed on 3 March".
+    ``chain`` holds each step's (time to the minute, state, reason, inherit, kinds removed)."""
     this_year = datetime.now(timezone.utc).year
     days = [_spoken_day(minute[:10], this_year) for minute, *_rest in chain]
     timed = len(set(days)) < len(days)
     steps, previous_day = [], None
-    for index, ((minute, state, reason, inherit), day) in enumerate(zip(chain, days)):
+    for index, ((minute, state, reason, inherit, redact), day) in enumerate(zip(chain, days)):
         clock = f"at {minute[11:16]}" if timed else ""
         when = clock if timed and day == previous_day else f"on {day} {clock}".strip()
+        if redact and reason != "undo" and not inherit:
+            when = f"{en.with_condition(redact)} {when}".strip()
         verb = _verb(state, reason, inherit).format(it=what if index == 0 else "it")
         steps.append(f"{verb}\t{when}" if index == 0 else f"{verb} {when}")
         previous_day = day

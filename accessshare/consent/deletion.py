@@ -301,8 +301,8 @@ class _Work:
     def _remove_exported_copies(self) -> int:
         register = ExportRegister(self.paths)
         removed = 0
-        for copy in register.copies_of(self.photo_hash):
-            if _unlink_if_holds(copy, self.photo_hash):
+        for copy, written_hash in register.copy_hashes_of(self.photo_hash).items():
+            if _unlink_if_holds(copy, written_hash):  # a redacted copy has its own bytes
                 removed += 1
         for folder in register.folders():
             for file in _walk(folder):

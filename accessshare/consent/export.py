@@ -38,17 +38,17 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
 from accessshare.config import AppPaths
 from accessshare.consent.decisions import Decisions
 from accessshare.consent.form import ConsentForm, FormError, form_from_bytes, load_form
-from accessshare.consent.register import ExportRegister
+from accessshare.consent.register import ExportRegister, copy_hash
 from accessshare.consent.state import DELETED, ConsentState
 from accessshare.library.files import atomic_writer, copy_atomically, hash_file, is_inside, resolve_safely
 from accessshare.records import RecordStore, VerifyReport
@@ -72,7 +72,8 @@ _EXPORTED_FIELDS = {False: frozenset(EVENT_FIELDS), True: frozenset(EVENT_FIELDS
 CSV_COLUMNS = ("seq", "time", "data_subject", "kind", "scope", "photo_hash", "dataset",
                "purpose", "state", "consent_status", "status", "reason", "form_version",
                "form_hash", "detail", "prev_hash", "hash")
-MANIFEST_COLUMNS = ("file", "content_hash", "label", "purpose", "consent_event_hash")
+# "redact": what was removed from that copy ("faces,text,location"), empty for an exact copy.
+MANIFEST_COLUMNS = ("file", "content_hash", "label", "purpose", "consent_event_hash", "redact")
 SPREADSHEET_FORMULA_START = ("=", "+", "-", "@")
 SPREADSHEET_RISKY_FIRST = ("\t", "\r", "\n")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -234,10 +235,13 @@ def current_states(events: list[dict[str, Any]], photos: dict[str, str | None],
         root = photos[photo_hash]
         for purpose in purposes:
             effective = state.effective(photo_hash, purpose, root)
-            rows.append({"photo_hash": photo_hash, "dataset": root, "purpose": purpose,
-                         "state": effective.state, "consent_status": DPV_STATUS[effective.state],
-                         "decided_by": effective.source, "event_hash": effective.event_hash,
-                         "deleted": photo_hash in state.deleted_at})
+            row = {"photo_hash": photo_hash, "dataset": root, "purpose": purpose,
+                   "state": effective.state, "consent_status": DPV_STATUS[effective.state],
+                   "decided_by": effective.source, "event_hash": effective.event_hash,
+                   "deleted": photo_hash in state.deleted_at}
+            if effective.redact:  # only then: exports made before conditions still verify
+                row["redact"] = list(effective.redact)
+            rows.append(row)
     return rows
 
 
@@ -430,6 +434,13 @@ def _summary_problem(listed: list[tuple[dict, Any]], log: dict) -> tuple[None, s
 
 # --- the consented photos -------------------------------------------------------------------
 
+class Redacting(Protocol):
+    """What the export needs of ``describe.redaction.Redactor``: a checked copy of one photo."""
+
+    def redact(self, photo: Path, kinds: frozenset[str], *,
+               expected_hash: str | None = None) -> Any: ...
+
+
 @dataclass
 class PhotoExportReport:
     purpose: str
@@ -437,17 +448,28 @@ class PhotoExportReport:
     copied: list[str] = field(default_factory=list)
     left_out: dict[str, int] = field(default_factory=dict)  # state -> count
     problems: list[str] = field(default_factory=list)
+    redacted: list[str] = field(default_factory=list)  # copies with faces, text or location removed
+    not_verified: list[str] = field(default_factory=list)  # names of photos left out unredacted
 
     @property
     def message(self) -> str:
-        sentence = en.photos_exported(len(self.copied), self.purpose, self.folder, self.left_out)
+        sentence = en.photos_exported(len(self.copied), self.purpose, self.folder, self.left_out,
+                                      redacted=len(self.redacted),
+                                      not_verified=len(self.not_verified))
         return " ".join([sentence, *self.problems])
 
 
 def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: str | Path,
-                  form: ConsentForm | None = None) -> PhotoExportReport:
+                  form: ConsentForm | None = None, redactor: Redacting | None = None, *,
+                  make_redactor: Callable[[], Redacting] | None = None) -> PhotoExportReport:
     """Copy only the photos whose effective consent for ``purpose`` is given, with a manifest,
     and register every copy so that deleting the photo later removes it too.
+
+    A photo shared on condition that faces, text or location are removed gets a redacted copy
+    made and checked by ``redactor`` (a ``describe.redaction.Redactor``, handed in from above:
+    consent never imports the describer; ``make_redactor`` builds one only if such a photo is
+    exported), named in the manifest's ``redact`` column. Without either, such a photo is left
+    out and named, never copied as it is. A photo whose copy cannot be verified is left out and named in the report.
 
     The state comes from a fresh, whole verification of the chain; a log that fails it exports
     nothing. Every file is written through a temporary file and a rename, never through a
@@ -467,7 +489,7 @@ def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: st
     states = decisions.effective_many([r[0] for r in rows],
                                       datasets_of={r[0]: state.root_for(r[1]) for r in rows})
     report = PhotoExportReport(decisions.purpose_words(purpose), folder)
-    chosen = []
+    chosen, conditioned = [], []
     for content_hash, source, label in rows:
         effective = states[content_hash][purpose]
         if effective.state != ConsentStatus.GIVEN:
@@ -476,19 +498,58 @@ def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: st
             report.problems.append(f"{Path(source).name} is no longer in its folder, so it "
                                    "was not copied.")
         else:
-            chosen.append((content_hash, Path(source), label, effective.event_hash))
-    names = _unique_names([export_name(source.name) for _h, source, _l, _e in chosen])
+            photo = (content_hash, Path(source), label, effective.event_hash, effective.redact)
+            (conditioned if effective.redact else chosen).append(photo)
+    used = {"manifest.csv"}
+    names = [_unique_name(export_name(source.name), used) for _h, source, *_rest in chosen]
     register.add(folder, [(h, folder / n) for (h, *_rest), n in zip(chosen, names)])
     manifest = []
-    for (content_hash, source, label, event_hash), name in zip(chosen, names):
+    for (content_hash, source, label, event_hash, _redact), name in zip(chosen, names):
         if not _copy_checked(source, folder / name, content_hash):
             report.problems.append(f"{source.name} changed since it was decided on, so it was "
                                    "not copied.")
             continue
         report.copied.append(name)
-        manifest.append([name, content_hash, label or "", purpose, event_hash or ""])
-    _write_manifest(folder / "manifest.csv", manifest)
+        manifest.append([name, content_hash, label or "", purpose, event_hash or "", ""])
+    if conditioned:
+        redactor = redactor or (make_redactor() if make_redactor is not None else None)
+        manifest += _export_redacted(conditioned, folder, purpose, register, report, used,
+                                     redactor)
+    _write_manifest(folder / "manifest.csv", sorted(manifest, key=lambda row: row[0].lower()))
     return report
+
+
+def _export_redacted(photos: list[tuple], folder: Path, purpose: str, register: ExportRegister,
+                     report: PhotoExportReport, used: set[str],
+                     redactor: Redacting | None) -> list[list[str]]:
+    """Write a verified redacted copy of each photo shared on a condition; a photo whose copy
+    could not be verified (or that changed since the decision) is left out and named, never
+    copied as it is. Each copy is registered, with its own hash, before it is written."""
+    rows = []
+    for content_hash, source, label, event_hash, redact in photos:
+        if redactor is None:
+            report.not_verified.append(source.name)
+            report.problems.append(en.no_describer_to_check(source.name))
+            continue
+        result = redactor.redact(source, frozenset(redact), expected_hash=content_hash)
+        if not result.verified:
+            report.not_verified.append(source.name)
+            report.problems.append(result.reason)
+            continue
+        target = folder / _unique_name(export_name(source.stem + result.suffix), used)
+        register.add(folder, [(content_hash, target)],
+                     {target: hashlib.sha256(result.data).hexdigest()})
+        try:
+            result.write(target)
+        except OSError as problem:
+            report.problems.append(f"The copy of {source.name} could not be written "
+                                   f"({problem.strerror}).")
+            continue
+        report.copied.append(target.name)
+        report.redacted.append(target.name)
+        rows.append([target.name, content_hash, label or "", purpose, event_hash or "",
+                     ",".join(redact)])
+    return rows
 
 
 def known_roots(store: RecordStore, state: ConsentState) -> list[Path]:
@@ -540,7 +601,7 @@ def _prepare_folder(given: Path, register: ExportRegister, roots: list[Path]) ->
     for entry in register.entries():
         copy = Path(entry.get("path", ""))
         if entry.get("kind") == "copy" and copy.parent == folder \
-                and is_registered_copy(copy, entry.get("photo_hash")):
+                and is_registered_copy(copy, copy_hash(entry)):
             copy.unlink()
     return folder
 
@@ -555,17 +616,14 @@ def is_registered_copy(path: Path, photo_hash: str | None) -> bool:
         return False
 
 
-def _unique_names(names: Iterable[str]) -> list[str]:
-    used: set[str] = {"manifest.csv"}
-    unique = []
-    for name in names:
-        candidate, number = name, 1
-        while candidate.lower() in used:
-            number += 1
-            candidate = f"{Path(name).stem}-{number}{Path(name).suffix}"
-        used.add(candidate.lower())
-        unique.append(candidate)
-    return unique
+def _unique_name(name: str, used: set[str]) -> str:
+    """``name``, or "name-2.jpg" and so on if a copy already has it (``used`` is added to)."""
+    candidate, number = name, 1
+    while candidate.lower() in used:
+        number += 1
+        candidate = f"{Path(name).stem}-{number}{Path(name).suffix}"
+    used.add(candidate.lower())
+    return candidate
 
 
 def _copy_checked(source: Path, target: Path, content_hash: str) -> bool:

@@ -40,11 +40,17 @@ class ExportRegister:
                 entries.append(entry)
         return entries
 
-    def add(self, folder: Path, copies: Iterable[tuple[str, Path]]) -> None:
-        """Register a folder and its copies (photo hash, path), durably, before copying."""
+    def add(self, folder: Path, copies: Iterable[tuple[str, Path]],
+            copy_hashes: dict[Path, str] | None = None) -> None:
+        """Register a folder and its copies (photo hash, path), durably, before copying. A copy
+        whose bytes differ from the photo's (a redacted copy) has its own hash in
+        ``copy_hashes``, so that deletion knows the file for a copy of that photo."""
         lines = [{"kind": "folder", "path": str(Path(folder).resolve())}]
-        lines += [{"kind": "copy", "photo_hash": h, "path": str(Path(p).resolve())}
-                  for h, p in copies]
+        for h, p in copies:
+            line = {"kind": "copy", "photo_hash": h, "path": str(Path(p).resolve())}
+            if copy_hashes and p in copy_hashes:
+                line["copy_hash"] = copy_hashes[p]
+            lines.append(line)
         self.file.parent.mkdir(parents=True, exist_ok=True)
         with self.file.open("a", encoding="utf-8") as out:
             out.write("".join(json.dumps(line) + "\n" for line in lines))
@@ -52,8 +58,13 @@ class ExportRegister:
             os.fsync(out.fileno())
 
     def copies_of(self, photo_hash: str) -> list[Path]:
-        return list(dict.fromkeys(Path(e["path"]) for e in self.entries()
-                                  if e.get("kind") == "copy" and e.get("photo_hash") == photo_hash))
+        return list(self.copy_hashes_of(photo_hash))
+
+    def copy_hashes_of(self, photo_hash: str) -> dict[Path, str]:
+        """Each registered copy of a photo, with the hash its bytes had when written (the
+        photo's own, or a redacted copy's)."""
+        return {Path(e["path"]): copy_hash(e) or photo_hash for e in self.entries()
+                if e.get("kind") == "copy" and e.get("photo_hash") == photo_hash}
 
     def folders(self) -> list[Path]:
         return list(dict.fromkeys(Path(e["path"]) for e in self.entries()
@@ -65,3 +76,8 @@ class ExportRegister:
         kept = [e for e in entries if e.get("photo_hash") != photo_hash]
         if len(kept) != len(entries):
             write_atomically(self.file, "".join(json.dumps(e) + "\n" for e in kept))
+
+
+def copy_hash(entry: dict) -> str | None:
+    """The hash a registered copy's bytes had when it was written."""
+    return entry.get("copy_hash") or entry.get("photo_hash")

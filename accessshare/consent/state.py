@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from accessshare.consent.conditions import redaction_of
 from accessshare.records import RecordStore, VerifyReport
 from accessshare.vocabulary import ConsentStatus, DecidedBy
 
@@ -49,6 +50,7 @@ class Effective(NamedTuple):
     state: str
     source: DecidedBy
     event_hash: str | None = None  # the event that decided it
+    redact: tuple[str, ...] = ()  # shared on condition that these are removed (sorted kinds)
 
 
 class Step(NamedTuple):
@@ -66,6 +68,7 @@ class Step(NamedTuple):
     hash: str
     inherit: bool
     detail: str | None  # the event's detail as stored (JSON), read only when undo needs it
+    redact: tuple[str, ...] = ()  # the condition of a decision to share: kinds to remove
 
     @property
     def target(self) -> tuple:
@@ -155,12 +158,12 @@ class ConsentState:
         deleted = self.deleted_at.get(photo_hash)
         own = self.latest_photo.get((photo_hash, purpose))
         if own is not None and (deleted is None or own.seq > deleted) and not own.inherit:
-            return Effective(purpose, own.state, DecidedBy.PHOTO, own.hash)
+            return Effective(purpose, own.state, DecidedBy.PHOTO, own.hash, own.redact)
         if deleted is not None:
             return Effective(purpose, DELETED, DecidedBy.DELETION, None)
         folder = self.latest_folder.get((root, purpose)) if root is not None else None
         if folder is not None:
-            return Effective(purpose, folder.state, DecidedBy.DATASET, folder.hash)
+            return Effective(purpose, folder.state, DecidedBy.DATASET, folder.hash, folder.redact)
         return Effective(purpose, PENDING, DecidedBy.NONE, None)
 
     def purposes_decided(self, photo_hash: str) -> set[str]:
@@ -198,12 +201,14 @@ class ConsentState:
 
 def _step(event: dict[str, Any]) -> Step:
     raw = event.get("detail")
-    # Parsed only when it may hand the photo back: most details hold just a decision id.
-    inherit = bool(event_detail(event).get("inherit")) if raw and "inherit" in str(raw) else False
+    # Parsed only when it may hand the photo back or carry a condition: most details hold just
+    # a decision id.
+    detail = event_detail(event) if raw and ("inherit" in str(raw) or "redact" in str(raw)) else {}
     return Step(event["seq"], event.get("time") or "", event.get("scope") or "",
                 event.get("photo_hash"), event.get("dataset"), event["purpose"], event["state"],
-                event.get("reason"), event["hash"], inherit,
-                raw if isinstance(raw, str) or raw is None else json.dumps(raw))
+                event.get("reason"), event["hash"], bool(detail.get("inherit")),
+                raw if isinstance(raw, str) or raw is None else json.dumps(raw),
+                redaction_of(detail, event["state"]))
 
 
 def _text(value: Any) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import hashlib
 import importlib
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -27,9 +28,10 @@ from accessshare.describe.metadata import read_metadata
 from accessshare.describe.objects import ObjectDetector
 from accessshare.describe.phrasing import HEDGED, PHRASING_VERSION, STATED, VERBOSITIES, phrase, privacy_reminder
 from accessshare.describe.things import ThingClassifier, green_share, sky_share
-from accessshare.library.decode import open_upright
+from accessshare.library.decode import decode_bytes, open_header, open_upright
 from accessshare.library.errors import ImageProblem
-from accessshare.library.scanner import PhotoInfo, Problem, analyse
+from accessshare.library.exif import read_facts
+from accessshare.library.scanner import ROTATED_ORIENTATIONS, PhotoInfo, Problem, analyse
 
 PIPELINE_VERSION = "4"  # bump when the stored findings change shape or meaning
 # 1000, not 1024: a 4000-pixel-wide 12 MP JPEG then decodes at a quarter scale straight to
@@ -181,8 +183,9 @@ class Describer:
         self._load_lock = threading.Lock()
         self._loaded = False
         # One photo's OCR at a time: it is the largest model run (hundreds of MB of buffers),
-        # and two at once on two cores only doubled peak memory.
-        self._ocr_lock = threading.Lock()
+        # and two at once on two cores only doubled peak memory. Redaction's text search takes
+        # it too.
+        self.ocr_lock = threading.Lock()
         self.models = self._model_versions()
         self.models_key = ";".join(f"{name}={version}" for name, version in self.models.items())
         self.models_key += f";phrasing={PHRASING_VERSION};pipeline={PIPELINE_VERSION}"
@@ -247,6 +250,22 @@ class Describer:
         info, stored = self._findings(photo)
         return self._assemble(info, stored)
 
+    def describe_copy(self, data: bytes, name: str) -> Description:
+        """Describe an image held in memory (a redacted copy about to be written), exactly as
+        a file with these bytes would be, but without the cache or the near-duplicate index:
+        the copy is not a photo of the dataset. Raises ImageProblem if it cannot be decoded."""
+        info = info_from_bytes(data, name)
+        with _in_flight:
+            self.load()
+            stored = self._run_models(decode_bytes(data, Path(name), max_side=DETECTOR_SIDE))
+        return self._assemble(info, stored, remember=False)
+
+    @staticmethod
+    def model_run():
+        """A context for model runs made outside ``describe`` (redaction's own searches), so
+        that interpreter exit waits for them as it does for descriptions."""
+        return _in_flight
+
     def describe_many(self, photos: Iterable[PhotoInfo | str | Path], workers: int | None = None,
                       progress: Callable[[Description | DescribeFailure], Any] | None = None
                       ) -> Iterator[Description | DescribeFailure]:
@@ -284,7 +303,7 @@ class Describer:
         if not stored or "hash" not in stored:
             with _in_flight:
                 self.load()
-                stored = self._run_models(info)
+                stored = self._run_models(open_upright(info.path, max_side=DETECTOR_SIDE))
             if self.cache is not None:
                 self.cache.put(info.id, self.models_key, stored)
         return info, stored
@@ -305,8 +324,8 @@ class Describer:
             return DescribeFailure(str(info.path), f"The photo {Path(info.path).name} could not be "
                                                    f"described: {error}")
 
-    def _run_models(self, info: PhotoInfo) -> dict:
-        image = open_upright(info.path, max_side=DETECTOR_SIDE)
+    def _run_models(self, image: Image.Image) -> dict:
+        """Every model's findings on an upright photo at most DETECTOR_SIDE on its long side."""
         # One smaller copy for every model that looks at the whole photo at 512 px or less;
         # the full copy is for reading text and a second look at faces.
         small = shrunk(image, SHARED_SIDE)
@@ -348,7 +367,7 @@ class Describer:
         full copy itself: from the shared 512 px copy it saw text in a cat's fur.)"""
         if self.text_reader is None or self.text_reader.text_likelihood(image) < self.text_gate:
             return [], False
-        with self._ocr_lock:
+        with self.ocr_lock:
             return self.text_reader.read(image), True
 
     def _caption(self, image: Image.Image) -> str | None:
@@ -361,13 +380,15 @@ class Describer:
             self._caption_failed(error)
             return None
 
-    def _assemble(self, info: PhotoInfo, stored: dict) -> Description:
-        """Add what depends on the file and the dataset (EXIF, label, duplicates) and phrase it."""
-        self.duplicates.add(info.id, duplicates.hash_from_hex(stored["hash"]))
-        self._names[info.id] = Path(info.path).name
+    def _assemble(self, info: PhotoInfo, stored: dict, remember: bool = True) -> Description:
+        """Add what depends on the file and the dataset (EXIF, label, duplicates) and phrase it.
+        With ``remember`` false the photo joins no near-duplicate pair (a copy of a photo)."""
+        if remember:
+            self.duplicates.add(info.id, duplicates.hash_from_hex(stored["hash"]))
+            self._names[info.id] = Path(info.path).name
         metadata = read_metadata(info.exif)
         findings = {**stored, "quality": dict(stored["quality"])}
-        twins = self.duplicates.near_duplicates_of(info.id)
+        twins = self.duplicates.near_duplicates_of(info.id) if remember else []
         findings["quality"]["duplicate"] = self._names.get(twins[0], "another photo") if twins else None
         findings["metadata"] = {**metadata.to_json(), "identifiers": list(metadata.identifiers)}
         seen = [o["label"] for o in stored["objects"] if o["confidence"] >= HEDGED]
@@ -414,6 +435,19 @@ def photo_info(path: Path) -> PhotoInfo:
     if isinstance(found, Problem):
         raise ImageProblem(path, found.message)
     return found
+
+
+def info_from_bytes(data: bytes, name: str) -> PhotoInfo:
+    """What the scanner would record for a file holding ``data`` (its upright size and EXIF)."""
+    path = Path(name)
+    header = open_header(data, path)
+    facts = read_facts(header)
+    width, height = header.size
+    if facts.orientation in ROTATED_ORIENTATIONS:
+        width, height = height, width
+    return PhotoInfo(id=hashlib.sha256(data).hexdigest(), path=path, relpath=path.name,
+                     size=len(data), mtime=0.0, width=width, height=height,
+                     format=header.format, exif=facts)
 
 
 def main_subject(objects: list[dict], faces: list[dict]) -> dict | None:

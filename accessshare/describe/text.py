@@ -231,25 +231,39 @@ class TextReader:
                 evidence += BLOB_WEIGHT
         return float(min(1.0, max(line_area / FULL_TEXT_COVERAGE, evidence / FULL_TEXT_LINES)))
 
-    def read(self, image: Image.Image | np.ndarray) -> list[TextLine]:
-        """Lines of text in reading order, those below ``min_confidence`` left out."""
+    def region_corners(self, image: Image.Image | np.ndarray, long_side: int = READ_LONG_SIDE
+                       ) -> list[np.ndarray]:
+        """Every region the detector takes for text, as four corners (top-left, top-right,
+        bottom-right, bottom-left) in the pixels of ``image``, seen at ``long_side``."""
         rgb = as_rgb_array(image)
         height, width = rgb.shape[:2]
-        probability = self._text_probability(rgb, READ_LONG_SIDE)
+        probability = self._text_probability(rgb, long_side)
         map_height, map_width = probability.shape
-        regions = text_regions(probability)
         # Corners from detection-map pixels to photo pixels.
-        corners = [r.corners * [width / map_width, height / map_height] for r in regions]
+        return [r.corners * [width / map_width, height / map_height] for r in text_regions(probability)]
+
+    def read_regions(self, image: Image.Image | np.ndarray) -> list[tuple[np.ndarray, TextLine | None]]:
+        """Every region the detector takes for text, in reading order: its corners in the
+        pixels of ``image`` and the line read in it, or None where nothing could be read at
+        ``min_confidence``. Covering text (describe.redaction) needs those regions too."""
+        rgb = as_rgb_array(image)
+        height, width = rgb.shape[:2]
+        corners = self.region_corners(rgb)
         boxes = [clipped_bounds(c, width, height) for c in corners]
         order = reading_order(boxes)
-        boxes = [boxes[i] for i in order]
         crops = [straightened_crop(rgb, corners[i]) for i in order]
-        lines = []
-        for box, (text, confidence) in zip(boxes, self._read_lines(crops)):
+        regions = []
+        for index, (text, confidence) in zip(order, self._read_lines(crops)):
+            line = None
             if text.strip() and confidence >= self.min_confidence:
-                rounded = tuple(round(v, 4) for v in box)
-                lines.append(TextLine(text.strip(), round(confidence, 4), rounded))
-        return lines
+                rounded = tuple(round(v, 4) for v in boxes[index])
+                line = TextLine(text.strip(), round(confidence, 4), rounded)
+            regions.append((corners[index], line))
+        return regions
+
+    def read(self, image: Image.Image | np.ndarray) -> list[TextLine]:
+        """Lines of text in reading order, those below ``min_confidence`` left out."""
+        return [line for _corners, line in self.read_regions(image) if line is not None]
 
     def _maybe_upside_down(self, crops: list[np.ndarray]) -> list[bool]:
         """The angle classifier (48x192 input) on each line's left end, at its natural shape

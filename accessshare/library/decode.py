@@ -35,13 +35,17 @@ def open_upright(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS,
                  max_side: int | None = None) -> Image.Image:
     """Decode ``path`` upright and in RGB; raise ImageProblem with a plain sentence if not."""
     path = Path(path)
+    return decode_bytes(read_photo(path), path, max_pixels=max_pixels, max_side=max_side)
+
+
+def read_photo(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_PHOTO_BYTES; ImageProblem in words if not."""
     try:
-        data = read_regular(path, MAX_PHOTO_BYTES)
+        return read_regular(path, MAX_PHOTO_BYTES)
     except (NotRegularFile, FileTooLarge) as problem:
         raise ImageProblem(path, str(problem)) from problem
     except OSError as error:
         raise ImageProblem(path, describe_os_error(path, error)) from error
-    return decode_bytes(data, path, max_pixels=max_pixels, max_side=max_side)
 
 
 def decode_bytes(data: bytes, path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS,

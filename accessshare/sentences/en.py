@@ -8,7 +8,7 @@ gettext extraction (``sentences.catalog``); fields are filled with ``str.format`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from accessshare.sentences.catalog import _, plural
 from accessshare.vocabulary import ConsentStatus, Decision, PhotoFilter
@@ -77,6 +77,57 @@ STATE_WORDS = {
     ConsentStatus.DELETED: _("deleted earlier; not shared"),
     ConsentStatus.UNVERIFIED: _("not shared: the consent log failed verification"),
 }
+
+
+# Conditions on sharing (consent.conditions): what is removed before a photo leaves ----------------
+
+# Translators: what a redacted copy has removed, as in "faces and text removed".
+REMOVABLE_WORDS = {"faces": _("faces"), "text": _("text"), "location": _("location"),
+                   "camera": _("camera details")}
+SAY_WHAT_TO_REMOVE = _("Say what to remove: faces, text, location or all.")
+CONDITION_ONLY_WHEN_SHARED = _("Removing faces, text or location is a condition on sharing; it "
+                               "goes only with the state given.")
+
+
+def cannot_remove(word: str) -> str:
+    return _("'{word}' is not something that can be removed; choose faces, text, location or "
+             "all.").format(word=word)
+
+
+def condition_words(kinds: Iterable[str]) -> str:
+    """"faces and text removed", "faces, text, location and camera details removed"."""
+    kinds = set(kinds)
+    names = [REMOVABLE_WORDS[kind] for kind in ("faces", "text") if kind in kinds]
+    if "location" in kinds:
+        names += [REMOVABLE_WORDS["location"], REMOVABLE_WORDS["camera"]]
+    return _("{things} removed").format(things=join_words(names))
+
+
+def shared_on_condition(purposes: Sequence[str], kinds: Iterable[str]) -> str:
+    """One condition for every shared purpose: "research, faces removed"."""
+    return _("{purposes}, {removed}").format(purposes=join_words(purposes),
+                                              removed=condition_words(kinds))
+
+
+def shared_with_condition(purposes: Sequence[str], kinds: Iterable[str]) -> str:
+    """Purposes among others: "research with faces removed" (no condition: "teaching")."""
+    if not kinds:
+        return join_words(purposes)
+    return _("{purposes} with {removed}").format(purposes=join_words(purposes),
+                                                 removed=condition_words(kinds))
+
+
+def with_condition(kinds: Iterable[str]) -> str:
+    """In a history step: "with faces removed"."""
+    return _("with {removed}").format(removed=condition_words(kinds))
+
+
+def nothing_saved(problem: str) -> str:
+    return _("Nothing was saved: {problem}").format(problem=problem)
+
+
+REDACT_ONLY_WITH_GIVEN = _("Nothing was saved: --redact is a condition on sharing, so it goes "
+                           "only with --state given.")
 
 
 def state_words(status: str | None) -> str:
@@ -411,20 +462,47 @@ def log_exported(count: int, path: object) -> str:
                                                                       path=path)
 
 
-def photos_exported(count: int, purpose: str, folder: object, left_out: dict[str, int]) -> str:
+def photos_exported(count: int, purpose: str, folder: object, left_out: dict[str, int], *,
+                    redacted: int = 0, not_verified: int = 0) -> str:
     sentence = _("Copied {photos} shared for {purpose} to {folder}, with manifest.csv.").format(
         photos=photos(count), purpose=purpose, folder=folder)
+    if redacted:
+        sentence += " " + plural(
+            redacted, "{count} is a redacted copy, each described again to check that what was "
+            "to be removed is gone.", "{count} are redacted copies, each described again to check "
+            "that what was to be removed is gone.")
     # Translators: why photos were left out of an export, as in "Left out: 2 withdrawn".
     words = {ConsentStatus.REFUSED: _("not shared"), ConsentStatus.WITHDRAWN: _("withdrawn"),
              ConsentStatus.PENDING: _("not yet decided"), ConsentStatus.DELETED: _("deleted")}
     parts = [f"{left_out[status]} {word}" for status, word in words.items() if left_out.get(status)]
+    if not_verified:
+        parts.append(_("{count} whose redacted copy could not be verified").format(
+            count=not_verified))
     if parts:
         sentence += " " + _("Left out: {parts}.").format(parts=", ".join(parts))
     return sentence
 
 
+def no_describer_to_check(name: str) -> str:
+    return _("The copy of {name} could not be checked: no describer was given to check it, so "
+             "it will not be shared.").format(name=name)
+
+
 def cannot_write(path: object, reason: object) -> str:
     return _("{path} cannot be written ({reason}).").format(path=path, reason=reason)
+
+
+# Hearing a photo as it would be shared (Shift+R) ------------------------------------------------
+
+DESCRIBER_STILL_LOADING = _("The describer is still loading; try again in a moment.")
+
+
+def removing_and_checking(name: str) -> str:
+    return _("Removing and checking, for {name}…").format(name=name)
+
+
+def copy_not_made(name: str, error: object) -> str:
+    return _("The copy of {name} could not be made ({error}).").format(name=name, error=error)
 
 
 # The dataset and its status ---------------------------------------------------------------------------

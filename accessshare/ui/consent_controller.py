@@ -3,7 +3,7 @@ export, and the consent walk.
 
 The main window creates one ``ConsentController(window)`` (any ``ConsentHost``) and calls the
 method named after each reserved key-map action (``share``, ``dont_share``, ``undecided``,
-``choose_purposes``, ``delete``, ``undo``, ``history``, ``bulk_decide``, ``folder_default``,
+``choose_purposes``, ``share_redacted``, ``delete``, ``undo``, ``history``, ``bulk_decide``, ``folder_default``,
 ``consent_walk``, ``export``). Every rule and every sentence is the application layer's
 (``app.consent.ConsentService``, ``sentences``); this class only asks, confirms, runs the
 operation (``ui.operations``) and says the result.
@@ -12,6 +12,8 @@ What Y and N mean:
 - Y shares the photo for the purposes the contributor last ticked with P (research only until
   then) and refuses the others, so the spoken state is always complete.
 - N refuses every purpose (a purpose that was shared becomes withdrawn).
+- R shares like Y, on condition that faces, text and location are removed from the copies
+  exported (a condition in the consent event; the export checks each copy).
 - U sets every purpose back to not yet decided.
 """
 
@@ -19,13 +21,13 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, cast
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from accessshare.app.consent import ConsentService, FormError
+from accessshare.app.consent import KINDS, ConsentService, FormError
 from accessshare.app.exports import Exports
 from accessshare.sentences import en
 from accessshare.ui.consent_bulk_dialog import ConsentBulkDialog
@@ -115,30 +117,37 @@ class ConsentController:
         if photo is None:
             return
         dialog = ConsentPurposesDialog(photo.path.name, self.consent.purpose_choices(photo.id),
-                                       self.parent)
+                                       self.parent, self.consent.redaction(photo.id))
         self._show(dialog, lambda accepted: accepted and self._purposes_chosen(
-            photo, dialog.chosen_purposes()))
+            photo, dialog.chosen_purposes(), dialog.chosen_redaction()))
 
-    def _purposes_chosen(self, photo, chosen: list[str]) -> None:
+    def _purposes_chosen(self, photo, chosen: list[str], redact: list[str] | None = None) -> None:
         self.share_purposes = chosen or self.share_purposes
         self._save_share_purposes()
-        self._decide([photo], Decision.SHARE, chosen)
+        self._decide([photo], Decision.SHARE, chosen, redact=redact if chosen else None)
 
-    def _decide_current(self, decision: Decision) -> None:
+    @needs_form
+    def share_redacted(self) -> None:
+        """R: share for the chosen purposes with faces, text and location removed."""
+        self._decide_current(Decision.SHARE, redact=KINDS)
+
+    def _decide_current(self, decision: Decision, redact: Iterable[str] | None = None) -> None:
         photo = self._current_or_say()
         if photo is None:
             return
-        decide = functools.partial(self._decide, [photo], decision, self.share_purposes)
+        decide = functools.partial(self._decide, [photo], decision, self.share_purposes,
+                                   redact=redact)
         if not self._offer_walk_first(decide):
             decide()
 
     def _decide(self, photos: list, decision: Decision, purposes: list[str], *,
-                background: bool = False) -> None:
+                background: bool = False, redact: Iterable[str] | None = None) -> None:
         """One photo's decision is a few rows in one transaction: made at once, in key order.
-        A bulk decision may take seconds: made off the UI thread."""
+        A bulk decision may take seconds: made off the UI thread. ``redact``: share on
+        condition that these kinds are removed (R, or the purposes dialog)."""
         self.operations.run(
             lambda: self.consent.decide(photos, decision, purposes, self.window.privacy_reminder,
-                                        bulk=background),
+                                        bulk=background, redact=redact),
             failed=en.not_saved, background=background)
 
     # Bulk, the folder's default ----------------------------------------------------------------
@@ -228,7 +237,8 @@ class ConsentController:
 
     @needs_form
     def export(self) -> None:
-        exports = Exports(self.consent.store, self.window.paths, self.consent.form)
+        exports = Exports(self.consent.store, self.window.paths, self.consent.form,
+                          describer=self.window.loaded_describer())
         dialog = ConsentExportDialog(exports, self._say, self.parent)
         self._show(dialog, None, announce=en.EXPORT_OPENED)
 

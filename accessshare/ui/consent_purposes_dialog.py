@@ -15,10 +15,20 @@ from accessshare.app.results import PurposeChoice
 from accessshare.ui.consent_widgets import make_button, name_widget, titled_group
 
 
+REMOVAL_CHOICES = {"faces": "Faces", "text": "Text", "location": "Location and camera details"}
+REMOVAL_EXPLANATIONS = {
+    "faces": "Every face is covered, with the hair around it.",
+    "text": "Every piece of writing is covered.",
+    "location": "Where and when it was taken, the camera, its owner and the small preview "
+                "picture are removed from the file.",
+}
+
+
 class ConsentPurposesDialog(QDialog):
     """Tick the purposes to share for; the unticked ones are refused."""
 
-    def __init__(self, photo_name: str, purposes: list[PurposeChoice], parent: QWidget | None = None):
+    def __init__(self, photo_name: str, purposes: list[PurposeChoice], parent: QWidget | None = None,
+                 redaction: tuple[str, ...] = ()):
         super().__init__(parent)
         self.setWindowTitle(f"Choose purposes for {photo_name}")
         self.setAccessibleName(self.windowTitle())
@@ -39,6 +49,17 @@ class ConsentPurposesDialog(QDialog):
             group_layout.addWidget(box)
             self._boxes[purpose.purpose_id] = box
 
+        removal, removal_layout = titled_group(
+            "Before sharing, remove", "Check boxes: what is taken out of the copies that are "
+            "shared; each copy is described again to check it.")
+        self._removal: dict[str, QCheckBox] = {}
+        for kind, label in REMOVAL_CHOICES.items():
+            box = QCheckBox(label, removal)
+            box.setChecked(kind in redaction)
+            name_widget(box, label, REMOVAL_EXPLANATIONS[kind])
+            removal_layout.addWidget(box)
+            self._removal[kind] = box
+
         buttons = QDialogButtonBox(self)
         save = make_button("&Save", "Save these purposes for this photo.")
         cancel = make_button("Cancel", "Close without changing anything.")
@@ -51,6 +72,7 @@ class ConsentPurposesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(group)
+        layout.addWidget(removal)
         layout.addWidget(buttons)
         if self._boxes:
             next(iter(self._boxes.values())).setFocus()
@@ -60,3 +82,7 @@ class ConsentPurposesDialog(QDialog):
 
     def chosen_purposes(self) -> list[str]:
         return [pid for pid, box in self._boxes.items() if box.isChecked()]
+
+    def chosen_redaction(self) -> list[str]:
+        """The kinds to remove before sharing ("faces", "text", "location")."""
+        return [kind for kind, box in self._removal.items() if box.isChecked()]

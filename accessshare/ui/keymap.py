@@ -40,9 +40,11 @@ class Action(StrEnum):
     READ_TEXT = "read_text"
     NEXT_FLAGGED = "next_flagged"
     PREVIOUS_FLAGGED = "previous_flagged"
+    HEAR_AFTER_REMOVAL = "hear_after_removal"
     DELETE = "delete"
     CONSENT_WALK = "consent_walk"
     SHARE = "share"
+    SHARE_REDACTED = "share_redacted"
     DONT_SHARE = "dont_share"
     UNDECIDED = "undecided"
     CHOOSE_PURPOSES = "choose_purposes"
@@ -115,6 +117,9 @@ BINDINGS: tuple[KeyBinding, ...] = NATIVE_MOVES + (
           "&Next flagged photo", "review"),
     _bind(Action.PREVIOUS_FLAGGED, ["Shift+F"], "Previous flagged photo", "Photo",
           "&Previous flagged photo", "review"),
+    _bind(Action.HEAR_AFTER_REMOVAL, ["Shift+R"], "Hear and see this photo as it would be "
+          "shared with faces, text and location removed (nothing is saved)", "Photo",
+          "Hear it after &removal", "review"),
     _bind(Action.DELETE, ["Delete"], "Delete this photo, after saying what will be removed", "Photo",
           "&Delete photo…", "review", consent=True),
     # Consent
@@ -122,6 +127,9 @@ BINDINGS: tuple[KeyBinding, ...] = NATIVE_MOVES + (
           "&Learn about consent…", consent=True),
     _bind(Action.SHARE, ["Y"], "Share this photo (for the purposes chosen with P)", "Consent",
           "&Share", "review", consent=True),
+    _bind(Action.SHARE_REDACTED, ["R"], "Share this photo with faces, text and location removed "
+          "(for the purposes chosen with P)", "Consent", "Share with faces, text and location "
+          "&removed", "review", consent=True),
     _bind(Action.DONT_SHARE, ["N"], "Do not share this photo", "Consent", "&Don't share", "review",
           consent=True),
     _bind(Action.UNDECIDED, ["U"], "Set this photo back to not yet decided", "Consent",

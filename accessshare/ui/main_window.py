@@ -29,6 +29,7 @@ from accessshare.ui.photo_list import PhotoItemDelegate, PhotoListView
 from accessshare.ui.photo_model import PhotoListModel
 from accessshare.ui.photo_view import PhotoView
 from accessshare.ui.recent_dialog import RecentDialog
+from accessshare.ui.window_after_removal import AfterRemoval
 from accessshare.ui.window_feeds import WorkerFeeds
 from accessshare.ui.window_settings import WindowSettings
 from accessshare.ui.workers import DescribeWorker, ScanWorker, SpeakerStarter
@@ -41,7 +42,7 @@ CLOSE_WAIT_SECONDS = 5.0  # for the photo being described when the window closes
 PAGE_STEP = 10
 
 
-class MainWindow(WorkerFeeds, WindowSettings, QMainWindow):
+class MainWindow(WorkerFeeds, WindowSettings, AfterRemoval, QMainWindow):
     def __init__(self, paths, settings: Settings, store=None, *, make_describer=None,
                  make_speaker=None, consent_form_path: Path | None = None,
                  store_problem: str = ""):

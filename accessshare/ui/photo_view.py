@@ -82,6 +82,12 @@ class PhotoView(QScrollArea):
         self._settle.stop()
         self.show_image(None, summary)
 
+    def show_copy(self, image: QImage | None, summary: str) -> None:
+        """A picture made from the photo (its redacted copy), in place of the photo's own: the
+        loader's fitted copy of the photo must not be painted for it."""
+        self._fitted = None
+        self.show_image(image, summary)
+
     def show_image(self, image: QImage | None, summary: str = "") -> None:
         self.image = image
         self.summary = summary

@@ -17,6 +17,7 @@ from PySide6.QtGui import QImage
 
 from accessshare.library import ImageProblem, PhotoInfo, Problem, iter_scan, open_upright
 from accessshare.library.scanner import default_index_dir
+from accessshare.sentences import en
 
 SCAN_BATCH = 64
 SCAN_BATCH_SECONDS = 0.1
@@ -146,6 +147,11 @@ class DescribeWorker(QObject):
     def remaining(self) -> int:
         return len(self._pending)
 
+    @property
+    def describer(self):
+        """The loaded describer, or None before it is ready."""
+        return getattr(self, "_describer", None)
+
     def _next(self) -> PhotoInfo | str | None:
         """The next photo to describe, or the id of a deleted photo to forget; None to stop."""
         with self._condition:
@@ -222,6 +228,41 @@ class DescribeWorker(QObject):
                 twin = self._described.get(twin_id)
             if twin is not None:
                 self._describe(describer, twin)
+
+
+class AfterRemovalWorker(QObject):
+    """Makes a photo's redacted copy in memory and describes it again (describe.redaction), on
+    a thread, with the describer the DescribeWorker loaded: what would be shared, heard and
+    seen before deciding. Nothing is written."""
+
+    heard = Signal(str, str, list, bytes)  # photo id, sentence, details, the copy's bytes (or b"")
+
+    def __init__(self, describer_of):
+        super().__init__()
+        self._describer_of = describer_of  # () -> the loaded describer, or None
+
+    def request(self, photo: PhotoInfo, kinds, verbosity: str) -> bool:
+        """Start on ``photo``; False if the describer has not loaded yet."""
+        describer = self._describer_of()
+        if describer is None:
+            return False
+        threading.Thread(target=self._run, args=(describer, photo, kinds, verbosity),
+                         name="after-removal", daemon=True).start()
+        return True
+
+    def _run(self, describer, photo: PhotoInfo, kinds, verbosity: str) -> None:
+        from accessshare.describe.redaction import Redactor
+
+        try:
+            result = Redactor(describer).redact(photo, kinds)
+            sentence, details = result.spoken(verbosity)
+            data = result.data or b""
+        except Exception as error:  # noqa: BLE001 - said, and the app keeps working
+            sentence, details, data = en.copy_not_made(photo.path.name, error), [], b""
+        try:
+            self.heard.emit(photo.id, sentence, details, data)
+        except RuntimeError:  # the window is gone
+            pass
 
 
 class PreviewLoader(QObject):

@@ -44,7 +44,7 @@ def test_suggested_and_reserved_keys_are_present():
     assert actions["F1"] == "show_help"
     consent = {b.action for b in keymap.BINDINGS if b.consent}
     assert consent == {"share", "dont_share", "undecided", "choose_purposes", "bulk_decide", "folder_default", "undo",
-                       "history", "delete", "export", "consent_walk"}
+                       "history", "delete", "export", "consent_walk", "share_redacted"}
 
 
 def test_every_action_exists_on_the_window_or_consent_controller():

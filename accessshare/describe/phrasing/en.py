@@ -370,3 +370,103 @@ def phrase(findings: dict, verbosity: str) -> tuple[str, list[str]]:
     details += text_details(findings, brief) + privacy_details(findings, brief)
     details += quality_details(findings) + label_details(findings)
     return build_sentence(findings, brief), details
+
+
+# ---- redacted copies (describe.redaction) ----------------------------------------------------
+
+def redaction_changed(name: str) -> str:
+    return f"{name} changed since it was decided on, so no copy was made."
+
+
+def redaction_unchecked(name: str) -> str:
+    return f"The copy of {name} has not been checked, so it must not be shared."
+
+
+def redaction_metadata_left(name: str, left: list[str]) -> str:
+    return (f"The copy of {name} still holds {join(unique(left))} in its file, so it was not "
+            "verified and will not be shared.")
+
+
+def redaction_not_verified(name: str, still: list[str], checks: int) -> str:
+    """Why a copy cannot be shared: "The copy of a.jpg still shows a face after ..."."""
+    times = {1: "once", 2: "twice"}.get(checks, f"{checks} times")
+    return (f"The copy of {name} still shows {join(unique(still)) or 'what was to be removed'} "
+            f"after covering and checking it {times}, so it was not verified and will not be shared.")
+
+
+def after_subject(findings: dict, faces: int, brief: bool) -> str:
+    """What the copy shows, to go after "After removal:": the people whose faces were hidden
+    ("a person, face hidden") and what else is recognised, else the kind of scene."""
+    found = fusion.mentions(findings)
+    if faces:
+        people = "a person, face hidden" if faces == 1 else f"{count_word(faces, brief)} people, faces hidden"
+        others = [mention_words(m, brief) for m in found if fusion.said(m) == "stated" and m.name != "person"]
+        return people + (", and " + join(others[:2]) if others else "")
+    stated = [m for m in found if fusion.said(m) == "stated"][:3]
+    if stated:
+        return join([mention_words(m, brief) for m in stated])
+    hedged = [m for m in found if fusion.said(m) == "hedged"][:2]
+    if hedged:
+        return "perhaps " + join([mention_words(m, brief) for m in hedged])
+    clause = KIND_CLAUSES.get(fusion.scene_kind(findings), "nothing recognised")
+    first = clause.split(";")[0].rstrip(".")
+    return first[:1].lower() + first[1:]
+
+
+def after_removal(findings: dict, hidden: dict[str, int], checks: int, verbosity: str
+                  ) -> tuple[str, list[str]]:
+    """The redacted copy, heard before it is shared: ("After removal: a person, face hidden;
+    no text; no location.", details). ``findings`` are the copy's own (it was described again;
+    objects that were only the covering are left out); ``hidden`` counts the heads and text
+    areas covered; ``checks`` how many times the copy was described."""
+    brief = verbosity == "brief"
+    parts = [after_subject(findings, hidden.get("faces", 0), brief)]
+    parts += after_privacy_items(findings, hidden.get("text", 0))
+    sentence = "After removal: " + "; ".join(part for part in parts if part) + "."
+    return sentence, removal_details(findings, hidden, checks, brief)
+
+
+def after_privacy_items(findings: dict, texts: int) -> list[str]:
+    """What the copy still gives away, and "no text", "no location" where it gives none."""
+    items = []
+    still_faces = len(findings.get("faces", []))
+    if still_faces:
+        items.append(f"still shows {count_word(still_faces, True)} face" + ("" if still_faces == 1 else "s"))
+    if findings.get("text"):
+        items.append("still shows readable text")
+    elif findings.get("text_unread"):
+        items.append("may still show writing it could not read")
+    else:
+        items.append("text hidden" if texts else "no text")
+    for kind in unique(s["kind"] for s in findings.get("screens", [])):
+        items.append(f"still shows {article(kind)}")
+    if "nudity" in findings.get("privacy", []):
+        items.append("possible nudity")
+    items.append("still records its location" if findings.get("metadata", {}).get("location") else "no location")
+    return items
+
+
+def removal_details(findings: dict, hidden: dict[str, int], checks: int, brief: bool) -> list[str]:
+    faces, texts = hidden.get("faces", 0), hidden.get("text", 0)
+    details = []
+    if faces:
+        heads = "the head" if faces == 1 else f"{count_word(faces, brief)} heads"
+        details.append(f"Covered {heads}, hair and all, filled in from the colours around.")
+    if texts:
+        places = "one place" if texts == 1 else f"{count_word(texts, brief)} places"
+        details.append(f"Covered text in {places}, filled in from the colours around.")
+    details.append("Removed every detail stored in the file: location, date, camera, owner and "
+                   "the small preview picture.")
+    if checks > 1:
+        details.append("The first check still found something; that was covered too, and the "
+                       "copy checked again.")
+    details.append("Described again after covering, to check it: " + after_check_words(findings) + ".")
+    return details
+
+
+def after_check_words(findings: dict) -> str:
+    """"no face, no text and no location found" (or what was found)."""
+    found = ["a face" if findings.get("faces") else "no face",
+             "text" if findings.get("text") or findings.get("text_unread") else "no text",
+             "a location" if findings.get("metadata", {}).get("location") else "no location"]
+    return join(found) + " found"
