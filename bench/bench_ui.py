@@ -32,16 +32,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import io  # noqa: E402
 
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+# The describer's processes start by importing this script again (as __mp_main__, the 'spawn'
+# method's way); they need none of the window's libraries, so those load only here.
+if __name__ == "__main__":
+    import numpy as np
+    from PIL import Image
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
 
-from accessshare.config import Settings, resolve_paths  # noqa: E402
-from accessshare.records import RecordStore  # noqa: E402
-from accessshare.ui.app import describer_factory  # noqa: E402
-from accessshare.ui.main_window import MainWindow  # noqa: E402
+    from accessshare.config import Settings, resolve_paths
+    from accessshare.records import RecordStore
+    from accessshare.ui.app import describer_factory
+    from accessshare.ui.main_window import MainWindow
 
 
 def build(folder: Path, count: int) -> None:

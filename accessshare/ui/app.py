@@ -17,17 +17,22 @@ from accessshare.config import Settings
 from accessshare.paths import sample_dataset
 
 SMOKE_TIMEOUT_MS = 120_000
+# One describer process (each holds every model: about 400 MB). It runs below the app's
+# priority, so it may use every core: the scheduler gives the window its core when it wants one.
+APP_DESCRIBER_PROCESSES = 1
+APP_CORES_KEPT_FREE = 0
 
 
 def describer_factory(paths, store, settings: Settings, caption_model: Path | None):
+    """Makes the window's describe service: models in one lower-priority process."""
     def make():
-        from accessshare.describe import onnx_session
-        from accessshare.describe.pipeline import Describer
+        from accessshare.describe.service import DescriberSpec, DescribeService
         from accessshare.records.store import DescriptionCache
-        onnx_session.keep_cores_free(1)  # the arrow keys come first
+        spec = DescriberSpec(caption_model=caption_model, verbosity=settings.verbosity,
+                             models_dir=paths.models_dir)
         cache = DescriptionCache(store) if store is not None else None
-        return Describer(cache=cache, caption_model=caption_model, verbosity=settings.verbosity,
-                         models_dir=paths.models_dir)
+        return DescribeService(spec, cache=cache, workers=APP_DESCRIBER_PROCESSES,
+                               cores_kept_free=APP_CORES_KEPT_FREE)
     return make
 
 
