@@ -318,6 +318,7 @@ class DescribeService:
             for child in self._children:
                 child.stop(wait=0)
             self._children.clear()
+            self._wake_receiver.close()
 
     def _step(self) -> bool:
         """One round: take commands, hand out photos, wait for news; True when closing."""
@@ -341,6 +342,7 @@ class DescribeService:
     def _start_dataset(self) -> None:
         self._described.clear()
         self._said_twin.clear()
+        self._misses.clear()
         self._remembered.clear()
         self._batch = [item for item in self._batch if not isinstance(item, (Described, NotDescribed))]
         if self.phrase:

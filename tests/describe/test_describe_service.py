@@ -217,3 +217,25 @@ def test_closing_ends_the_describer_processes(tmp_path, cache, services):
     pids = service.process_ids()
     service.close()
     results.wait_for(lambda r: not any(Path(f"/proc/{pid}").exists() for pid in pids), timeout=10)
+
+
+def test_the_command_line_with_two_processes_prints_in_order_and_the_later_twin_names_the_earlier(
+        tmp_path):
+    import json
+    import subprocess
+
+    from PIL import Image
+
+    folder = tmp_path / "photos"
+    write_photos(folder, ["a.jpg", "b.jpg", "c.jpg", "d.jpg"])
+    Image.open(folder / "b.jpg").resize((300, 200)).save(folder / "e-small-b.jpg", quality=85)
+    env = {**os.environ, "ACCESSSHARE_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run([sys.executable, "-m", "accessshare", "describe", str(folder), "--json",
+                           "--verbosity", "detailed", "--workers", "2"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [Path(line["path"]).name for line in lines] == ["a.jpg", "b.jpg", "c.jpg", "d.jpg",
+                                                           "e-small-b.jpg"]
+    assert "duplicate" not in lines[1]["quality"]
+    assert "duplicate" in lines[4]["quality"] and "b.jpg" in " ".join(lines[4]["details"])
