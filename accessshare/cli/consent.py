@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from accessshare.cli.common import add_command, error, print_json_line
+from accessshare.cli.common import add_command, error, print_json_line, say
 from accessshare.config import AppPaths
 from accessshare.records import CONSENT_STATES
+
+MAX_NAMED = 5  # photos named in one sentence; the rest are counted
 
 FORM_HELP = "the steward's consent form (Markdown); a form with mistakes is refused"
 
@@ -58,7 +62,10 @@ class CommandProblem(Exception):
 
 
 @contextmanager
-def opened_store(paths: AppPaths) -> Iterator:
+def opened_store(paths: AppPaths, *, finish_deletions: bool = True) -> Iterator:
+    """The data folder's records store; deletions this device left unfinished are finished
+    first (and said), as on every start."""
+    from accessshare.consent.deletion import finish_unfinished
     from accessshare.records import RecordStore
     from accessshare.records.store import RecordsUnavailable
 
@@ -67,7 +74,12 @@ def opened_store(paths: AppPaths) -> Iterator:
     except RecordsUnavailable as problem:
         raise CommandProblem(str(problem)) from None
     try:
+        if finish_deletions:
+            for report in finish_unfinished(store, paths):
+                say(report.message)
         yield store
+    except RecordsUnavailable as problem:
+        raise CommandProblem(str(problem)) from None
     finally:
         store.close()
 
@@ -82,11 +94,13 @@ def chosen_form(args: argparse.Namespace):
 
 
 def reported(handler):
-    """Turn CommandProblem and plain ValueError/KeyError sentences into an error exit."""
+    """Turn CommandProblem (and a database that cannot be used) into one sentence and exit 2."""
+    from accessshare.records.store import RecordsUnavailable
+
     def run(args: argparse.Namespace, paths: AppPaths) -> int:
         try:
             return handler(args, paths)
-        except CommandProblem as problem:
+        except (CommandProblem, RecordsUnavailable) as problem:
             error(str(problem))
             return 2
     return run
@@ -97,39 +111,72 @@ def reported(handler):
 def resolve_targets(store, paths: AppPaths, given: list[str]):
     """Split PATHs into dataset folders and photos; scan so the store knows each photo.
 
-    Returns (folders, photos, problems): photos as (PhotoInfo, dataset root)."""
+    Returns (folders, photos, problems, scans): photos as (PhotoInfo, dataset root). Each
+    folder is scanned once and each photo found by a lookup, so 20,000 paths cost 20,000
+    lookups, not 20,000 searches of the folder."""
     from accessshare.library import scan
+    from accessshare.library.files import resolve_safely
     from accessshare.library.scanner import default_index_dir
 
     folders, files, problems = [], [], []
+    parents: dict[str, Path] = {}  # 20,000 photos of one folder: its path is resolved once
     for text in given:
-        path = Path(text).expanduser()
-        if path.is_dir():
-            folders.append(path.resolve())
-        elif path.is_file():
-            files.append(path.resolve())
+        expanded = os.path.expanduser(text)
+        try:
+            name = os.path.basename(expanded)
+            if os.path.islink(expanded) or name in ("", ".", ".."):
+                resolved = resolve_safely(expanded)
+            else:
+                parent = os.path.dirname(expanded) or "."
+                if parent not in parents:
+                    parents[parent] = resolve_safely(parent)
+                resolved = parents[parent] / name
+        except OSError as problem:
+            problems.append(str(problem))
+            continue
+        kind = _kind(resolved)
+        if kind == "folder":
+            folders.append(resolved)
+        elif kind == "file":
+            files.append(resolved)
         else:
             problems.append(f"{text} is not there; give a photo file or a dataset folder.")
     roots = {folder: folder for folder in folders}
     known = _known_roots(store)
+    by_folder: dict[Path, Path] = {}
     for file in files:
-        roots.setdefault(_root_of(file, known), None)
+        if file.parent not in by_folder:
+            by_folder[file.parent] = _root_of(file, known)
+    root_of = {file: by_folder[file.parent] for file in files}
+    for root in root_of.values():
+        roots.setdefault(root, None)
     scanned = {}
     for root in roots:
         result = scan(root, index_dir=default_index_dir(paths.data_dir))
         store.upsert_photos(root, result.photos)
         scanned[root] = result
+    found = {root: {photo.path: photo for photo in result.photos}
+             for root, result in scanned.items()}
+    refused = {root: {Path(p.path): p.message for p in result.problems}
+               for root, result in scanned.items()}
     photos = []
     for file in files:
-        root = _root_of(file, known)
-        found = next((p for p in scanned[root].photos if p.path.resolve() == file), None)
-        if found is not None:
-            photos.append((found, root))
-            continue
-        problem = next((p.message for p in scanned[root].problems
-                        if Path(p.path).resolve() == file), None)
-        problems.append(problem or f"{file.name} is not a photo AccessShare can read.")
+        root = root_of[file]
+        photo = found[root].get(file)
+        if photo is not None:
+            photos.append((photo, root))
+        else:
+            problems.append(refused[root].get(file)
+                            or f"{file.name} is not a photo AccessShare can read.")
     return folders, photos, problems, scanned
+
+
+def _kind(path: Path) -> str | None:
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else None
 
 
 def _known_roots(store) -> list[Path]:
@@ -155,11 +202,15 @@ def run_set(args: argparse.Namespace, paths: AppPaths) -> int:
     form = chosen_form(args)
     purposes = _purposes(args.purpose, form)
     with opened_store(paths.ensure()) as store:
-        folders, photos, problems, _scanned = resolve_targets(store, paths, args.paths)
+        folders, photos, problems, scanned = resolve_targets(store, paths, args.paths)
         decisions = Decisions(store, form)
         for folder in folders:
             decisions.decide_dataset(folder, purposes, args.state, reason=args.reason)
-            print(f"Saved. Folder {folder.name}: {_folder_words(decisions, folder)}")
+            say(f"Saved. Folder {folder.name}: {_folder_words(decisions, folder)}")
+            keeping = _keeping_own(decisions, scanned[folder].photos, folder, purposes,
+                                   args.state)
+            if keeping:
+                say(keeping)
         if photos:
             count = decisions.decide_photos([p.id for p, _root in photos], purposes, args.state,
                                             reason=args.reason)
@@ -168,11 +219,41 @@ def run_set(args: argparse.Namespace, paths: AppPaths) -> int:
             for photo, _root in photos:
                 summary = decisions.summary_of_states(
                     {k: e.state for k, e in states[photo.id].items()})
-                print(f"{photo.path.name}: {summary}")
-            print(f"Saved for {count} {'photo' if count == 1 else 'photos'}.")
+                say(f"{photo.path.name}: {summary}")
+            say(f"Saved for {count} {'photo' if count == 1 else 'photos'}.")
+        problems += _log_problem(decisions, "the decisions were saved, but ")
     for problem in problems:
         error(problem)
     return 1 if problems else 0
+
+
+def _log_problem(decisions, before: str = "") -> list[str]:
+    report = decisions.state().verified
+    if report.ok:
+        return []
+    return [f"The consent log failed verification ({report.message.rstrip('.')}); {before}no "
+            "photo counts as shared until it is repaired."]
+
+
+def _keeping_own(decisions, photos, folder: Path, purposes: list[str], state: str) -> str:
+    """When a folder stops sharing, the photos still shared by a decision of their own."""
+    if state == "given":
+        return ""
+    effective = decisions.effective_many([p.id for p in photos], folder)
+    still = [p.path.name for p in photos
+             if any(effective[p.id][purpose].state == "given"
+                    and effective[p.id][purpose].source == "photo" for purpose in purposes)]
+    if not still:
+        return ""
+    named = ", ".join(still[:MAX_NAMED]) + (f" and {len(still) - MAX_NAMED} more"
+                                           if len(still) > MAX_NAMED else "")
+    verb = {"withdrawn": "withdraw", "refused": "stop sharing",
+            "pending": "set back to not yet decided"}[state]
+    if len(still) == 1:
+        return (f"1 photo you decided one by one keeps its own decision and is still shared: "
+                f"{named}. To {verb} it too, give its path.")
+    return (f"{len(still)} photos you decided one by one keep their own decision and are still "
+            f"shared: {named}. To {verb} them too, give their paths.")
 
 
 @reported
@@ -186,43 +267,43 @@ def run_show(args: argparse.Namespace, paths: AppPaths) -> int:
         for folder in folders:
             _show_folder(decisions, folder, args.json)
             photos += [(p, folder) for p in scanned[folder].photos]
+        effective = decisions.effective_many([p.id for p, _r in photos],
+                                             datasets_of={p.id: str(r) for p, r in photos})
+        verified = decisions.state().ok
         for photo, root in photos:
-            _show_photo(decisions, photo, root, args.json)
+            history = decisions.history(photo.id, root) if verified else []
+            _show_photo(decisions, photo, effective[photo.id], history, args.json)
+        problems += _log_problem(decisions)
     for problem in problems:
         error(problem)
     return 1 if problems else 0
 
 
 def _show_folder(decisions, folder: Path, as_json: bool) -> None:
-    defaults = decisions.store.dataset_defaults(str(folder))
-    states = {p: defaults[p].state if p in defaults else "pending" for p in decisions.purpose_ids}
+    states = decisions.folder_states(folder)
     if as_json:
         print_json_line({"folder": str(folder), "default_states": states,
                          "summary": decisions.summary_of_states(states)})
     else:
-        print(f"Folder {folder.name}, for photos with no decision of their own: "
-              f"{decisions.summary_of_states(states)}")
+        say(f"Folder {folder.name}, for photos with no decision of their own: "
+            f"{decisions.summary_of_states(states)}")
 
 
 def _folder_words(decisions, folder: Path) -> str:
-    defaults = decisions.store.dataset_defaults(str(folder))
-    return decisions.summary_of_states(
-        {p: defaults[p].state if p in defaults else "pending" for p in decisions.purpose_ids})
+    return decisions.summary_of_states(decisions.folder_states(folder))
 
 
-def _show_photo(decisions, photo, root: Path, as_json: bool) -> None:
-    effective = decisions.effective(photo.id, root)
+def _show_photo(decisions, photo, effective, history: list[str], as_json: bool) -> None:
     summary = decisions.summary_of_states({p: e.state for p, e in effective.items()})
-    history = decisions.history(photo.id, root)
     if as_json:
         print_json_line({"path": str(photo.path), "photo_hash": photo.id,
                          "states": {p: e.state for p, e in effective.items()},
                          "decided_by": {p: e.source for p, e in effective.items()},
                          "summary": summary, "history": history})
     else:
-        print(f"{photo.path.name}: {summary}")
+        say(f"{photo.path.name}: {summary}")
         for sentence in history:
-            print(f"  {sentence}")
+            say(f"  {sentence}")
 
 
 @reported
@@ -232,7 +313,7 @@ def run_undo(args: argparse.Namespace, paths: AppPaths) -> int:
     form = chosen_form(args)
     with opened_store(paths.ensure()) as store:
         undone = Decisions(store, form).undo_last()
-    print(undone.sentence if undone else "There is no decision to undo.")
+    say(undone.sentence if undone else "There is no decision to undo.")
     return 0
 
 
@@ -281,6 +362,9 @@ def _ask(prompt: str) -> str | None:
 
 def _purposes(given: list[str], form) -> list[str]:
     wanted = [p.strip() for text in given for p in text.split(",") if p.strip()]
+    if not wanted:
+        raise CommandProblem(f"Give at least one purpose: {given[0]!r} names none. Choose from "
+                             f"{', '.join(form.purpose_ids)}, or all.")
     if "all" in wanted:
         return list(form.purpose_ids)
     unknown = [p for p in wanted if p not in form.purpose_ids]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from accessshare.cli.common import add_command, error
+from accessshare.cli.common import add_command, error, say
 from accessshare.cli.consent import opened_store, reported
 from accessshare.config import AppPaths
 
@@ -25,22 +25,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 @reported
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
-    from accessshare.consent.deletion import DeletionProblem, delete_photo
+    from accessshare.consent.deletion import DeletionProblem, delete_photo, known_dataset_roots
 
     if not args.yes:
         count = len(args.paths)
         error(f"Nothing was deleted. Deleting {count} {'photo' if count == 1 else 'photos'} "
               "is permanent and cannot be undone; add --yes to confirm.")
         return 2
-    failed = 0
+    refused = remains = False
     with opened_store(paths.ensure()) as store:
+        roots = known_dataset_roots(store)
         for path in args.paths:
             try:
-                report = delete_photo(store, paths, path, args.reason)
+                report = delete_photo(store, paths, path, args.reason, roots=roots)
             except DeletionProblem as problem:
                 error(str(problem))
-                failed += 1
+                refused = True
                 continue
-            print(report.message)
-            failed += not report.ok
-    return 1 if failed else 0
+            say(report.message)
+            remains = remains or not report.ok
+    return 2 if refused else 1 if remains else 0

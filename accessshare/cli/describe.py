@@ -31,16 +31,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="brief words, or counts, confidence and positions (default: brief)")
     parser.add_argument("--caption-model", metavar="DIR", type=Path,
                         help="folder of an ONNX image-captioning model (Optimum layout)")
-    parser.add_argument("--workers", type=processes, default=None, metavar="N",
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="describer processes, each with a fair share of the cores "
                         f"(default: {DEFAULT_WORKERS})")
     parser.set_defaults(handler=run)
-
-
-def processes(text: str) -> int:
-    if not text.strip().isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"N must be a whole number of at least 1, not {text!r}")
-    return int(text)
 
 
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -48,6 +42,9 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     from accessshare.describe.service import (DescribeService, DescribeUnavailable, Described,
                                               DescriberSpec, describe_in_order)
 
+    if args.workers is not None and args.workers < 1:
+        error(f"--workers must be 1 or more (photos described at once), not {args.workers}.")
+        return 2
     items, failures = collect(args.paths, paths)
     for failure in failures:
         show(failure, args.json)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from accessshare.cli.common import add_command, error
+from accessshare.cli.common import add_command, error, say
 from accessshare.cli.consent import FORM_HELP, chosen_form, opened_store, reported
 from accessshare.config import AppPaths
 
@@ -36,7 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 @reported
 def run_consent(args: argparse.Namespace, paths: AppPaths) -> int:
-    from accessshare.consent.export import export_consent_csv, export_consent_json
+    from accessshare.consent.export import (ExportProblem, export_consent_csv,
+                                            export_consent_json)
 
     form = chosen_form(args)
     with opened_store(paths.ensure()) as store:
@@ -45,10 +46,13 @@ def run_consent(args: argparse.Namespace, paths: AppPaths) -> int:
                 count = export_consent_json(store, args.output, form)
             else:
                 count = export_consent_csv(store, args.output)
+        except ExportProblem as problem:
+            error(str(problem))
+            return 2
         except OSError as problem:
             error(f"{args.output} cannot be written ({problem.strerror}).")
             return 2
-    print(f"Exported {count} {'event' if count == 1 else 'events'} to {args.output}.")
+    say(f"Exported {count} {'event' if count == 1 else 'events'} to {args.output}.")
     return 0
 
 
@@ -66,5 +70,5 @@ def run_photos(args: argparse.Namespace, paths: AppPaths) -> int:
         except OSError as problem:
             error(f"{args.output} cannot be written ({problem.strerror}).")
             return 2
-    print(report.message)
+    say(report.message)
     return 0

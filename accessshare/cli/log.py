@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from accessshare.cli.common import add_command, error
+from accessshare.cli.common import add_command, error, say
 from accessshare.config import AppPaths
 
 
@@ -27,16 +27,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_verify(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.file:
         from accessshare.consent.export import verify_export_file
+        from accessshare.records.signing import short_fingerprint
 
         report = verify_export_file(args.file)
-    else:
-        from accessshare.records import RecordStore, RecordsUnavailable
+        say(report.message)
+        if report.ok and report.fingerprint:
+            say(f"Signed by {report.signed_by} with the device key "
+                f"{short_fingerprint(report.fingerprint)}.")
+        return 0 if report.ok else 1
+    from accessshare.records import RecordStore, RecordsUnavailable
 
-        try:
-            with RecordStore.open(paths) as store:
-                report = store.verify()
-        except RecordsUnavailable as problem:
-            error(str(problem))
-            return 2
-    print(report.message)
+    try:
+        with RecordStore.open(paths) as store:
+            report = store.verify()
+    except RecordsUnavailable as problem:
+        error(str(problem))
+        return 2
+    say(report.message)
     return 0 if report.ok else 1

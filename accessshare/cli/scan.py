@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from accessshare.cli.common import add_command, error, print_json_line
+from accessshare.cli.common import add_command, error, print_json_line, say
 from accessshare.config import AppPaths
 from accessshare.library import PhotoInfo, iter_scan
 from accessshare.library.scanner import default_index_dir
@@ -31,10 +31,10 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         for item in items:
             if isinstance(item, PhotoInfo):
                 photos += 1
-                print_json_line(item.to_json()) if args.json else print(_line(item))
+                print_json_line(item.to_json()) if args.json else say(_line(item))
             else:
                 problems += 1
-                print_json_line(item.to_json()) if args.json else print(f"PROBLEM  {item.message}")
+                print_json_line(item.to_json()) if args.json else say(f"PROBLEM  {item.message}")
     except NotADirectoryError as missing:
         error(str(missing))
         return 2

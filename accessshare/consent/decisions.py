@@ -10,39 +10,37 @@ Every decision is appended to the records chain and committed before the call re
 the form's version and SHA-256. One call is one decision (all its events share a decision id
 in ``detail``), so undo can restore exactly what the last decision changed, by writing new
 events; nothing is ever updated or deleted.
+
+Every state read here comes from ``consent.state.ConsentState``: derived from the events that
+verify, with deletions ending earlier decisions for good. It is read once (one pass over the
+chain) and extended with each decision, so deciding or reading 20,000 photos costs a few
+queries, not a few per photo.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from accessshare.consent.form import ConsentForm, load_form
+from accessshare.consent.state import (DELETED, PENDING, UNVERIFIED, ConsentState, Effective,
+                                       Step, event_detail)
+from accessshare.library.files import resolve_safely
 from accessshare.records import CONSENT_STATES, RecordStore
 from accessshare.records.chain import parse_timestamp
-from accessshare.records.models import ConsentEvent, Dataset, Photo
+from accessshare.records.models import Photo
 
-PENDING = "pending"
 IN_CHUNK = 500  # hashes per IN (...) list
 HISTORY_VERBS = {"given": "shared {it}", "refused": "refused {it}", "withdrawn": "withdrew {it}",
                  "pending": "set {it} back to undecided"}
-
-
-@dataclass(frozen=True)
-class Effective:
-    """The state that counts now for one photo and purpose, and where it comes from."""
-
-    purpose: str
-    state: str
-    source: str  # "photo", "dataset" or "none"
-    event_hash: str | None = None  # the event that decided it
+NOT_VERIFIED = "Not shared: the consent log failed verification."
 
 
 @dataclass(frozen=True)
@@ -53,19 +51,9 @@ class Undone:
     sentence: str
 
 
-def event_detail(event: Any) -> dict[str, Any]:
-    raw = event.get("detail") if isinstance(event, dict) else event.detail
-    if not raw:
-        return {}
-    try:
-        detail = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError:
-        return {}
-    return detail if isinstance(detail, dict) else {}
-
-
 def resolve(purpose: str, photo_event: Any | None, dataset_event: Any | None) -> Effective:
-    """Latest per-photo event wins, unless it hands back to the dataset default."""
+    """Latest per-photo event wins, unless it hands back to the dataset default (for events
+    given as dicts, e.g. read back from an export)."""
     if photo_event is not None and not event_detail(photo_event).get("inherit"):
         return Effective(purpose, _field(photo_event, "state"), "photo", _field(photo_event, "hash"))
     if dataset_event is not None:
@@ -75,7 +63,12 @@ def resolve(purpose: str, photo_event: Any | None, dataset_event: Any | None) ->
 
 
 def dataset_key(root: str | Path) -> str:
-    return str(Path(root).expanduser().resolve())
+    return _dataset_key(str(root))
+
+
+@lru_cache(maxsize=256)
+def _dataset_key(root: str) -> str:  # asked once per photo of a folder shown
+    return str(resolve_safely(Path(root).expanduser()))
 
 
 class Decisions:
@@ -86,18 +79,31 @@ class Decisions:
         self.store = store
         self.form = form or load_form()
         self.actor = actor or store.contributor()
+        self._state: ConsentState | None = None
+        self._purpose_ids = self.form.purpose_ids
+        self._words = {p.id: p.words for p in self.form.purposes}
+
+    def state(self) -> ConsentState:
+        """The verified state, read on first use and then extended with what was appended."""
+        if self._state is None:
+            self._state = ConsentState.load(self.store)
+        else:
+            self._state.refresh(self.store)
+        return self._state
+
+    def reload(self) -> ConsentState:
+        """Verify the whole chain again (before an export, say)."""
+        self._state = None
+        return self.state()
 
     # Purposes ---------------------------------------------------------------------------
 
     @property
     def purpose_ids(self) -> tuple[str, ...]:
-        return self.form.purpose_ids
+        return self._purpose_ids
 
     def purpose_words(self, purpose_id: str) -> str:
-        try:
-            return self.form.purpose(purpose_id).words
-        except KeyError:
-            return purpose_id.replace("_", " ")
+        return self._words.get(purpose_id) or purpose_id.replace("_", " ")
 
     def _checked_purposes(self, purposes: str | Iterable[str] | None) -> list[str]:
         if purposes is None:
@@ -181,20 +187,22 @@ class Decisions:
     # Reading ----------------------------------------------------------------------------
 
     def dataset_of(self, photo_hash: str) -> str | None:
-        query = (select(Dataset.root).join(Photo, Photo.dataset_id == Dataset.id)
-                 .where(Photo.content_hash == photo_hash))
-        with self.store.session() as session:
-            return session.scalars(query).first()
+        return self.datasets_of([photo_hash])[photo_hash]
 
     def datasets_of(self, photo_hashes: list[str]) -> dict[str, str | None]:
-        """photo hash -> its dataset's root folder, in a few queries for many photos."""
-        found: dict[str, str | None] = dict.fromkeys(photo_hashes)
+        """photo hash -> the folder whose default it follows: the nearest folder with a default
+        that holds the path where it was last seen (not the unchained dataset column)."""
+        paths = self.paths_of(photo_hashes)
+        state = self.state()
+        return {h: state.root_for(paths.get(h)) for h in photo_hashes}
+
+    def paths_of(self, photo_hashes: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
         with self.store.session() as session:
             for start in range(0, len(photo_hashes), IN_CHUNK):
-                query = (select(Photo.content_hash, Dataset.root)
-                         .join(Dataset, Photo.dataset_id == Dataset.id)
-                         .where(Photo.content_hash.in_(photo_hashes[start:start + IN_CHUNK])))
-                found.update({h: root for h, root in session.execute(query)})
+                query = select(Photo.content_hash, Photo.path).where(
+                    Photo.content_hash.in_(photo_hashes[start:start + IN_CHUNK]))
+                found.update({h: path for h, path in session.execute(query)})
         return found
 
     def effective(self, photo_hash: str, dataset: str | Path | None = None
@@ -206,29 +214,30 @@ class Decisions:
                        datasets_of: dict[str, str | None] | None = None
                        ) -> dict[str, dict[str, Effective]]:
         """Effective states of many photos; ``dataset`` for all, or ``datasets_of`` per photo
-        (otherwise each photo's dataset is looked up)."""
+        (otherwise each photo's folder is found from where it was last seen)."""
         hashes = list(dict.fromkeys(photo_hashes))
-        latest = self.store.latest_states(hashes)
-        if dataset is None and datasets_of is None:
+        state = self.state()
+        if dataset is not None:
+            root = dataset_key(dataset)
+            datasets_of = dict.fromkeys(hashes, root)
+        elif datasets_of is None:
             datasets_of = self.datasets_of(hashes)
-        defaults: dict[str, dict[str, ConsentEvent]] = {}
-        extra: dict[str, set[str]] = {}  # purposes decided that the form does not name
-        for photo_hash, purpose in latest:
-            if purpose not in self.purpose_ids:
-                extra.setdefault(photo_hash, set()).add(purpose)
         result = {}
         for photo_hash in hashes:
-            if dataset is not None:
-                root = dataset_key(dataset)
-            else:
-                root = datasets_of.get(photo_hash)
-            if root is not None and root not in defaults:
-                defaults[root] = self.store.dataset_defaults(root)
-            folder = defaults.get(root, {})
-            purposes = list(self.purpose_ids) + sorted(extra.get(photo_hash, set()))
-            result[photo_hash] = {p: resolve(p, latest.get((photo_hash, p)), folder.get(p))
-                                  for p in purposes}
+            root = datasets_of.get(photo_hash)
+            extra = sorted(state.purposes_decided(photo_hash) - set(self.purpose_ids))
+            result[photo_hash] = {p: state.effective(photo_hash, p, root)
+                                  for p in [*self.purpose_ids, *extra]}
         return result
+
+    def folder_states(self, root: str | Path) -> dict[str, str]:
+        """The folder's default per purpose (what photos with no decision of their own follow),
+        from the verified chain."""
+        state = self.state()
+        if not state.ok:
+            return dict.fromkeys(self.purpose_ids, UNVERIFIED)
+        defaults = state.folder_defaults(dataset_key(root))
+        return {p: defaults[p].state if p in defaults else PENDING for p in self.purpose_ids}
 
     def states(self, photo_hash: str, dataset: str | Path | None = None) -> dict[str, str]:
         return {p: e.state for p, e in self.effective(photo_hash, dataset).items()}
@@ -238,9 +247,13 @@ class Decisions:
         return self.summary_of_states(self.states(photo_hash, dataset))
 
     def summary_of_states(self, states: dict[str, str]) -> str:
+        if UNVERIFIED in states.values():
+            return NOT_VERIFIED
         grouped = {state: [self.purpose_words(p) for p, s in states.items() if s == state]
-                   for state in CONSENT_STATES}
+                   for state in (*CONSENT_STATES, DELETED)}
         shared, refused, withdrawn, pending = (grouped[s] for s in CONSENT_STATES)
+        if grouped[DELETED]:
+            return _after_deletion(shared, refused, withdrawn, pending)
         if not shared and not refused and not withdrawn:
             return "Not yet decided."
         if not shared and not pending:
@@ -248,51 +261,46 @@ class Decisions:
                 return "Not shared for any purpose."
             if not refused:
                 return "Withdrawn from every purpose."
-        parts = []
-        if shared:
-            parts.append(f"shared for {join_words(shared)}")
-        if refused:
-            parts.append(f"not {'shared ' if not shared else ''}for {join_words(refused, 'or')}")
-        if withdrawn:
-            parts.append(f"withdrawn from {join_words(withdrawn)}")
-        sentence = ", ".join(parts)
+        sentence = ", ".join(_decided_parts(shared, refused, withdrawn))
         if pending:
             sentence += "; other purposes not yet decided"
         return sentence[:1].upper() + sentence[1:] + "."
 
     def history(self, photo_hash: str, dataset: str | Path | None = None) -> list[str]:
         """Plain sentences, one per purpose: "You shared this for research on 3 March and
-        withdrew it on 5 March." Dataset-wide decisions come first, as the folder's."""
+        withdrew it on 5 March." Dataset-wide decisions come first, as the folder's; a
+        deletion of the same content is said last."""
+        state = self._state or self.state()  # read many times in a row: no re-read each time
         root = dataset_key(dataset) if dataset is not None else self.dataset_of(photo_hash)
         sentences = []
         if root is not None:
-            sentences += _sentences(self.store.events(dataset=root, kind="consent"),
-                                    self.purpose_words, "You", "the whole folder")
-        sentences += _sentences(self.store.events(photo_hash=photo_hash, kind="consent"),
-                                self.purpose_words, "You", "this")
+            sentences += _sentences(state.folder_steps.get(root, []), self.purpose_words,
+                                    "You", "the whole folder")
+        sentences += _sentences(state.photo_steps.get(photo_hash, []), self.purpose_words,
+                                "You", "this")
+        if photo_hash in state.deleted_at:
+            sentences.append("You deleted this photo earlier; decisions made before that no "
+                             "longer count.")
         return sentences
 
     # Undo -------------------------------------------------------------------------------
 
     def undo_last(self) -> Undone | None:
-        """Write new events that restore what the last not-yet-undone decision changed."""
-        events = self.store.events(kind="consent")
-        batch = _last_undoable(events)
-        if batch is None:
+        """Write new events that restore what the last not-yet-undone decision changed.
+
+        A photo deleted since that decision is left out: restoring its old decision would
+        share deleted content again."""
+        state = self.state()
+        found = _last_undoable(state)
+        if found is None:
             return None
+        key, batch = found
         first_seq = batch[0].seq
-        previous: dict[tuple, ConsentEvent] = {}  # the state each target had before the batch
-        for earlier in events:
-            if earlier.seq >= first_seq:
-                break
-            previous[_target(earlier)] = earlier
         roots = self.datasets_of([e.photo_hash for e in batch if e.scope == "photo"])
-        defaults = {root: self.store.dataset_defaults(root) for root in set(roots.values()) if root}
-        rows = [self._restoring_row(event, previous.get(_target(event)),
-                                    defaults.get(roots.get(event.photo_hash), {}))
+        rows = [self._restoring_row(event, _previous(state, event, first_seq), state,
+                                    roots.get(event.photo_hash))
                 for event in batch]
-        undoes = event_detail(batch[0]).get("decision") or f"seq-{first_seq}"
-        self._append(rows, {"undoes": undoes})
+        self._append(rows, {"undoes": key})
         photos = tuple(dict.fromkeys(e.photo_hash for e in batch if e.photo_hash))
         datasets = tuple(dict.fromkeys(e.dataset for e in batch if e.scope == "dataset"))
         if len(photos) == 1 and not datasets:
@@ -303,19 +311,21 @@ class Decisions:
             sentence = "Undone for the whole folder."
         return Undone(photos, datasets, len(rows), sentence)
 
-    def _restoring_row(self, event: ConsentEvent, previous: ConsentEvent | None,
-                       folder_defaults: dict[str, ConsentEvent]) -> dict[str, Any]:
+    def _restoring_row(self, event: Step, previous: Step | None, state: ConsentState,
+                       root: str | None) -> dict[str, Any]:
         target = ({"photo_hash": event.photo_hash} if event.scope == "photo"
                   else {"dataset": event.dataset})
         row = dict(purpose=event.purpose, actor=self.actor, form_version=self.form.version,
                    form_hash=self.form.sha256, reason="undo", **target)
-        if previous is not None:
+        if previous is not None and not (event.scope == "photo" and state.deleted_between(
+                event.photo_hash, previous.seq, event.seq)):
             row["state"] = previous.state
-            if event_detail(previous).get("inherit"):
+            if previous.inherit:
                 row["detail"] = {"inherit": True}
         elif event.scope == "photo":
-            # The photo followed its dataset default before: hand it back to that default.
-            default = folder_defaults.get(event.purpose)
+            # The photo followed its folder before (or its content was deleted since its last
+            # decision): hand it back, which for deleted content means not shared.
+            default = state.latest_folder.get((root, event.purpose)) if root else None
             row["state"] = default.state if default is not None else PENDING
             row["detail"] = {"inherit": True}
         else:
@@ -323,41 +333,81 @@ class Decisions:
         return row
 
 
-def _target(event: ConsentEvent) -> tuple:
-    return (event.scope, event.photo_hash, event.dataset, event.purpose)
+def _previous(state: ConsentState, event: Step, before_seq: int) -> Step | None:
+    """The event that decided the same target before ``before_seq``."""
+    steps = (state.photo_steps.get(event.photo_hash, []) if event.scope == "photo"
+             else state.folder_steps.get(event.dataset, []))
+    earlier = None
+    for step in steps:
+        if step.seq >= before_seq:
+            break
+        if step.target == event.target:
+            earlier = step
+    return earlier
+
+
+def _decided_parts(shared: list[str], refused: list[str], withdrawn: list[str]) -> list[str]:
+    """"shared for research", "not for commercial use", "withdrawn from public release"."""
+    parts = []
+    if shared:
+        parts.append(f"shared for {join_words(shared)}")
+    if refused:
+        parts.append(f"not {'shared ' if not shared else ''}for {join_words(refused, 'or')}")
+    if withdrawn:
+        parts.append(f"withdrawn from {join_words(withdrawn)}")
+    return parts
+
+
+def _after_deletion(shared: list[str], refused: list[str], withdrawn: list[str],
+                    pending: list[str]) -> str:
+    """Words for a photo whose content was deleted, decided again for some purposes or none."""
+    parts = _decided_parts(shared, refused, withdrawn)
+    if pending:
+        parts.append(f"not yet decided for {join_words(pending)}")
+    if not parts:
+        return "Deleted earlier; not shared."
+    sentence = ", ".join(parts) + "; deleted earlier, so not shared for the other purposes"
+    return sentence[:1].upper() + sentence[1:] + "."
 
 
 def refusal(old_state: str) -> str:
-    """No to a purpose that was shared is a withdrawal; otherwise a refusal."""
-    return "withdrawn" if old_state in ("given", "withdrawn") else "refused"
+    """No to a purpose that was shared (or may have been: the log failed verification) is a
+    withdrawal; otherwise a refusal."""
+    return "withdrawn" if old_state in ("given", "withdrawn", UNVERIFIED) else "refused"
 
 
-def _last_undoable(events: list[ConsentEvent]) -> list[ConsentEvent] | None:
-    batches: dict[str, list[ConsentEvent]] = {}
-    undone: set[str] = set()
-    for event in events:
-        detail = event_detail(event)
-        key = detail.get("decision") or f"seq-{event.seq}"
-        batches.setdefault(key, []).append(event)
-        if "undoes" in detail:
-            undone.add(detail["undoes"])
+def _last_undoable(state: ConsentState) -> tuple[str, list[Step]] | None:
+    """The last decision that is not an undo, not undone, and not only about photos whose
+    content was deleted since (deletion cannot be undone)."""
+    batches, undone = state.batches()
     for key in reversed(list(batches)):
-        first = batches[key][0]
-        if key in undone or "undoes" in event_detail(first):
+        batch = batches[key]
+        if key in undone or batch[0].undoes:
             continue
-        return batches[key]
+        kept = [e for e in batch if e.scope != "photo"
+                or not state.deleted_between(e.photo_hash, e.seq, None)]
+        if kept:
+            return key, kept
     return None
 
 
-def _sentences(events: list[ConsentEvent], words, who: str, what: str) -> list[str]:
+def _sentences(events: list[Step], words, who: str, what: str) -> list[str]:
     """One sentence per purpose, or per group of purposes whose decisions were the same at the
     same moments ("You refused this for training AI models and commercial use on 3 March"), so
     one keypress that decides four purposes reads as two sentences, not four."""
-    by_purpose: dict[str, list[ConsentEvent]] = {}
+    by_purpose: dict[str, list[tuple]] = {}
     for event in events:
-        by_purpose.setdefault(event.purpose, []).append(event)
+        parse_timestamp(event.time)  # said to the minute: a bulk decision's steps read alike
+        by_purpose.setdefault(event.purpose, []).append(
+            (event.time[:16], event.state, event.reason, event.inherit))
+    said = tuple((purpose, tuple(chain)) for purpose, chain in by_purpose.items())
+    return list(_grouped_sentences(said, words, who, what))
+
+
+@lru_cache(maxsize=1024)  # a bulk decision gives thousands of photos the same history
+def _grouped_sentences(said: tuple, words, who: str, what: str) -> tuple[str, ...]:
     groups: dict[tuple[str, ...], list[str]] = {}
-    for purpose, chain in by_purpose.items():
+    for purpose, chain in said:
         groups.setdefault(_steps(chain, what), []).append(purpose)
     sentences = []
     for steps, purposes in groups.items():
@@ -365,43 +415,53 @@ def _sentences(events: list[ConsentEvent], words, who: str, what: str) -> list[s
         verb, when = first.split("\t")
         first = f"{verb} for {join_words([words(p) for p in purposes])} {when}"
         sentences.append(f"{who} {join_words([first, *rest])}.")
-    return sentences
+    return tuple(sentences)
 
 
-def _steps(chain: list[ConsentEvent], what: str) -> tuple[str, ...]:
+@lru_cache(maxsize=1024)  # one bulk decision gives thousands of photos the same steps
+def _steps(chain: tuple[tuple[str, str, str | None, bool], ...], what: str) -> tuple[str, ...]:
     """"shared this\ton 3 March at 10:04", "undid that at 10:05": the time is said only when
-    a day holds more than one step, and a step on the same day as the one before says just it."""
-    days = [spoken_date(e.time) for e in chain]
+    a day holds more than one step, and a step on the same day as the one before says just it.
+    ``chain`` holds each step's (time to the minute, state, reason, inherit)."""
+    this_year = datetime.now(timezone.utc).year
+    days = [_spoken_day(minute[:10], this_year) for minute, *_rest in chain]
     timed = len(set(days)) < len(days)
     steps, previous_day = [], None
-    for index, (event, day) in enumerate(zip(chain, days)):
-        clock = f"at {spoken_time(event.time)}" if timed else ""
+    for index, ((minute, state, reason, inherit), day) in enumerate(zip(chain, days)):
+        clock = f"at {minute[11:16]}" if timed else ""
         when = clock if timed and day == previous_day else f"on {day} {clock}".strip()
-        verb = _verb(event).format(it=what if index == 0 else "it")
+        verb = _verb(state, reason, inherit).format(it=what if index == 0 else "it")
         steps.append(f"{verb}\t{when}" if index == 0 else f"{verb} {when}")
         previous_day = day
     return tuple(steps)
 
 
-def _verb(event: ConsentEvent) -> str:
-    if event.reason == "undo":
+def _verb(state: str, reason: str | None, inherit: bool) -> str:
+    if reason == "undo":
         return "undid that"
-    if event_detail(event).get("inherit"):
+    if inherit:
         return "gave {it} back to the folder's decision"
-    return HISTORY_VERBS.get(event.state, event.state + " {it}")
+    return HISTORY_VERBS.get(state, state + " {it}")
 
 
 def spoken_date(timestamp: str, today: datetime | None = None) -> str:
     """"3 March" this year, "3 March 2025" otherwise (UTC)."""
-    moment = parse_timestamp(timestamp)
-    today = today or datetime.now(timezone.utc)
-    day = f"{moment.day} {moment.strftime('%B')}"
-    return day if moment.year == today.year else f"{day} {moment.year}"
+    parse_timestamp(timestamp)  # refuse anything else
+    year = (today or datetime.now(timezone.utc)).year
+    return _spoken_day(timestamp[:10], year)
+
+
+@lru_cache(maxsize=4096)
+def _spoken_day(day: str, this_year: int) -> str:  # history says many events of one day
+    moment = datetime.strptime(day, "%Y-%m-%d")
+    said = f"{moment.day} {moment.strftime('%B')}"
+    return said if moment.year == this_year else f"{said} {moment.year}"
 
 
 def spoken_time(timestamp: str) -> str:
     """"10:04", in UTC like ``spoken_date``."""
-    return parse_timestamp(timestamp).strftime("%H:%M")
+    parse_timestamp(timestamp)
+    return timestamp[11:16]
 
 
 def join_words(words: list[str], last: str = "and") -> str:

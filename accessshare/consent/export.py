@@ -17,16 +17,27 @@ in snake_case JSON rather than JSON-LD:
   ``dpv:ConsentWithdrawn``, pending -> ``dpv:ConsentRequested``) and ``notice``;
   deletion tombstones appear in the same history with ``status`` requested, done, verified.
 
+The file also carries the chain's head (``chain.head_seq``, ``chain.head``, ``chain.store_id``),
+the consent form itself (``form.text``, whose SHA-256 is ``form.sha256``), and a signature by
+the contributor's device key over everything else (``records.signing``).
+
 ``verify_export_file`` recomputes the chain with the records layer's canonical hashing and
-names the first altered, removed or moved event in the file.
+names the first altered, removed or moved event in the file; then checks the signature; then
+that the summary follows from the events and the form: ``current_state`` is exactly what the
+events give for every photo they name, the notice and the purposes are those of the form.
+
+Only a log that verifies is exported: a store whose chain is broken, cut or rewritten exports
+neither its log nor any photo, and says why.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
-import shutil
+import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,18 +46,22 @@ from typing import Any
 from sqlalchemy import select
 
 from accessshare.config import AppPaths
-from accessshare.consent.decisions import Decisions, resolve
-from accessshare.consent.deletion import file_hash
-from accessshare.consent.form import ConsentForm, load_form
+from accessshare.consent.decisions import Decisions
+from accessshare.consent.form import ConsentForm, FormError, form_from_bytes, load_form
 from accessshare.consent.register import ExportRegister
-from accessshare.records import RecordStore
+from accessshare.consent.state import DELETED, ConsentState
+from accessshare.library.files import (atomic_writer, copy_atomically, hash_file, is_inside,
+                                       resolve_safely)
+from accessshare.records import RecordStore, VerifyReport
 from accessshare.records.chain import CHAINED_FIELDS, GENESIS_HASH, first_break, utc_timestamp
 from accessshare.records.models import Dataset, Photo
+from accessshare.records.signing import KeyProblem, check_signature, sign_document
 
 SCHEMA_VERSION = "accessshare-consent-27560/1"
 MAPPING = "ISO/IEC TS 27560 as mapped by W3C DPV dpv-27560 (https://w3id.org/dpv/guides/consent-27560)"
 DPV_STATUS = {"given": "dpv:ConsentGiven", "refused": "dpv:ConsentRefused",
-              "withdrawn": "dpv:ConsentWithdrawn", "pending": "dpv:ConsentRequested"}
+              "withdrawn": "dpv:ConsentWithdrawn", "pending": "dpv:ConsentRequested",
+              DELETED: "dpv:ConsentWithdrawn"}  # deleting the photo ends consent for it
 EVENT_FIELDS = (*CHAINED_FIELDS, "hash")
 CONSENT_EXTRA = {"consent_status", "notice"}  # derived, and checked against the hashed fields
 CSV_COLUMNS = ("seq", "time", "data_subject", "kind", "scope", "photo_hash", "dataset",
@@ -54,6 +69,8 @@ CSV_COLUMNS = ("seq", "time", "data_subject", "kind", "scope", "photo_hash", "da
                "form_hash", "detail", "prev_hash", "hash")
 MANIFEST_COLUMNS = ("file", "content_hash", "label", "purpose", "consent_event_hash")
 SPREADSHEET_FORMULA_START = ("=", "+", "-", "@")
+SPREADSHEET_RISKY_FIRST = ("\t", "\r", "\n")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class ExportProblem(ValueError):
@@ -63,10 +80,12 @@ class ExportProblem(ValueError):
 # --- the consent log ------------------------------------------------------------------------
 
 def consent_log(store: RecordStore, form: ConsentForm | None = None) -> dict[str, Any]:
-    """The whole log as one JSON-ready dict (see the module docstring for the mapping)."""
+    """The whole log as one signed, JSON-ready dict (see the module docstring for the mapping).
+
+    Raises ``ExportProblem`` when the chain does not verify: a broken log is never signed."""
     form = form or load_form()
-    events = [_exported_event(raw) for raw in store.iter_raw_events()]
-    photos = _known_photos(store)
+    events, state = _verified_events(store, "The consent log was not exported")
+    photos = _known_photos(store, state)
     owner = store.contributor()  # this data folder's contributor also holds undecided photos
     subjects = list(dict.fromkeys([owner, *(e["actor"] for e in events)]))
     purposes = list(form.purpose_ids) + sorted(
@@ -81,40 +100,70 @@ def consent_log(store: RecordStore, form: ConsentForm | None = None) -> dict[str
             own_photos.update(_photos_of(own_events, photos))
         claimed.update(own_photos)
         records.append(_subject_record(subject, own_events, own_photos, form, purposes))
-    return {
+    document = {
         "schema_version": SCHEMA_VERSION,
         "mapping": MAPPING,
         "generated_at": utc_timestamp(),
+        "contributor": owner,  # whose device key signs this file
         "chain": {"algorithm": "SHA-256 of canonical JSON (sorted keys, no spaces, UTF-8)",
                   "hashed_fields": list(CHAINED_FIELDS), "genesis": GENESIS_HASH,
-                  "events": len(events), "head": events[-1]["hash"] if events else GENESIS_HASH},
+                  "events": len(events), "head_seq": state.verified.head_seq,
+                  "head": state.verified.head_hash, "store_id": store.store_id},
+        "form": {"sha256": form.sha256, "text": _form_text(form)},
         "records": records[::-1],
     }
+    try:
+        document.update(sign_document(document, store.device_key()))
+    except KeyProblem as problem:
+        raise ExportProblem(f"The consent log was not exported: {problem}") from None
+    return document
 
 
 def export_consent_json(store: RecordStore, path: str | Path,
                         form: ConsentForm | None = None) -> int:
-    """Write the log as JSON; returns the number of events."""
+    """Write the log as signed JSON; returns the number of events."""
     log = consent_log(store, form)
-    _write_atomically(Path(path), json.dumps(log, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    with atomic_writer(Path(path), "w", encoding="utf-8") as out:
+        out.write(json.dumps(log, ensure_ascii=False, indent=1) + "\n")
     return log["chain"]["events"]
 
 
 def export_consent_csv(store: RecordStore, path: str | Path) -> int:
     """One row per event, UTF-8 with BOM so spreadsheets read accents; returns the row count."""
-    path = Path(path)
-    rows = 0
-    temporary = _temporary(path)
-    with temporary.open("w", encoding="utf-8-sig", newline="") as out:
+    events, _state = _verified_events(store, "The consent log was not exported")
+    with atomic_writer(Path(path), "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
         writer.writerow(CSV_COLUMNS)
-        for raw in store.iter_raw_events():
-            event = _exported_event(raw)
-            event["data_subject"] = event["actor"]
+        for event in events:
+            event = dict(event, data_subject=event["actor"])
             writer.writerow([_cell(event.get(column)) for column in CSV_COLUMNS])
-            rows += 1
-    os.replace(temporary, path)
-    return rows
+    return len(events)
+
+
+def _verified_events(store: RecordStore, refusal: str
+                     ) -> tuple[list[dict[str, Any]], ConsentState]:
+    """Every event as exported, and the state they give, read in one verified pass."""
+    events: list[dict[str, Any]] = []
+    state = ConsentState(VerifyReport(True, 0, None, ""))
+
+    def fold(raw: dict[str, Any]) -> None:
+        events.append(_exported_event(raw))
+        state.fold(raw)
+
+    state.verified = store.verify(fold)
+    if not state.ok:
+        raise ExportProblem(f"{refusal}: it failed verification "
+                            f"({state.verified.message.rstrip('.')}). A log is signed and "
+                            "exported only when it verifies.")
+    return events, state
+
+
+def _form_text(form: ConsentForm) -> str:
+    data = Path(form.path).read_bytes()
+    if hashlib.sha256(data).hexdigest() != form.sha256:
+        raise ExportProblem(f"The consent form {Path(form.path).name} changed since it was "
+                            "read; export again.")
+    return data.decode("utf-8")
 
 
 def _exported_event(raw: dict[str, Any]) -> dict[str, Any]:
@@ -132,12 +181,19 @@ def _subject_record(subject: str, events: list[dict[str, Any]], photos: dict[str
         "schema_version": SCHEMA_VERSION,
         "record_id": f"urn:accessshare:consent-record:{subject}",
         "data_subject": subject,
-        "notice": {"title": form.title, "version": form.version, "sha256": form.sha256},
-        "purposes": [{"id": p.id, "name": p.name, "description": p.explanation}
-                     for p in form.purposes],
+        "notice": _notice(form),
+        "purposes": _purposes(form),
         "current_state": current_states(events, photos, purposes),
         "events": events,
     }
+
+
+def _notice(form: ConsentForm) -> dict[str, Any]:
+    return {"title": form.title, "version": form.version, "sha256": form.sha256}
+
+
+def _purposes(form: ConsentForm) -> list[dict[str, Any]]:
+    return [{"id": p.id, "name": p.name, "description": p.explanation} for p in form.purposes]
 
 
 def _photos_of(events: list[dict[str, Any]], photos: dict[str, str | None]) -> dict[str, str | None]:
@@ -152,40 +208,47 @@ def _photos_of(events: list[dict[str, Any]], photos: dict[str, str | None]) -> d
 
 def current_states(events: list[dict[str, Any]], photos: dict[str, str | None],
                    purposes: list[str]) -> list[dict[str, Any]]:
-    """The latest effective state of every photo and purpose, worked out from the events."""
-    latest_photo: dict[tuple[str, str], dict] = {}
-    latest_dataset: dict[tuple[str, str], dict] = {}
-    deleted: set[str] = set()
+    """The latest effective state of every photo and purpose, worked out from the events by
+    the same rules as the app (``consent.state``), deletions included."""
+    state = ConsentState(VerifyReport(True, 0, None, ""))
     for event in events:
-        if event.get("kind") == "deletion" and event.get("status") in ("done", "verified"):
-            deleted.add(event["photo_hash"])
-        elif event.get("kind") == "consent" and event.get("scope") == "photo":
-            latest_photo[(event["photo_hash"], event["purpose"])] = event
-        elif event.get("kind") == "consent" and event.get("scope") == "dataset":
-            latest_dataset[(event["dataset"], event["purpose"])] = event
+        state.fold(_with_int_seq(event))
     rows = []
-    for photo_hash in sorted(photos):
+    for photo_hash in sorted(photos, key=str):
         root = photos[photo_hash]
         for purpose in purposes:
-            effective = resolve(purpose, latest_photo.get((photo_hash, purpose)),
-                                latest_dataset.get((root, purpose)))
+            effective = state.effective(photo_hash, purpose, root)
             rows.append({"photo_hash": photo_hash, "dataset": root, "purpose": purpose,
                          "state": effective.state, "consent_status": DPV_STATUS[effective.state],
                          "decided_by": effective.source, "event_hash": effective.event_hash,
-                         "deleted": photo_hash in deleted})
+                         "deleted": photo_hash in state.deleted_at})
     return rows
 
 
-def _known_photos(store: RecordStore) -> dict[str, str | None]:
-    query = select(Photo.content_hash, Dataset.root).outerjoin(Dataset, Photo.dataset_id == Dataset.id)
+def _with_int_seq(event: dict[str, Any]) -> dict[str, Any]:
+    """Events read back from a CSV carry their numbers as text."""
+    seq = event.get("seq")
+    if isinstance(seq, str) and seq.isdigit():
+        return dict(event, seq=int(seq))
+    return event
+
+
+def _known_photos(store: RecordStore, state: ConsentState) -> dict[str, str | None]:
+    """Every photo the store knows, with the folder whose default it follows (found from
+    where it was last seen)."""
     with store.session() as session:
-        return {content_hash: root for content_hash, root in session.execute(query)}
+        return {content_hash: state.root_for(path) for content_hash, path in
+                session.execute(select(Photo.content_hash, Photo.path))}
 
 
 def _cell(value: Any) -> str:
+    """A spreadsheet must not run a cell such as "=HYPERLINK(...)", also when it starts with a
+    space, tab or line break before the formula: such cells get a leading apostrophe."""
     text = "" if value is None else str(value)
-    if text.startswith(SPREADSHEET_FORMULA_START) and not text.lstrip("+-").isdigit():
-        return "'" + text  # a spreadsheet must not run a reason such as "=HYPERLINK(...)"
+    risky = (text.startswith(SPREADSHEET_RISKY_FIRST)
+             or text.lstrip(" \t\r\n").startswith(SPREADSHEET_FORMULA_START))
+    if risky and not text.lstrip("+-").isdigit():
+        return "'" + text
     return text
 
 
@@ -198,10 +261,14 @@ class ExportVerifyReport:
     checked: int = 0
     position: int | None = None  # 1-based position of the first altered event in the file
     first_altered: dict[str, Any] | None = None
+    signed_by: str | None = None  # the data subjects' pseudonyms, when it verified
+    fingerprint: str | None = None  # of the key that signed it, when it verified
 
 
 def verify_export_file(path: str | Path) -> ExportVerifyReport:
-    """Recompute the chain of an exported consent log and name the first altered event."""
+    """Check an exported consent log: the chain (naming the first altered event), that the
+    summary follows from the events and the form, then the signature (which alone finds a log
+    rewritten with every hash recomputed and its summary made to match)."""
     path = Path(path)
     try:
         log = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -209,10 +276,20 @@ def verify_export_file(path: str | Path) -> ExportVerifyReport:
         listed = [(r, e) for r in records for e in r["events"]]
     except OSError as problem:
         return ExportVerifyReport(False, f"{path.name} cannot be read ({problem.strerror}).")
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return ExportVerifyReport(False, f"{path.name} is not an AccessShare consent log export "
                                          "(JSON with records and their events).")
-    problem = _first_problem(listed, log)
+    try:
+        problem = _first_problem(listed, log) or _summary_problem(listed, log)
+        signature = check_signature(log)
+        if problem is None and not signature.ok:
+            verb = "cannot be trusted" if signature.fingerprint is None else "was altered"
+            return ExportVerifyReport(False, f"{path.name} {verb}: {signature.sentence}.",
+                                      len(listed))
+    except RecursionError:
+        problem = None, "it is nested too deeply to be an export"
+    except (KeyError, TypeError, AttributeError, ValueError):
+        problem = None, "the current state listed in it is not in the expected shape"
     if problem is not None:
         position, reason = problem
         event = listed[position][1] if position is not None else None
@@ -222,7 +299,8 @@ def verify_export_file(path: str | Path) -> ExportVerifyReport:
                                   event if isinstance(event, dict) else None)
     noun = "event" if len(listed) == 1 else "events"
     return ExportVerifyReport(True, f"{path.name} is intact: {len(listed)} {noun} verified.",
-                              len(listed))
+                              len(listed), signed_by=str(log.get("contributor")),
+                              fingerprint=signature.fingerprint)
 
 
 def _first_problem(listed: list[tuple[dict, Any]], log: dict) -> tuple[int | None, str] | None:
@@ -231,13 +309,13 @@ def _first_problem(listed: list[tuple[dict, Any]], log: dict) -> tuple[int | Non
         return min(found, key=lambda p: p[0])
     chain = log.get("chain") if isinstance(log.get("chain"), dict) else {}
     head = listed[-1][1]["hash"] if listed else GENESIS_HASH
-    if chain.get("events") != len(listed) or chain.get("head") != head:
-        return None, (f"the file says it holds {chain.get('events')} events but holds "
-                      f"{len(listed)}; events at the end were removed or added")
-    try:
-        return _summary_problem(listed)
-    except (KeyError, TypeError, AttributeError, ValueError):
-        return None, "the current state listed in it is not in the expected shape"
+    head_seq = listed[-1][1]["seq"] if listed else 0
+    if chain.get("events") != len(listed) or chain.get("head") != head \
+            or chain.get("head_seq") != head_seq:
+        return None, (f"the file says it holds {chain.get('events')} events ending at "
+                      f"{chain.get('head_seq')} but holds {len(listed)}; events at the end were "
+                      "removed or added")
+    return None
 
 
 def _placement_problem(listed: list[tuple[dict, Any]]) -> tuple[int, str] | None:
@@ -287,14 +365,35 @@ def _chain_problem(listed: list[tuple[dict, Any]]) -> tuple[int, str] | None:
     return where[id(in_chain_order[index])], reason
 
 
-def _summary_problem(listed: list[tuple[dict, Any]]) -> tuple[None, str] | None:
-    for record in dict((id(r), r) for r, _e in listed).values():
-        stated = record.get("current_state") or []
-        photos = {row.get("photo_hash"): row.get("dataset") for row in stated if isinstance(row, dict)}
-        purposes = list(dict.fromkeys(row.get("purpose") for row in stated if isinstance(row, dict)))
-        if current_states(record["events"], photos, purposes) != stated:
-            return None, (f"the current state listed for {record.get('data_subject')} does not "
-                          "follow from its events")
+def _summary_problem(listed: list[tuple[dict, Any]], log: dict) -> tuple[None, str] | None:
+    """The notice and purposes are the included form's; the current state is exactly what the
+    events give for every photo listed, and lists every photo the events name."""
+    included = log.get("form") if isinstance(log.get("form"), dict) else {}
+    try:
+        text = included["text"].encode("utf-8")
+        form = form_from_bytes(text) if hashlib.sha256(text).hexdigest() == included["sha256"] \
+            else None
+    except (KeyError, AttributeError, TypeError, FormError):
+        form = None
+    if form is None:
+        return None, "the consent form it names is not included with it, or was changed"
+    records = [r for r in log["records"]]
+    for record in records:
+        subject = record.get("data_subject")
+        if record.get("notice") != _notice(form):
+            return None, f"the notice of {subject} is not the consent form included with it"
+        if record.get("purposes") != _purposes(form):
+            return None, (f"the purposes listed for {subject} are not those of the consent form "
+                          "included with it")
+        stated = record.get("current_state")
+        events = record["events"]
+        photos = {row["photo_hash"]: row["dataset"] for row in stated}
+        named = {e.get("photo_hash") for e in events if e.get("photo_hash")}
+        purposes = list(form.purpose_ids) + sorted(
+            {e["purpose"] for e in events if e.get("purpose")} - set(form.purpose_ids))
+        if not named <= set(photos) or current_states(events, photos, purposes) != stated:
+            return None, (f"the current state listed for {subject} does not follow from its "
+                          "events")
     return None
 
 
@@ -325,18 +424,28 @@ class PhotoExportReport:
 def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: str | Path,
                   form: ConsentForm | None = None) -> PhotoExportReport:
     """Copy only the photos whose effective consent for ``purpose`` is given, with a manifest,
-    and register every copy so that deleting the photo later removes it too."""
+    and register every copy so that deleting the photo later removes it too.
+
+    The state comes from a fresh, whole verification of the chain; a log that fails it exports
+    nothing. Every file is written through a temporary file and a rename, never through a
+    link, and never inside a dataset folder."""
     decisions = Decisions(store, form)
     if purpose not in decisions.purpose_ids:
         raise ExportProblem(f"There is no purpose {purpose!r}; choose one of "
                             f"{', '.join(decisions.purpose_ids)}.")
+    state = decisions.reload()
+    if not state.ok:
+        raise ExportProblem("No photos were exported: the consent log failed verification "
+                            f"({state.verified.message.rstrip('.')}). Photos are exported only "
+                            "from a log that verifies.")
     register = ExportRegister(paths)
-    folder = _prepare_folder(Path(out_dir), register)
+    folder = _prepare_folder(Path(out_dir), register, known_roots(store, state))
     rows = _photo_rows(store)
-    states = decisions.effective_many([r[0] for r in rows], datasets_of={r[0]: r[3] for r in rows})
+    states = decisions.effective_many([r[0] for r in rows],
+                                      datasets_of={r[0]: state.root_for(r[1]) for r in rows})
     report = PhotoExportReport(decisions.purpose_words(purpose), folder)
     chosen = []
-    for content_hash, source, label, _root in rows:
+    for content_hash, source, label in rows:
         effective = states[content_hash][purpose]
         if effective.state != "given":
             report.left_out[effective.state] = report.left_out.get(effective.state, 0) + 1
@@ -345,7 +454,7 @@ def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: st
                                    "was not copied.")
         else:
             chosen.append((content_hash, Path(source), label, effective.event_hash))
-    names = _unique_names([source.name for _h, source, _l, _e in chosen])
+    names = _unique_names([export_name(source.name) for _h, source, _l, _e in chosen])
     register.add(folder, [(h, folder / n) for (h, *_rest), n in zip(chosen, names)])
     manifest = []
     for (content_hash, source, label, event_hash), name in zip(chosen, names):
@@ -359,20 +468,47 @@ def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: st
     return report
 
 
-def _photo_rows(store: RecordStore) -> list[tuple[str, str, str | None, str | None]]:
-    query = (select(Photo.content_hash, Photo.path, Photo.label, Dataset.root)
-             .outerjoin(Dataset, Photo.dataset_id == Dataset.id).order_by(Photo.path))
+def known_roots(store: RecordStore, state: ConsentState) -> list[Path]:
+    """Every dataset folder the store knows: scanned ones and those with a default."""
+    with store.session() as session:
+        scanned = set(session.scalars(select(Dataset.root)))
+    return [Path(root) for root in sorted(scanned | state.roots)]
+
+
+def export_name(name: str) -> str:
+    """A copy's name that a spreadsheet will not run and a terminal will not obey: control
+    characters become "_", and a name starting like a formula gets a leading "_" (so the
+    manifest can name it as it is, without an apostrophe that names no file)."""
+    name = CONTROL_CHARACTERS.sub("_", name)
+    if name.lstrip(" \t").startswith(SPREADSHEET_FORMULA_START) or name.startswith((" ", "'")):
+        name = "_" + name
+    return name
+
+
+def _photo_rows(store: RecordStore) -> list[tuple[str, str, str | None]]:
+    query = select(Photo.content_hash, Photo.path, Photo.label).order_by(Photo.path)
     with store.session() as session:
         return [tuple(row) for row in session.execute(query)]
 
 
-def _prepare_folder(folder: Path, register: ExportRegister) -> Path:
-    """A new or empty folder, or an earlier photo export whose copies are replaced (only
-    files this app registered as copies are removed; nothing else is ever touched)."""
+def _prepare_folder(given: Path, register: ExportRegister, roots: list[Path]) -> Path:
+    """A new or empty folder outside every dataset, or an earlier photo export whose copies
+    are replaced (only files this app registered as copies, still holding the bytes it copied,
+    are removed; nothing else is ever touched, and no link is followed)."""
+    try:
+        folder = resolve_safely(given.expanduser())
+    except OSError as problem:
+        raise ExportProblem(str(problem)) from None
+    for root in roots:
+        if is_inside(folder, root):
+            raise ExportProblem(f"{given} is inside the dataset folder {root.name}; choose a "
+                                "folder outside your photos.")
+        if is_inside(root, folder):
+            raise ExportProblem(f"{given} holds the dataset folder {root.name}; choose a "
+                                "folder outside your photos.")
     if folder.exists() and not folder.is_dir():
-        raise ExportProblem(f"{folder} is a file; give a folder to copy the photos into.")
+        raise ExportProblem(f"{given} is a file; give a folder to copy the photos into.")
     folder.mkdir(parents=True, exist_ok=True)
-    folder = folder.resolve()
     if folder not in register.folders():
         if any(folder.iterdir()):
             raise ExportProblem(f"{folder} already holds other files; choose a new or empty "
@@ -380,10 +516,20 @@ def _prepare_folder(folder: Path, register: ExportRegister) -> Path:
         return folder
     for entry in register.entries():
         copy = Path(entry.get("path", ""))
-        if entry.get("kind") == "copy" and copy.parent == folder and copy.is_file() \
-                and file_hash(copy) == entry.get("photo_hash"):
+        if entry.get("kind") == "copy" and copy.parent == folder \
+                and is_registered_copy(copy, entry.get("photo_hash")):
             copy.unlink()
     return folder
+
+
+def is_registered_copy(path: Path, photo_hash: str | None) -> bool:
+    """Whether ``path`` is a regular file (not a link) that still holds ``photo_hash``."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        return hash_file(path, follow_links=False)[0] == photo_hash
+    except OSError:
+        return False
 
 
 def _unique_names(names: Iterable[str]) -> list[str]:
@@ -400,33 +546,19 @@ def _unique_names(names: Iterable[str]) -> list[str]:
 
 
 def _copy_checked(source: Path, target: Path, content_hash: str) -> bool:
-    shutil.copyfile(source, target)
-    if file_hash(target) != content_hash:
-        target.unlink()
+    try:
+        return copy_atomically(source, target, content_hash)
+    except OSError:
         return False
-    return True
 
 
 def _write_manifest(path: Path, rows: list[list[str]]) -> None:
-    temporary = _temporary(path)
-    with temporary.open("w", encoding="utf-8-sig", newline="") as out:
+    with atomic_writer(path, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(MANIFEST_COLUMNS)
         writer.writerows([[_cell(value) for value in row] for row in rows])
-    os.replace(temporary, path)
-
-
-def _temporary(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.with_name(f".{path.name}.partial")
-
-
-def _write_atomically(path: Path, text: str, encoding: str) -> None:
-    temporary = _temporary(path)
-    temporary.write_text(text, encoding=encoding)
-    os.replace(temporary, path)
 
 
 __all__ = ["ExportProblem", "ExportVerifyReport", "PhotoExportReport", "consent_log",
-           "current_states", "export_consent_csv", "export_consent_json",
-           "export_photos", "verify_export_file"]
+           "current_states", "export_consent_csv", "export_consent_json", "export_name",
+           "export_photos", "known_roots", "verify_export_file"]

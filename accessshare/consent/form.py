@@ -118,6 +118,12 @@ def load_form(path: str | Path | None = None) -> ConsentForm:
     except OSError as problem:
         reason = problem.strerror or "it cannot be read"
         raise FormError(path, [(0, f"cannot be read ({reason.lower()})")]) from None
+    return form_from_bytes(data, path)
+
+
+def form_from_bytes(data: bytes, path: str | Path = "form.md") -> ConsentForm:
+    """Parse a form's bytes (as kept in an export); ``path`` names it in errors."""
+    path = Path(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as problem:

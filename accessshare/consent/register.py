@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from accessshare.config import AppPaths
+from accessshare.library.files import write_atomically
 
 REGISTER_FILE = "export-register.jsonl"
 
@@ -60,7 +61,7 @@ class ExportRegister:
 
     def forget(self, photo_hash: str) -> None:
         """Drop the lines naming a deleted photo (their paths hold the contributor's words)."""
-        kept = [e for e in self.entries() if e.get("photo_hash") != photo_hash]
-        temporary = self.file.with_suffix(".tmp")
-        temporary.write_text("".join(json.dumps(e) + "\n" for e in kept), encoding="utf-8")
-        os.replace(temporary, self.file)
+        entries = self.entries()
+        kept = [e for e in entries if e.get("photo_hash") != photo_hash]
+        if len(kept) != len(entries):
+            write_atomically(self.file, "".join(json.dumps(e) + "\n" for e in kept))

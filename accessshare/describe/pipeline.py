@@ -21,19 +21,21 @@ from typing import Any
 
 from PIL import Image
 
-from accessshare.describe import duplicates, labels, quality
+from accessshare.describe import duplicates, fusion, labels, quality
 from accessshare.describe.faces import FaceDetector
 from accessshare.describe.metadata import read_metadata
 from accessshare.describe.objects import ObjectDetector
 from accessshare.describe.phrasing import HEDGED, PHRASING_VERSION, STATED, VERBOSITIES, phrase, privacy_reminder
+from accessshare.describe.things import ThingClassifier, green_share, sky_share
 from accessshare.library.decode import open_upright
 from accessshare.library.errors import ImageProblem
 from accessshare.library.scanner import PhotoInfo, Problem, analyse
 
-PIPELINE_VERSION = "3"  # bump when the stored findings change shape or meaning
-DETECTOR_SIDE = 1024
-FACE_SIDE = 800  # MTCNN's cost grows with area: 800 px took 57 ms where 960 took 79 ms; it
-# still finds faces down to 20 px, 2.5% of the long side
+PIPELINE_VERSION = "4"  # bump when the stored findings change shape or meaning
+# 1000, not 1024: a 4000-pixel-wide 12 MP JPEG then decodes at a quarter scale straight to
+# 1000 x 750 (JPEG draft decoding); 1024 needed half scale (2000 x 1500) and a resize, 50 ms.
+DETECTOR_SIDE = 1000
+SHARED_SIDE = 512  # the copy shared by the object detector, classifier, nudity and quality
 PERSON_CONFIDENCE = 0.5  # a person this likely is a privacy finding, even when unsure
 SCREEN_KINDS = frozenset({"tv screen", "laptop screen", "phone screen", "computer screen"})
 DEFAULT_NUDITY_THRESHOLD = 0.8
@@ -164,7 +166,8 @@ class Describer:
         self.duplicates = duplicates.DuplicateIndex()
         self._names: dict[str, str] = {}  # photo id -> file name, to say which photo a twin is
         self.objects = ObjectDetector()
-        self.faces = FaceDetector(max_side=FACE_SIDE)
+        self.faces = FaceDetector()
+        self.things = ThingClassifier()
         self._text_module = optional_module("text")
         self._nudity_module = optional_module("nudity")
         self._screens_module = optional_module("screens")
@@ -207,7 +210,8 @@ class Describer:
         self.captioner = None
 
     def _model_versions(self) -> dict[str, str]:
-        models = {"objects": self.objects.version, "faces": self.faces.version}
+        models = {"objects": self.objects.version, "faces": self.faces.version,
+                  "things": self.things.version}
         if self.text_reader is not None:
             models["text"] = self.text_reader.version
         if self.nudity is not None:
@@ -225,6 +229,7 @@ class Describer:
                 return
             self.objects.load()
             self.faces.load()
+            self.things.load()
             for model in (self.text_reader, self.nudity):
                 if model is not None:
                     model.load()
@@ -302,30 +307,45 @@ class Describer:
 
     def _run_models(self, info: PhotoInfo) -> dict:
         image = open_upright(info.path, max_side=DETECTOR_SIDE)
-        objects = [o.to_json() for o in self.objects.detect(image)]
+        # One smaller copy for every model that looks at the whole photo at 512 px or less;
+        # the full copy is for reading text and a second look at faces.
+        small = shrunk(image, SHARED_SIDE)
+        objects = [o.to_json() for o in self.objects.detect(small)]
         faces = [{"confidence": f.confidence, "box": list(f.box)} for f in self.faces.detect(image)]
+        classified = self.things.classify(small)
         lines, text_likely = self._read_text(image)
-        nudity = float(self.nudity.score(image)) if self.nudity is not None else None
-        measured = quality.assess(image, subject_box(objects, faces))
+        nudity = float(self.nudity.score(small)) if self.nudity is not None else None
+        sky = sky_share(small)
+        screens = self._screens(image, objects, lines)
+        subject = main_subject(objects, faces)
+        measured = quality.assess(
+            small, subject["box"] if subject else None, part=subject["part"] if subject else "object",
+            sky=sky >= fusion.SKY_MIN,
+            printed=bool(lines) and any(s["kind"] in fusion.DOCUMENT_FINDINGS for s in screens))
         return {
             "caption": self._caption(image),
             "objects": objects,
+            "things": [thing.to_json() for thing in classified.things],
+            "kinds": classified.kinds,
+            "sky": sky,
+            "green": green_share(small),
             "faces": faces,
             "text": [{"text": line.text, "confidence": float(line.confidence),
                       "box": [float(v) for v in line.box]} for line in lines],
             # the gate found lines of text but none could be read (handwriting, a tilted page)
             "text_unread": text_likely and not lines,
             "pii": [p.kind for p in self._text_module.find_personal_data(lines)] if lines else [],
-            "screens": self._screens(image, objects, lines),
+            "screens": screens,
             "nudity": nudity,
-            "quality": {**measured.to_json(), "subject": subject_label(objects, faces),
+            "quality": {**measured.to_json(), "subject": subject["label"] if subject else None,
                         "dark": measured.dark, "bright": measured.bright,
                         "low_contrast": measured.low_contrast},
-            "hash": duplicates.hash_to_hex(duplicates.dhash(image)),
+            "hash": duplicates.hash_to_hex(duplicates.dhash(small)),
         }
 
     def _read_text(self, image: Image.Image) -> tuple[list, bool]:
-        """The lines read, and whether the gate found text likely at all."""
+        """The lines read, and whether the gate found text likely at all. (The gate shrinks the
+        full copy itself: from the shared 512 px copy it saw text in a cat's fur.)"""
         if self.text_reader is None or self.text_reader.text_likelihood(image) < self.text_gate:
             return [], False
         with self._ocr_lock:
@@ -352,6 +372,7 @@ class Describer:
         findings["metadata"] = {**metadata.to_json(), "identifiers": list(metadata.identifiers)}
         seen = [o["label"] for o in stored["objects"] if o["confidence"] >= HEDGED]
         seen += [screen["kind"] for screen in stored.get("screens", [])]
+        seen += [t["coco"] for t in stored.get("things", []) if t["coco"] and t["confidence"] >= fusion.THING_HEDGED]
         check = labels.check_label(info.label, seen, stored.get("caption"))
         findings["label"] = dataclasses.asdict(check) if check else None
         findings["privacy"] = privacy_flags(findings, metadata.flags, self.nudity_threshold)
@@ -378,6 +399,15 @@ class Describer:
                 for s in found]
 
 
+def shrunk(image: Image.Image, side: int) -> Image.Image:
+    """``image`` with its long side at most ``side`` (box-averaged, so fine detail does not alias)."""
+    if max(image.size) <= side:
+        return image
+    scale = side / max(image.size)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+
+
 def photo_info(path: Path) -> PhotoInfo:
     """Hash and read the header of a loose file, as the scanner does."""
     found = analyse(path, path.name)
@@ -386,23 +416,28 @@ def photo_info(path: Path) -> PhotoInfo:
     return found
 
 
-def subject_box(objects: list[dict], faces: list[dict]):
-    subject = main_subject(objects, faces)
-    return tuple(subject["box"]) if subject else None
-
-
-def subject_label(objects: list[dict], faces: list[dict]) -> str | None:
-    subject = main_subject(objects, faces)
-    return subject.get("label", "face") if subject else None
-
-
 def main_subject(objects: list[dict], faces: list[dict]) -> dict | None:
-    """The likely subject: the confident object with the largest area, else the largest face."""
-    confident = [o for o in objects if o["confidence"] >= STATED]
-    candidates = confident or faces
-    if not candidates:
+    """The likely subject and the part of it that framing is judged by, or None.
+
+    The subject is the largest object at least HEDGED sure (a hedged "may show a cat" can be
+    cut off too), else the largest face. For a person, the part that matters is the face: a
+    body cut at the waist is a portrait, a face cut by the edge is not. Returns {label, box,
+    part}: ``box`` is what framing is judged by, ``part`` what that is (quality.PARTS).
+    """
+    candidates = [o for o in objects if o["confidence"] >= HEDGED]
+    subject = max(candidates, key=lambda c: quality.box_area(c["box"]), default=None)
+    if subject is not None and subject["label"] != "person" and subject["confidence"] < STATED:
+        # An unsure object can be cut off, but "subject small" asks for a sure subject: an
+        # unsure small box is as often a false find in a scene (birds in a roof, a car).
+        subject = {**subject, "unsure": True}
+    largest_face = max(faces, key=lambda f: quality.box_area(f["box"]), default=None)
+    if subject is None and largest_face is None:
         return None
-    return max(candidates, key=lambda c: quality.box_area(c["box"]))
+    if subject is None or subject["label"] == "person":
+        if largest_face is not None:
+            return {"label": "face", "box": largest_face["box"], "part": "face"}
+        return {"label": "person", "box": subject["box"], "part": "person"}
+    return {"label": subject["label"], "box": subject["box"], "part": "unsure object" if subject.get("unsure") else "object"}
 
 
 def privacy_flags(findings: dict, metadata_flags: list[str], nudity_threshold: float) -> list[str]:

@@ -6,12 +6,13 @@ import io
 import warnings
 from pathlib import Path
 
-import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accessshare.library.errors import ImageProblem, describe_os_error
+from accessshare.library.files import FileTooLarge, NotRegularFile, read_regular
 
 DEFAULT_MAX_PIXELS = 100_000_000  # 100 megapixels: larger than any phone photo
+MAX_PHOTO_BYTES = 1 << 30  # 1 GiB: decoding reads the whole file, so bigger ones are refused
 IMAGE_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif"}
 )
@@ -35,7 +36,9 @@ def open_upright(path: str | Path, *, max_pixels: int = DEFAULT_MAX_PIXELS,
     """Decode ``path`` upright and in RGB; raise ImageProblem with a plain sentence if not."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_PHOTO_BYTES)
+    except (NotRegularFile, FileTooLarge) as problem:
+        raise ImageProblem(path, str(problem)) from problem
     except OSError as error:
         raise ImageProblem(path, describe_os_error(path, error)) from error
     return decode_bytes(data, path, max_pixels=max_pixels, max_side=max_side)
@@ -46,7 +49,11 @@ def decode_bytes(data: bytes, path: Path, *, max_pixels: int = DEFAULT_MAX_PIXEL
     image = open_header(data, path, max_pixels=max_pixels)
     try:
         if max_side and image.format == "JPEG":
-            image.draft("RGB", (max_side, max_side))  # DCT scaling: decode at 1/2, 1/4 or 1/8
+            # DCT scaling: decode at 1/2, 1/4 or 1/8. The box has the photo's shape, as draft
+            # keeps both sides at least the box's: a square box made a 4:3 photo decode at
+            # twice the size it needed.
+            scale = max_side / max(image.size)
+            image.draft("RGB", (max(1, int(image.width * scale)), max(1, int(image.height * scale))))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             image.seek(0)
@@ -60,14 +67,18 @@ def decode_bytes(data: bytes, path: Path, *, max_pixels: int = DEFAULT_MAX_PIXEL
     return rgb
 
 
-def open_header(data: bytes, path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
-    """Open lazily (header only) and refuse empty files, non-images and decompression bombs."""
+def open_header(data, path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+    """Open lazily (header only) and refuse empty files, non-images and decompression bombs.
+
+    ``data`` is the file's bytes or an open, seekable binary file."""
     register_heif()
     name = path.name
     if not data:
         raise ImageProblem(path, f"The photo {name} is empty (0 bytes); it cannot be shown.")
     try:
-        image = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():  # a damaged EXIF block: Pillow warns, the photo is fine
+            warnings.simplefilter("ignore")
+            image = Image.open(io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data)
     except UnidentifiedImageError as error:
         raise ImageProblem(path, f"{name} is not a photo that AccessShare can read; "
                                  "it may be a different kind of file with a photo's name.") from error
@@ -101,6 +112,8 @@ def to_rgb(image: Image.Image) -> Image.Image:
     if image.mode == "RGB":
         return image
     if image.mode.startswith("I") or image.mode == "F":
+        import numpy as np  # only here: scanning and the command line do without its import
+
         values = np.asarray(image, dtype=np.float64)
         scale = 256.0 if values.max(initial=0) > 255 else 1.0
         return Image.fromarray((values / scale).clip(0, 255).astype(np.uint8)).convert("RGB")
@@ -116,4 +129,5 @@ def _decode_failure(path: Path, error: Exception) -> str:
     text = str(error).lower()
     if "truncated" in text or isinstance(error, EOFError) or "premature end" in text:
         return f"The photo {path.name} is cut short (the file is truncated); it cannot be shown."
-    return f"The photo {path.name} is damaged and cannot be shown ({error})."
+    reason = " ".join(str(error).split()).rstrip(".")  # libheif's reasons end in a line break
+    return f"The photo {path.name} is damaged and cannot be shown ({reason})."

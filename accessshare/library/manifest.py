@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from accessshare.library.files import resolve_safely
+
 MANIFEST_NAMES = ("manifest.csv", "manifest.json")
 FILE_COLUMNS = ("file", "path", "filename", "image", "photo")
 
@@ -58,7 +60,10 @@ def _check_row(root: Path, relpath: str) -> str | None:
     candidate = PurePosixPath(relpath.replace("\\", "/"))
     if candidate.is_absolute() or ".." in candidate.parts:
         return f"{relpath} is outside the dataset folder, so its label was ignored."
-    target = (root / candidate).resolve()
+    try:
+        target = resolve_safely(root / candidate)
+    except OSError as problem:
+        return str(problem)
     if not target.is_relative_to(root.resolve()):
         return f"{relpath} is outside the dataset folder, so its label was ignored."
     if not target.is_file():

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import stat as stat_module
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,10 +25,14 @@ from accessshare.library.decode import (DEFAULT_MAX_PIXELS, IMAGE_EXTENSIONS, lo
                                         open_header)
 from accessshare.library.errors import ImageProblem, describe_os_error
 from accessshare.library.exif import ExifFacts, facts_from_exif, read_facts
+from accessshare.library.files import (LinkProblem, NotRegularFile, iter_blocks, open_regular,
+                                       resolve_safely, write_atomically)
 from accessshare.library.jpeg_header import read_jpeg_header
 from accessshare.library.manifest import find_manifest, read_manifest
 
 INDEX_VERSION = 1
+HEADER_BYTES = 1 << 20  # read before hashing: a file that is not a photo is never hashed
+TAIL_BYTES = 4096  # kept while hashing, for the cut-short check
 ROTATED_ORIENTATIONS = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 
 
@@ -158,10 +163,13 @@ def _walk(root: Path) -> Iterator[_Candidate | Problem]:
 
 
 def _classify(root: Path, entry: os.DirEntry) -> _Candidate | Problem | Path | None:
+    if not entry.is_symlink() and not entry.is_dir() \
+            and os.path.splitext(entry.name)[1].lower() not in IMAGE_EXTENSIONS:
+        return None  # most files that are not photos, without building a Path
     path = Path(entry.path)
     try:
         if entry.is_symlink():
-            target = path.resolve()
+            target = resolve_safely(path)
             if not target.is_relative_to(root):
                 return Problem(path, f"{path.name} is a link to a place outside the dataset folder "
                                      f"({target}); it was not followed.")
@@ -174,9 +182,14 @@ def _classify(root: Path, entry: os.DirEntry) -> _Candidate | Problem | Path | N
         info = entry.stat()
         if not stat_module.S_ISREG(info.st_mode):
             return Problem(path, f"{path.name} is not a regular file, so it was skipped.")
+    except LinkProblem as problem:
+        return Problem(path, str(problem))
     except OSError as error:
         return Problem(path, describe_os_error(path, error))
-    return _Candidate(path, path.relative_to(root).as_posix(), info.st_size, info.st_mtime_ns)
+    relpath = entry.path[len(str(root)) + 1:]
+    if os.sep != "/":
+        relpath = relpath.replace(os.sep, "/")
+    return _Candidate(path, relpath, info.st_size, info.st_mtime_ns)
 
 
 def _analyse_all(candidates: list[_Candidate], max_pixels: int, workers: int | None
@@ -196,42 +209,74 @@ def _analyse_all(candidates: list[_Candidate], max_pixels: int, workers: int | N
 
 def analyse(path: Path, relpath: str, max_pixels: int = DEFAULT_MAX_PIXELS,
             candidate: _Candidate | None = None) -> PhotoInfo | Problem:
-    """Hash one file and read its header and EXIF without decoding its pixels."""
+    """Read one file's header and EXIF without decoding its pixels, then hash it in blocks.
+
+    Memory stays at about one block whatever the file's size, and a file that is not a photo
+    is refused from its header before the rest of it is read."""
     try:
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            data = handle.read()
+        handle = open_regular(path)
+    except NotRegularFile as problem:
+        return Problem(path, str(problem))
     except OSError as error:
         return Problem(path, describe_os_error(path, error))
-    digest = hashlib.sha256(data).hexdigest()
-    try:
-        width, height, image_format, facts = _header_facts(data, path, max_pixels)
-    except ImageProblem as problem:
-        return Problem(path, problem.message)
-    if looks_truncated(data, image_format):
+    with handle:
+        try:
+            info = os.fstat(handle.fileno())
+            head = _read_up_to(handle, HEADER_BYTES)
+            width, height, image_format, facts = _header_facts(head, handle, path, max_pixels)
+            digest, size, tail = _hash_rest(handle, head)
+        except ImageProblem as problem:
+            return Problem(path, problem.message)
+        except OSError as error:
+            return Problem(path, describe_os_error(path, error))
+    if looks_truncated(tail, image_format):
         return Problem(path, f"The photo {path.name} is cut short (the file is truncated); "
                              "it cannot be shown.")
     if facts.orientation in ROTATED_ORIENTATIONS:
         width, height = height, width
     mtime_ns = candidate.mtime_ns if candidate else info.st_mtime_ns
-    return PhotoInfo(id=digest, path=path, relpath=relpath, size=len(data), mtime=mtime_ns / 1e9,
+    return PhotoInfo(id=digest, path=path, relpath=relpath, size=size, mtime=mtime_ns / 1e9,
                      mtime_ns=mtime_ns, width=width, height=height, format=image_format,
                      exif=facts)
 
 
-def _header_facts(data: bytes, path: Path, max_pixels: int
+def _read_up_to(handle, count: int) -> bytes:
+    parts, remaining = [], count
+    while remaining > 0 and (chunk := handle.read(remaining)):
+        parts.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(parts)
+
+
+def _hash_rest(handle, head: bytes) -> tuple[str, int, bytes]:
+    """SHA-256 of the whole file (``head`` is its start), its size and its last bytes."""
+    handle.seek(len(head))
+    digest, size, tail = hashlib.sha256(head), len(head), head[-TAIL_BYTES:]
+    for chunk in iter_blocks(handle):
+        digest.update(chunk)
+        size += len(chunk)
+        tail = (tail + chunk[-TAIL_BYTES:])[-TAIL_BYTES:]
+    return digest.hexdigest(), size, tail
+
+
+def _header_facts(head: bytes, handle, path: Path, max_pixels: int
                   ) -> tuple[int, int, str | None, ExifFacts]:
-    """Stored size, format and EXIF facts, read from the header only."""
-    jpeg = read_jpeg_header(data) if data.startswith(b"\xff\xd8") else None
+    """Stored size, format and EXIF facts, read from the header only (never the pixels)."""
+    jpeg = read_jpeg_header(head) if head.startswith(b"\xff\xd8") else None
     if jpeg is None or jpeg.width * jpeg.height > max_pixels:
-        image = open_header(data, path, max_pixels=max_pixels)
-        return image.size[0], image.size[1], image.format, read_facts(image)
+        handle.seek(0)
+        with warnings.catch_warnings():  # a damaged EXIF block is not worth a line on stderr
+            warnings.simplefilter("ignore")
+            image = open_header(handle if head else b"", path, max_pixels=max_pixels)
+            return image.size[0], image.size[1], image.format, read_facts(image)
     facts = ExifFacts()
     if jpeg.exif:
         exif = Image.Exif()
         try:
-            exif.load(jpeg.exif)
-            facts = facts_from_exif(exif)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                exif.load(jpeg.exif)
+                facts = facts_from_exif(exif)
         except Exception:  # a broken EXIF block: the photo is still usable
             pass
     return jpeg.width, jpeg.height, "JPEG", facts
@@ -282,13 +327,17 @@ class _Index:
             self.changed = True
 
     def save(self) -> None:
+        """Best effort: the index only saves re-reading files, so a full disk or a read-only
+        data folder costs time on the next scan, never the scan itself."""
         if self.file is None or not self.changed:
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.file.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"version": INDEX_VERSION, "root": str(self.root),
-                                         "entries": self.entries}), encoding="utf-8")
-        os.replace(temporary, self.file)
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.file, json.dumps({"version": INDEX_VERSION,
+                                                    "root": str(self.root),
+                                                    "entries": self.entries}))
+        except OSError:
+            pass
 
 
 def default_index_dir(data_dir: Path) -> Path:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from accessshare.library.decode import open_upright
+from accessshare.library.files import atomic_writer
 
 THUMBNAIL_SIDE = 320
 
@@ -25,9 +25,8 @@ class ThumbnailCache:
             return target
         image = open_upright(photo.path, max_side=self.side)
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(".tmp")
-        image.save(temporary, "JPEG", quality=85)
-        os.replace(temporary, target)
+        with atomic_writer(target) as out:
+            image.save(out, "JPEG", quality=85)
         return target
 
     def remove(self, photo_id: str) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
+from json.encoder import encode_basestring
 from datetime import datetime, timezone
 from collections.abc import Iterable
 from typing import Any
@@ -22,13 +24,53 @@ CHAINED_FIELDS = (
 )
 
 
+_SORTED_FIELDS = tuple(sorted(CHAINED_FIELDS))
+# Keys inserted in sorted order and encoded without re-sorting give the same text as
+# ``json.dumps(..., sort_keys=True)``, a fifth faster (verification hashes every event).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+def hashed_row(row: tuple, columns: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    """(the event as a dict, its recomputed hash) from a database row whose ``columns`` are the
+    chained fields and "hash": the fast path of verification. The canonical JSON is written by
+    a function made once for this column order (twice as fast as building a dict for the
+    encoder, and verification does this for every event), and is the same text as
+    ``canonical_json`` gives."""
+    text = _row_encoder(columns)(row)
+    return dict(zip(columns, row)), hashlib.sha256(text.encode("utf-8", "surrogatepass")
+                                                    ).hexdigest()
+
+
+def _json_value(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError):  # bytes or the like written into a column: cannot match
+        return '"\\u0000 not JSON"'
+
+
+@lru_cache(maxsize=8)
+def _row_encoder(columns: tuple[str, ...]):
+    parts = [f'"{"," if i else "{"}\\"{name}\\":" + V(row[{columns.index(name)}])'
+             for i, name in enumerate(_SORTED_FIELDS)]
+    namespace = {"V": _json_value}
+    exec("def encode(row):\n    return " + " + ".join(parts) + ' + "}"\n', namespace)
+    return namespace["encode"]
+
+
 def canonical_json(fields: dict[str, Any]) -> str:
-    chosen = {name: fields.get(name) for name in CHAINED_FIELDS}
-    return json.dumps(chosen, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    get = fields.get
+    return _ENCODER.encode({name: get(name) for name in _SORTED_FIELDS})
 
 
 def event_hash(fields: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(fields).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def utc_timestamp(moment: datetime | None = None) -> str:
@@ -38,7 +80,40 @@ def utc_timestamp(moment: datetime | None = None) -> str:
 
 
 def parse_timestamp(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    """The inverse of ``utc_timestamp``; ValueError for any other text. (Sliced rather than
+    strptime'd: history reads tens of thousands of these.)"""
+    if not isinstance(text, str) or len(text) != 27 or text[4] != "-" or text[10] != "T" \
+            or text[19] != "." or text[26] != "Z":
+        raise ValueError(f"not a UTC timestamp: {text!r}")
+    return datetime(int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]),
+                    int(text[14:16]), int(text[17:19]), int(text[20:26]), tzinfo=timezone.utc)
+
+
+class ChainCheck:
+    """Checks events one at a time, in chain order, from a point already trusted.
+
+    ``feed(event)`` returns None when the event follows (its seq is the next one, its
+    prev_hash is the hash before it, and its hash is its own), else the reason in words."""
+
+    def __init__(self, seq: int = 0, head_hash: str = GENESIS_HASH):
+        self.seq, self.head_hash = seq, head_hash
+
+    def feed(self, event: dict[str, Any], computed_hash: str | None = None) -> str | None:
+        """``computed_hash``: the event's hash already worked out by the caller."""
+        expected = self.seq + 1
+        seq = event.get("seq")
+        if seq != expected:
+            if isinstance(seq, int) and not isinstance(seq, bool) and seq > expected:
+                return (f"event {expected} is missing (the next stored event is {seq}); an "
+                        "event was removed or renumbered")
+            return (f"event {seq if seq is not None else '?'} is out of place: expected event "
+                    f"{expected} here (an event was added, copied or moved)")
+        if event.get("prev_hash") != self.head_hash:
+            return f"event {seq} does not follow the event before it (prev_hash differs)"
+        if event.get("hash") != (computed_hash or event_hash(event)):
+            return f"event {seq} was altered after it was written (its hash does not match)"
+        self.seq, self.head_hash = seq, event["hash"]
+        return None
 
 
 def first_break(events: Iterable[dict[str, Any]]) -> tuple[int, str] | None:
@@ -46,19 +121,9 @@ def first_break(events: Iterable[dict[str, Any]]) -> tuple[int, str] | None:
 
     Reads the events one at a time, so a long log is checked in constant memory.
     """
-    previous_hash = GENESIS_HASH
+    check = ChainCheck()
     for position, event in enumerate(events):
-        expected = position + 1
-        seq = event.get("seq")
-        if seq != expected:
-            if isinstance(seq, int) and seq > expected:
-                return position, (f"event {expected} is missing (the next stored event is "
-                                  f"{seq}); an event was removed or renumbered")
-            return position, (f"event {seq if seq is not None else '?'} is out of place: expected "
-                              f"event {expected} here (an event was added, copied or moved)")
-        if event.get("prev_hash") != previous_hash:
-            return position, f"event {seq} does not follow the event before it (prev_hash differs)"
-        if event.get("hash") != event_hash(event):
-            return position, f"event {seq} was altered after it was written (its hash does not match)"
-        previous_hash = event["hash"]
+        reason = check.feed(event)
+        if reason is not None:
+            return position, reason
     return None

@@ -118,6 +118,16 @@ class DeletionEvent(Event):
     __mapper_args__ = {"polymorphic_identity": "deletion"}
 
 
+class ChainHead(Base):
+    """The chain's head kept outside ``events`` (one row): see ``records.signing``."""
+
+    __tablename__ = "chain_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    store_id: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(HASH)
+
+
 class StudySession(Base):
     """A co-design session, pseudonymous: a participant code, never a name or image content."""
 

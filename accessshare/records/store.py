@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from types import SimpleNamespace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.util import CommandError
-from sqlalchemy import create_engine, delete, event, func, insert, select, text
+from sqlalchemy import (bindparam, create_engine, delete, event, func, insert, select, text,
+                        update)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
@@ -28,25 +28,30 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from accessshare.config import AppPaths
-from accessshare.records.chain import (GENESIS_HASH, event_hash, first_break, parse_timestamp,
-                                       utc_timestamp)
-from accessshare.records.models import (CONSENT_STATES, DELETION_STATUSES, ConsentEvent,
-                                        Contributor, Dataset, DeletionEvent, Description, Event,
-                                        Photo, StudyEvent, StudySession)
+from accessshare.records.chain import (CHAINED_FIELDS, GENESIS_HASH, ChainCheck, event_hash,
+                                       first_break, hashed_row, parse_timestamp, utc_timestamp)
+from accessshare.records.models import (CONSENT_STATES, DELETION_STATUSES, ChainHead,
+                                        ConsentEvent, Contributor, Dataset, DeletionEvent,
+                                        Description, Event, Photo, StudyEvent, StudySession)
+from accessshare.records.signing import DeviceKey, Head, HeadKeeper, KeyProblem, compare
 
 CHAIN_LOCK_ID = 0x4143_4353  # "ACCS": the advisory lock that serialises chain appends
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 EVENT_INPUT_FIELDS = ("scope", "photo_hash", "dataset", "purpose", "state", "form_version",
                       "form_hash", "status", "reason", "actor")
 IN_CHUNK = 500  # hashes per IN (...) list, well under every database's parameter limit
+CHAIN_COLUMNS = (*CHAINED_FIELDS, "hash")
+IN_MEMORY = re.compile(r"^sqlite[^:]*://(/(:memory:)?)?(\?.*)?$")
+PASSWORD_IN_URL = re.compile(r"(://[^/:@]*:)[^@/]*@")
 PSEUDONYM = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 # Study records are pseudonymous and hold no image content: these keys are refused outright.
 CONTENT_KEYS = frozenset({"image", "pixels", "thumbnail", "photo", "path", "filename", "label",
                           "description", "sentence", "text", "ocr", "caption"})
 
 
 class RecordsUnavailable(RuntimeError):
-    """The records database cannot be opened; ``str()`` is one plain sentence for the user."""
+    """The records database cannot be opened or written; ``str()`` is one plain sentence."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,12 @@ class VerifyReport:
     checked: int  # events that verified (all of them when ok; those before the break otherwise)
     first_broken: int | None  # the place in the chain (= the seq it should have) that breaks
     message: str  # one sentence for the user: "Chain intact: N events verified." or the break
+    head_seq: int = 0  # the last event that verified, and its hash
+    head_hash: str = GENESIS_HASH
+
+
+class Appended(SimpleNamespace):
+    """A plain copy of an event just written: its chained fields and hash, as attributes."""
 
 
 class RecordStore:
@@ -66,13 +77,21 @@ class RecordStore:
     with one plain sentence and write nothing; an unusable database raises ``RecordsUnavailable``.
     """
 
-    def __init__(self, db_url: str):
+    def __init__(self, db_url: str, data_dir: str | Path | None = None):
+        """``data_dir``, when given, keeps a signed copy of the chain's head outside the
+        database (``records.signing``); ``RecordStore.open(paths)`` always gives it."""
         self.url = db_url
+        self.shown_url = shown_address(db_url)
+        self.data_dir = Path(data_dir) if data_dir is not None else None
+        self.head_problem: str | None = None  # why the head file could not be kept, if so
         self.engine = _make_engine(db_url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._key: DeviceKey | None = None
         try:
             upgrade_to_head(self.engine)
-        except (DBAPIError, CommandError) as problem:
+            with self.session() as session:
+                self.store_id = session.get(ChainHead, 1).store_id
+        except (DBAPIError, NewerSchema) as problem:
             self.engine.dispose()
             raise RecordsUnavailable(_unavailable_sentence(db_url, problem)) from problem
 
@@ -84,8 +103,21 @@ class RecordStore:
 
     @classmethod
     def open(cls, paths: AppPaths) -> "RecordStore":
+        """The store of a data folder, which keeps the chain's head and the device key."""
+        if IN_MEMORY.match(paths.db_url.strip()):
+            raise RecordsUnavailable(f"The records database address {paths.db_url!r} is in "
+                                     "memory, so nothing would be kept; give a file or a server.")
         paths.ensure()
-        return cls(paths.db_url)
+        return cls(paths.db_url, paths.data_dir)
+
+    def device_key(self) -> DeviceKey:
+        """This data folder's signing key, made on first use (``KeyProblem`` if unusable)."""
+        if self.data_dir is None:
+            raise KeyProblem("This records store was opened without a data folder, so it has "
+                             "no device key to sign with.")
+        if self._key is None:
+            self._key = DeviceKey.load_or_create(self.data_dir)
+        return self._key
 
     @property
     def dialect(self) -> str:
@@ -136,11 +168,13 @@ class RecordStore:
 
     def _append_many(self, kind: type[Event], rows: list[dict[str, Any]]) -> list[Event]:
         identity = kind.__mapper_args__["polymorphic_identity"]
-        with self.session() as session, session.begin():
+        with self.writing(), self.session() as session, session.begin():
             self._lock_chain(session)
             last = session.execute(select(Event.seq, Event.hash).order_by(Event.seq.desc())
                                    .limit(1)).first()
             seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+            kept = session.get(ChainHead, 1)
+            extends_kept = (kept.seq, kept.hash) == (seq, prev_hash)
             chained = []
             for row in rows:
                 seq += 1
@@ -157,9 +191,43 @@ class RecordStore:
             # One executemany through Core: ORM unit-of-work bookkeeping would cost more than
             # the hashing for a bulk decision over thousands of photos.
             session.execute(insert(Event.__table__), chained)
-        # Committed: the transaction closed without error. The returned events are plain,
-        # detached copies of what was written.
-        return [kind(**fields) for fields in chained]
+            if extends_kept:  # a head that no longer matches stays as evidence
+                kept.seq, kept.hash = seq, prev_hash
+        # Committed: the transaction closed without error. The returned events are plain
+        # copies of what was written (not ORM objects: 80,000 of those cost seconds).
+        self._keep_head(Head(seq, prev_hash))
+        return [Appended(**fields) for fields in chained]
+
+    def _keep_head(self, head: Head) -> None:
+        """Write the head file after a commit. A failure here never undoes the decision: the
+        file then lags behind the chain (which verification allows), never ahead of it."""
+        if self.data_dir is None:
+            return
+        try:
+            HeadKeeper(self.data_dir).advance(self.store_id, self.shown_url, head,
+                                              utc_timestamp(), self.hash_at, self.device_key())
+            self.head_problem = None
+        except (OSError, KeyProblem) as problem:
+            self.head_problem = (f"The chain's head could not be kept outside the database "
+                                 f"({problem}).")
+
+    def hash_at(self, seq: int) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.execute(select(Event.hash).where(Event.seq == seq)).scalar()
+
+    def kept_head(self) -> Head:
+        """The head in the database's ``chain_head`` row."""
+        with self.session() as session:
+            row = session.get(ChainHead, 1)
+            return Head(row.seq, row.hash)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Turn a database that cannot be written into one plain sentence."""
+        try:
+            yield
+        except DBAPIError as problem:
+            raise RecordsUnavailable(_write_failure_sentence(problem)) from problem
 
     def _lock_chain(self, session: Session) -> None:
         if self.dialect == "postgresql":
@@ -188,23 +256,38 @@ class RecordStore:
             yield from rows
             last = rows[-1].seq
 
-    def iter_raw_events(self, batch: int = 5000) -> Iterator[dict[str, Any]]:
-        """Events as plain dicts, read without the ORM so that a tampered ``kind`` still loads."""
-        table = Event.__table__
-        last = 0
+    def iter_raw_events(self, batch: int = 5000, after_seq: int = 0
+                        ) -> Iterator[dict[str, Any]]:
+        """Events as plain dicts of the hashed fields and the hash, read straight from the
+        driver (so a tampered ``kind`` still loads), in short read transactions."""
+        for row in self._iter_rows(batch, after_seq):
+            yield dict(zip(CHAIN_COLUMNS, row))
+
+    def _iter_rows(self, batch: int = 5000, after_seq: int = 0) -> Iterator[tuple]:
+        """Rows of ``CHAIN_COLUMNS`` in seq order, ``batch`` per read transaction (80,000
+        events read in well under a second)."""
+        marker = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+        query = (f"SELECT {', '.join(CHAIN_COLUMNS)} FROM events WHERE seq > {marker} "
+                 f"ORDER BY seq LIMIT {marker}")
+        last = after_seq
         while True:
             with self.engine.connect() as connection:
-                rows = connection.execute(select(table).where(table.c.seq > last)
-                                          .order_by(table.c.seq).limit(batch)).mappings().all()
+                try:
+                    rows = connection.exec_driver_sql(query, (last, batch)).fetchall()
+                except DBAPIError as problem:
+                    if "decode" not in str(problem) or self.dialect != "sqlite":
+                        raise
+                    rows = _read_leniently(connection, query, (last, batch))
             if not rows:
                 return
-            for row in rows:
-                yield dict(row)
-            last = rows[-1]["seq"]
+            yield from rows
+            last = rows[-1][0]
 
     def latest_states(self, photo_hashes: Iterable[str] | None = None
                       ) -> dict[tuple[str, str], ConsentEvent]:
-        """(photo hash, purpose) -> the latest per-photo consent event."""
+        """(photo hash, purpose) -> the latest per-photo consent event, as stored: not verified.
+        Never decide what is shared from it; ``consent.state`` derives state from the events
+        that verify."""
         if photo_hashes is None:
             return self._latest_states(None)
         latest: dict[tuple[str, str], ConsentEvent] = {}
@@ -225,22 +308,115 @@ class RecordStore:
                     for record in session.scalars(query)}
 
     def dataset_defaults(self, dataset: str) -> dict[str, ConsentEvent]:
-        """purpose -> the latest dataset-wide consent event for ``dataset``."""
+        """purpose -> the latest dataset-wide consent event for ``dataset``, as stored (not
+        verified; see ``latest_states``)."""
         query = (select(ConsentEvent).where(ConsentEvent.scope == "dataset",
                                             ConsentEvent.dataset == dataset)
                  .order_by(ConsentEvent.seq))
         with self.session() as session:
             return {record.purpose: record for record in session.scalars(query)}
 
-    def verify(self) -> VerifyReport:
-        """Recompute the whole chain, in seq order, and name the first broken record."""
-        return verify_events(self.iter_raw_events())
+    def verify(self, fold: Callable[[dict[str, Any]], None] | None = None) -> VerifyReport:
+        """Recompute the whole chain, in seq order, name the first broken record, and check it
+        against the heads kept outside it (the ``chain_head`` row and the head file).
+
+        ``fold`` is called with each event once it has verified, so a caller can derive state
+        from verified events in the same single pass."""
+        kept_file = self._kept_file_head()
+        watched = {kept_file.seq} if kept_file is not None else set()
+        check = ChainCheck()
+        hashes: dict[int, str] = {}
+        broken = self._verify_after(check, fold, watched, hashes)
+        kept_row = self.kept_head()
+        while broken is None and kept_row.seq > check.seq:  # appended while we read
+            watched.add(kept_row.seq)
+            before = check.seq
+            broken = self._verify_after(check, fold, watched, hashes)
+            kept_row = self.kept_head()
+            if check.seq == before:
+                break
+        if broken is not None:
+            position, reason = broken
+            return VerifyReport(False, position, position + 1,
+                                f"Chain broken at record {position + 1}: {reason}.",
+                                check.seq, check.head_hash)
+        hashes[check.seq] = check.head_hash
+        problem = self._head_problem(check.seq, hashes, kept_row, kept_file)
+        noun = "event" if check.seq == 1 else "events"
+        if problem is not None:
+            return VerifyReport(False, check.seq, None, problem, check.seq, check.head_hash)
+        self._keep_head(Head(check.seq, check.head_hash))
+        return VerifyReport(True, check.seq, None, f"Chain intact: {check.seq} {noun} verified.",
+                            check.seq, check.head_hash)
+
+    def verify_after(self, seq: int, head_hash: str,
+                     fold: Callable[[dict[str, Any]], None] | None = None) -> VerifyReport:
+        """Check only the events after an already verified ``(seq, head_hash)``: that each
+        follows from it. The events before are not read again (in-process use only)."""
+        check = ChainCheck(seq, head_hash)
+        broken = self._verify_after(check, fold, set(), {})
+        if broken is not None:
+            position, reason = broken
+            return VerifyReport(False, position, position + 1,
+                                f"Chain broken at record {position + 1}: {reason}.",
+                                check.seq, check.head_hash)
+        return VerifyReport(True, check.seq, None, f"Chain intact: {check.seq} events verified.",
+                            check.seq, check.head_hash)
+
+    def _verify_after(self, check: ChainCheck, fold, watched: set[int],
+                      hashes: dict[int, str]) -> tuple[int, str] | None:
+        for row in self._iter_rows(after_seq=check.seq):
+            event, computed = hashed_row(row, CHAIN_COLUMNS)
+            reason = check.feed(event, computed)
+            if reason is not None:
+                return check.seq, reason
+            if check.seq in watched:
+                hashes[check.seq] = check.head_hash
+            if fold is not None:
+                fold(event)
+        return None
+
+    def _kept_file_head(self):
+        if self.data_dir is None:
+            return None
+        return HeadKeeper(self.data_dir).read(self.store_id)
+
+    def _head_problem(self, length: int, hashes: dict[int, str], kept_row: Head,
+                      kept_file) -> str | None:
+        """How the verified chain departs from the heads kept outside it, in one sentence."""
+        keeper = HeadKeeper(self.data_dir) if self.data_dir is not None else None
+        if kept_file is not None and kept_file.problem:
+            return f"The log cannot be checked for cut-off events: {kept_file.problem}."
+        if kept_file is None and keeper is not None:
+            others = [h for h in keeper.for_database(self.shown_url) if h.store_id != self.store_id]
+            if others:
+                return (f"The records database at {self.shown_url} is not the one this data "
+                        f"folder wrote to: it was replaced, and the head kept in {others[0].file} "
+                        f"names another log of {others[0].seq} events.")
+        sources = []
+        if kept_file is not None:
+            sources.append((str(kept_file.file), Head(kept_file.seq, kept_file.hash)))
+        sources.append(("the database's chain_head row", kept_row))
+        def hash_at(seq: int) -> str | None:  # the chain verified: its stored hashes are right
+            return hashes[seq] if seq in hashes else self.hash_at(seq)
+
+        found = [(where, head, compare(head, length, hash_at)) for where, head in sources]
+        for kind in ("cut", "rewritten"):
+            hits = [(where, head) for where, head, seen in found if seen == kind]
+            if hits:
+                head = max((h for _w, h in hits), key=lambda h: h.seq)
+                where = " and ".join(w for w, h in hits if h == head)
+                return _departure_sentence(kind, head, length, where)
+        if kept_row.seq < length:
+            return (f"Events {kept_row.seq + 1} to {length} were added outside AccessShare: the "
+                    f"database's chain_head row names event {kept_row.seq} as the last.")
+        return None
 
     # --- photos, datasets, contributors -----------------------------------------------------
 
     def contributor(self) -> str:
         """The pseudonym of this data directory's contributor, made on first use."""
-        with self.session() as session, session.begin():
+        with self.writing(), self.session() as session, session.begin():
             self._lock_chain(session)  # two first runs at once must agree on one pseudonym
             existing = session.scalars(select(Contributor.id).order_by(Contributor.created)).first()
             if existing:
@@ -251,7 +427,7 @@ class RecordStore:
 
     def dataset_id(self, root: str | Path, manifest: str | None = None) -> int:
         root = str(root)
-        with self.session() as session, session.begin():
+        with self.writing(), self.session() as session, session.begin():
             found = session.scalars(select(Dataset).where(Dataset.root == root)).first()
             if found:
                 return found.id
@@ -263,21 +439,30 @@ class RecordStore:
     def upsert_photos(self, dataset_root: str | Path, photos: Iterable[Any]) -> int:
         """Remember where each scanned photo (a library PhotoInfo) was last seen.
 
-        A renamed or moved photo keeps its row: the content hash is its identity."""
+        A renamed or moved photo keeps its row: the content hash is its identity. Only rows
+        whose facts changed are written (``seen`` is when they last changed), so rescanning
+        20,000 unchanged photos reads them and writes nothing."""
         dataset = self.dataset_id(dataset_root)
         now = utc_timestamp()
         latest = {photo.id: photo for photo in photos}  # a duplicate file: the last one seen wins
         hashes = list(latest)
-        with self.session() as session, session.begin():
+        table = Photo.__table__
+        columns = ("dataset_id", "path", "size", "width", "height", "orientation", "label")
+        with self.writing(), self.engine.begin() as connection:
             for start in range(0, len(hashes), IN_CHUNK):
                 chunk = hashes[start:start + IN_CHUNK]
-                known = {row.content_hash: row for row in session.scalars(
-                    select(Photo).where(Photo.content_hash.in_(chunk)))}
-                for content_hash in chunk:
-                    row = known.get(content_hash) or Photo(content_hash=content_hash)
-                    _copy_scan_facts(row, latest[content_hash], dataset, now)
-                    if content_hash not in known:
-                        session.add(row)
+                known = {row[0]: tuple(row[1:]) for row in connection.execute(
+                    select(table.c.content_hash, *(table.c[c] for c in columns))
+                    .where(table.c.content_hash.in_(chunk)))}
+                facts = {h: _scan_facts(latest[h], dataset) for h in chunk}
+                new = [dict(facts[h], content_hash=h, seen=now) for h in chunk if h not in known]
+                changed = [dict(facts[h], key=h, seen=now) for h in chunk
+                           if h in known and known[h] != tuple(facts[h][c] for c in columns)]
+                if new:
+                    connection.execute(insert(table), new)
+                if changed:
+                    connection.execute(update(table).where(table.c.content_hash
+                                                           == bindparam("key")), changed)
         return len(hashes)
 
     def photo(self, content_hash: str) -> Photo | None:
@@ -338,7 +523,7 @@ class RecordStore:
         values = dict(content_hash=content_hash, models_key=models_key, payload=payload,
                       created=utc_timestamp())
         upsert_dialects = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
-        with self.session() as session, session.begin():
+        with self.writing(), self.session() as session, session.begin():
             if self.dialect not in upsert_dialects:  # another database: replace in two steps
                 session.execute(delete(Description).where(
                     Description.content_hash == content_hash, Description.models_key == models_key))
@@ -422,8 +607,7 @@ def _consent_row(decision: dict[str, Any]) -> dict[str, Any]:
 
 
 def _require_hash(value: Any, name: str) -> None:
-    if not (isinstance(value, str) and len(value) == 64
-            and all(c in "0123456789abcdef" for c in value)):
+    if not (isinstance(value, str) and SHA256_HEX.fullmatch(value)):
         raise ValueError(f"{name} must be a SHA-256 hex digest (64 lowercase hex characters).")
 
 
@@ -454,20 +638,42 @@ def _check_study_detail(detail: dict[str, Any]) -> None:
             raise ValueError(f"Study record detail {key!r} is too long to be a code or a choice.")
 
 
-def _copy_scan_facts(row: Photo, photo: Any, dataset_id: int, seen: str) -> None:
-    row.dataset_id = dataset_id
-    row.path = str(photo.path)
-    row.size = photo.size
-    row.width = photo.width
-    row.height = photo.height
-    row.orientation = getattr(photo.exif, "orientation", 1) or 1
-    row.label = photo.label
-    row.seen = seen
+def _scan_facts(photo: Any, dataset_id: int) -> dict[str, Any]:
+    return {"dataset_id": dataset_id, "path": str(photo.path), "size": photo.size,
+            "width": photo.width, "height": photo.height,
+            "orientation": getattr(photo.exif, "orientation", 1) or 1, "label": photo.label}
+
+
+def shown_address(db_url: str) -> str:
+    """A database address fit to print: its password replaced by ***."""
+    try:
+        return make_url(db_url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an address SQLAlchemy cannot parse
+        return PASSWORD_IN_URL.sub(r"\1***@", db_url)
+
+
+def _departure_sentence(kind: str, head: Head, length: int, where: str) -> str:
+    if kind == "cut":
+        cut = (f"Event {head.seq} was" if head.seq == length + 1
+               else f"Events {length + 1} to {head.seq} were")
+        return (f"{cut} cut off the end of the log: the head kept in {where} names event "
+                f"{head.seq}, but the log ends at event {length}.")
+    return (f"Event {head.seq} is not the one this device wrote: its hash differs from the head "
+            f"kept in {where}, so the log was rewritten up to there (every later hash "
+            "recomputed) or replaced.")
+
+
+def _write_failure_sentence(problem: DBAPIError) -> str:
+    reason = str(getattr(problem, "orig", problem)).strip().splitlines()[0].rstrip(".")
+    if "full" in reason.lower():
+        return (f"Nothing was saved: the records database is full ({reason}). Free some space "
+                "and try again.")
+    return f"Nothing was saved: the records database could not be written ({reason})."
 
 
 def _unavailable_sentence(db_url: str, problem: Exception) -> str:
-    where = make_url(db_url).render_as_string(hide_password=True)
-    if isinstance(problem, CommandError):
+    where = shown_address(db_url)
+    if isinstance(problem, NewerSchema):
         return (f"The records database at {where} was written by a newer AccessShare; "
                 "update the app to open it.")
     reason = str(getattr(problem, "orig", problem)).strip().splitlines()[0].rstrip(".")
@@ -487,9 +693,21 @@ def _make_engine(db_url: str) -> Engine:
         # READ COMMITTED whatever the server's default: after waiting for the chain lock, an
         # append must see the head that the previous holder just committed.
         return create_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED")
-    except (ArgumentError, ImportError, OSError) as problem:
-        raise RecordsUnavailable(f"The records database address {db_url!r} cannot be used: "
-                                 f"{str(problem).rstrip('.')}.") from problem
+    except (ArgumentError, ImportError, OSError, ValueError) as problem:
+        reason = PASSWORD_IN_URL.sub(r"\1***@", str(problem).rstrip("."))
+        raise RecordsUnavailable(f"The records database address {shown_address(db_url)!r} "
+                                 f"cannot be used: {reason}.") from problem
+
+
+def _read_leniently(connection, query: str, values: tuple) -> list[tuple]:
+    """Rows holding text that is not UTF-8 (written by hand into the file): read them anyway,
+    so their events fail verification with a sentence rather than stop it with a traceback."""
+    driver = connection.connection.driver_connection
+    driver.text_factory = lambda data: data.decode("utf-8", "surrogateescape")
+    try:
+        return connection.exec_driver_sql(query, values).fetchall()
+    finally:
+        driver.text_factory = str
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -510,7 +728,12 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def alembic_config(connection) -> Config:
+HEAD_REVISION = "0003"  # the newest migration; tests/records checks it is Alembic's head
+
+
+def alembic_config(connection):
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location",
                            str(resources.files("accessshare.records") / "migrations"))
@@ -519,5 +742,25 @@ def alembic_config(connection) -> Config:
 
 
 def upgrade_to_head(engine: Engine) -> None:
+    """Migrate to the newest schema. A store already there is recognised with one query, so
+    Alembic (a third of a second to import) is loaded only when there is work for it."""
     with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+        try:
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except DBAPIError:
+            current = None
+            connection.rollback()
+        if current == HEAD_REVISION:
+            return
+    from alembic import command
+    from alembic.util import CommandError
+
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+    except CommandError as problem:  # a revision this version does not know
+        raise NewerSchema(str(problem)) from problem
+
+
+class NewerSchema(RuntimeError):
+    """The database was written by a newer AccessShare."""

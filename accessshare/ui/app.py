@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from accessshare.config import Settings
 from accessshare.paths import sample_dataset
+from accessshare.ui.desktop_integration import present_to_desktop
 
 SMOKE_TIMEOUT_MS = 120_000
 # One describer process (each holds every model: about 400 MB). It runs below the app's
@@ -64,6 +65,7 @@ def run_app(paths, folder: str | None = None, *, smoke: bool = False,
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("AccessShare")
+    present_to_desktop(app)
     paths.ensure()
     settings = Settings.load(paths.settings_file)
     store, store_problem = open_store(paths)

@@ -7,12 +7,11 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
-    QGroupBox,
     QVBoxLayout,
     QWidget,
 )
 
-from accessshare.ui.consent_widgets import ChoiceRadio, make_button, name_widget
+from accessshare.ui.consent_widgets import ChoiceRadio, make_button, name_widget, titled_group
 
 # The decision keys, in the order offered.
 BULK_DECISIONS = ("share", "dont_share", "undecided")
@@ -27,9 +26,8 @@ class ConsentBulkDialog(QDialog):
         photos = "1 photo" if count == 1 else f"{count} photos"
         self.setWindowTitle(title or f"Decide for all {photos} shown")
         self.setAccessibleName(self.windowTitle())
-        group = QGroupBox(group_title or f"Decision for all {photos} shown")
-        name_widget(group, group.title(), "Arrow keys choose; Enter goes on to a confirmation.")
-        group_layout = QVBoxLayout(group)
+        group, group_layout = titled_group(group_title or f"Decision for all {photos} shown",
+                                           "Arrow keys choose; Enter goes on to a confirmation.")
         self._choices = QButtonGroup(self)
         for index, key in enumerate(BULK_DECISIONS):
             radio = ChoiceRadio(choice_texts[key], group)

@@ -65,6 +65,8 @@ class ConsentController:
         self._pending_after_walk = None
         if self.consent is not None:
             window.consent_state_provider = self.state_of
+            for message in self.consent.startup_messages:  # deletions finished at start
+                self._say(message)
 
     # For list texts and the shared / not shared filters -------------------------------------
 

@@ -11,15 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from accessshare.consent import export
-from accessshare.consent.decisions import PENDING, Decisions, dataset_key, join_words, refusal
-from accessshare.consent.deletion import delete_photo, exported_copies
+from accessshare.consent.decisions import PENDING, Decisions, join_words, refusal
+from accessshare.consent.deletion import delete_photo, exported_copies, finish_unfinished
 from accessshare.consent.form import ConsentForm, load_form
 from accessshare.consent.walk import ConsentWalk, walk_completed
 from accessshare.records import RecordStore
 
 DELETE_REASON = "The contributor deleted it in AccessShare."
 STATE_WORDS = {"given": "shared", "refused": "not shared", "withdrawn": "withdrawn",
-               "pending": "not yet decided"}
+               "pending": "not yet decided", "deleted": "deleted earlier; not shared",
+               "unverified": "not shared: the consent log failed verification"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class ConsentCore:
         self.form: ConsentForm = load_form(form_path)
         self.decisions = Decisions(store, self.form)
         self._states: dict[str, dict[str, str]] = {}  # photo id -> purpose -> state, until the next change
+        # A deletion interrupted last time (a crash, a kill) is finished on this start.
+        self.startup_messages = [r.message for r in finish_unfinished(store, paths)]
 
     # Purposes ---------------------------------------------------------------------------------
 
@@ -100,9 +103,9 @@ class ConsentCore:
         return f"{sentence[:1].upper()}{sentence[1:]}." if sentence else ""
 
     def folder_states(self, root) -> dict[str, str]:
-        """The folder's default, per purpose: what photos with no decision of their own follow."""
-        defaults = self.store.dataset_defaults(dataset_key(root))
-        return {p: defaults[p].state if p in defaults else PENDING for p in self.purpose_ids()}
+        """The folder's default, per purpose: what photos with no decision of their own follow
+        (from the verified chain)."""
+        return self.decisions.folder_states(root)
 
     def folder_words(self, root) -> str:
         return self.decisions.summary_of_states(self.folder_states(root))

@@ -13,23 +13,23 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
-    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from accessshare.ui.choice_box import ChoiceBox
 from accessshare.ui.consent_widgets import (
     ChoiceRadio,
     ReadingPane,
     add_labelled_row,
     make_button,
     name_widget,
+    titled_group,
 )
 
 
@@ -47,7 +47,7 @@ EXPORT_KINDS = (
     ExportKind("json", "Consent log as &JSON", "Save log to", "E&xport", False, True),
     ExportKind("csv", "Consent log as &CSV", "Save log to", "E&xport", False, True),
     ExportKind("photos", "&Photos shared for a purpose", "Copy photos into folder", "E&xport", True, True),
-    ExportKind("verify", "&Verify a consent log", "Log file to check", "&Verify", False, False),
+    ExportKind("verify", "&Verify a consent log", "Log file to check", "Verify &now", False, False),
 )
 
 
@@ -71,9 +71,8 @@ class ConsentExportDialog(QDialog):
         self.setAccessibleName(self.windowTitle())
 
         self._kind_buttons = QButtonGroup(self)
-        kind_box = QGroupBox("What to do")
-        name_widget(kind_box, "What to do", "Choose an export, or verify a log. Use the arrow keys.")
-        kind_layout = QVBoxLayout(kind_box)
+        kind_box, kind_layout = titled_group("What to do",
+                                             "Choose an export, or verify a log. Use the arrow keys.")
         for index, kind in enumerate(EXPORT_KINDS):
             radio = ChoiceRadio(kind.choice_text, kind_box)
             name_widget(radio, kind.choice_text)
@@ -82,7 +81,7 @@ class ConsentExportDialog(QDialog):
         self._kind_buttons.button(0).setChecked(True)
 
         form = QFormLayout()
-        self.purpose = QComboBox()
+        self.purpose = ChoiceBox("Purpose")
         for purpose_id, label in actions.purposes():
             self.purpose.addItem(label, purpose_id)
         add_labelled_row(form, "P&urpose", self.purpose, "Only photos shared for this purpose are copied.")
@@ -187,6 +186,7 @@ class ConsentExportDialog(QDialog):
         self._report(message)
 
     def _report(self, message: str) -> None:
+        # Said once, by the Announcer on the focused control; the button's own description
+        # too made Orca read every result twice.
         self.result.show_text(message)
-        self.run_button.setAccessibleDescription(message)
         self._announce(message)

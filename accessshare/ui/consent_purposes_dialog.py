@@ -8,13 +8,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QGroupBox,
     QLabel,
     QVBoxLayout,
     QWidget,
 )
 
-from accessshare.ui.consent_widgets import make_button, name_widget
+from accessshare.ui.consent_widgets import make_button, name_widget, titled_group
 
 
 @dataclass(frozen=True)
@@ -42,9 +41,8 @@ class ConsentPurposesDialog(QDialog):
             "Press Space to tick, Enter to save, Escape to cancel."
         )
         intro.setWordWrap(True)
-        group = QGroupBox(f"Share {photo_name} for")
-        name_widget(group, group.title(), "A list of check boxes, one for each purpose.")
-        group_layout = QVBoxLayout(group)
+        group, group_layout = titled_group(f"Share {photo_name} for",
+                                           "A list of check boxes, one for each purpose.")
         for purpose in purposes:
             box = QCheckBox(purpose.label, group)
             box.setChecked(purpose.checked)

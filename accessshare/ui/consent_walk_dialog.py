@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QDialog,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -33,6 +32,7 @@ from accessshare.ui.consent_widgets import (
     confirmation_box,
     make_button,
     name_widget,
+    titled_group,
     was_confirmed,
 )
 
@@ -71,9 +71,8 @@ class ConsentWalkDialog(QDialog):
         self.position = QLabel()
         self.position.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.reading = ReadingPane("Consent text")
-        self.question = QGroupBox()
+        self.question, self._choice_layout = titled_group("")
         self._choices = QButtonGroup(self)
-        self._choice_layout = QVBoxLayout(self.question)
         self.feedback = QLabel()
         self.feedback.setWordWrap(True)
         self.feedback.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -186,9 +185,7 @@ class ConsentWalkDialog(QDialog):
         """A fresh group for every question, named by it: Orca names a group as focus enters
         it, so two questions in a row in one group would leave the second unspoken."""
         old = self.question
-        self.question = QGroupBox(title)
-        name_widget(self.question, title)
-        self._choice_layout = QVBoxLayout(self.question)
+        self.question, self._choice_layout = titled_group(title)
         self._choice_layout.setAlignment(Qt.AlignmentFlag.AlignTop)  # the space below stays empty
         self.layout().replaceWidget(old, self.question)
         for button in self._choices.buttons():
@@ -207,7 +204,7 @@ class ConsentWalkDialog(QDialog):
         for button in old:
             self._choices.removeButton(button)
         for index, choice in enumerate(page.choices):
-            radio = ChoiceRadio(choice, self.question)
+            radio = ChoiceRadio(choice)
             name_widget(radio, choice)
             self._choices.addButton(radio, index)
             self._choice_layout.addWidget(radio)

@@ -12,10 +12,13 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFormLayout,
+    QGroupBox,
+    QLabel,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -74,6 +77,26 @@ class ChoiceRadio(QRadioButton):
             self.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return True
         return super().event(event)
+
+
+def titled_group(title: str, description: str = "") -> tuple[QGroupBox, QVBoxLayout]:
+    """A group of controls, named by ``title``, with the title shown as its first line.
+
+    Qt makes a titled QGroupBox the label of each control in it (and names any plain widget
+    inside after it), so Orca said the title again before every choice ("X? panel. X?
+    Nothing else.", and again on each arrow key) and read a check box by the group's title
+    instead of its own name. This group has no Qt title: its accessible name is the title
+    (read once, as focus enters it) and a label shows it."""
+    group = QGroupBox()
+    name_widget(group, title, description)
+    layout = QVBoxLayout(group)
+    heading = QLabel(title)
+    heading.setWordWrap(True)
+    font = heading.font()
+    font.setBold(True)
+    heading.setFont(font)
+    layout.addWidget(heading)
+    return group, layout
 
 
 def add_labelled_row(layout: QFormLayout, label: str, field: QWidget, description: str = "") -> QWidget:
@@ -135,6 +158,11 @@ def confirmation_box(parent: QWidget | None, title: str, question: str, details:
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     box.setAccessibleName(title)  # no description: screen readers read an alert's text already
+    for label in box.findChildren(QLabel):
+        # Qt lets the mouse select an alert's text, which made each text a focusable object
+        # in the accessibility tree that the keyboard can never reach.
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     box.setWindowModality(Qt.WindowModality.WindowModal)
     return box
 

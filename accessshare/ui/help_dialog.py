@@ -1,28 +1,25 @@
-"""F1: the keyboard help, generated from the key map, readable line by line."""
+"""F1: the keyboard help, generated from the key map: one list item per key, under a heading
+item per menu, each read whole with the arrow keys."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout
-from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
 
 from accessshare.ui.keymap import help_lines
+from accessshare.ui.reading_list import ReadingList
 
 
 class HelpDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Keyboard help")
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
-                                          | Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text.setAccessibleName("Keys")
-        self.text.setPlainText("\n".join(help_lines()))
-        self.text.setTabChangesFocus(True)
+        self.keys = ReadingList("Keys", "Every key, one an item, under the menu that holds it. "
+                                "Escape closes.")
+        self.keys.set_lines(help_lines())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
+        layout.addWidget(self.keys)
         layout.addWidget(buttons)
         self.resize(640, 560)
-        self.text.setFocus()
+        self.keys.setFocus()

@@ -1,8 +1,10 @@
-"""The keyboard map: the one source of truth for every shortcut.
+"""The keyboard map: the one source of truth for every shortcut and every menu item.
 
-The main window binds exactly these keys, the help screen (F1) is generated from them, and a
-test keeps the README's table equal to ``markdown_table()``. Qt-free, so the README test and the
-command line can read it without a display.
+The main window's menu bar is built from it (``ui.menus``: one menu item per binding, each
+naming its shortcut), the keys are those menu items' shortcuts (so none is bound twice), the
+help screen (F1) is generated from it, and a test keeps the README's table equal to
+``markdown_table()``. Qt-free, so the README test and the command line can read it without a
+display. A new action, or a new menu such as "Study", is one entry here (and a name in MENUS).
 
 Scopes:
 - "window": works wherever focus is in the main window.
@@ -18,79 +20,101 @@ from dataclasses import dataclass
 
 SCREEN_READER_MODIFIERS = ("Insert", "CapsLock", "Caps Lock")
 
+# The menu bar, left to right; each title's first letter is its Alt+letter.
+MENUS = ("File", "Photo", "Consent", "View", "Help")
+IN_THE_LIST = ""  # the photo list's own keys: listed in help, in no menu
+
 
 @dataclass(frozen=True)
 class KeyBinding:
     action: str  # the main window method (or consent controller method) it calls
     keys: tuple[str, ...]  # QKeySequence portable strings; the first is the one shown first
     description: str
-    group: str
+    menu: str  # one of MENUS, or IN_THE_LIST
+    label: str = ""  # the menu item's text; & marks its Alt+letter within the menu
     scope: str = "window"  # "window" or "review"
     consent: bool = False  # handled by the consent controller
 
+    @property
+    def menu_text(self) -> str:
+        """The menu item as people read it: "Consent: Share"."""
+        return f"{self.menu}: {self.label.replace('&', '')}" if self.menu else "none (in the photo list)"
 
-def _bind(action, keys, description, group, scope="window", consent=False) -> KeyBinding:
-    return KeyBinding(action, tuple(keys), description, group, scope, consent)
+
+def _bind(action, keys, description, menu, label="", scope="window", consent=False) -> KeyBinding:
+    return KeyBinding(action, tuple(keys), description, menu, label, scope, consent)
 
 
 # Arrows, Home, End, Page Up and Page Down belong to the photo list itself (Qt's list view moves
 # the current photo); they are listed so that help and README show them.
 NATIVE_MOVES = (
-    _bind("", ["Down", "Up"], "Next or previous photo", "Moving", "review"),
-    _bind("", ["Home", "End"], "First or last photo", "Moving", "review"),
-    _bind("", ["PgDown", "PgUp"], "Ten photos forward or back", "Moving", "review"),
+    _bind("", ["Down", "Up"], "Next or previous photo", IN_THE_LIST, scope="review"),
+    _bind("", ["Home", "End"], "First or last photo", IN_THE_LIST, scope="review"),
+    _bind("", ["PgDown", "PgUp"], "Ten photos forward or back", IN_THE_LIST, scope="review"),
 )
 
 BINDINGS: tuple[KeyBinding, ...] = NATIVE_MOVES + (
-    _bind("next_flagged", ["F"], "Next photo with a privacy or quality flag", "Moving", "review"),
-    _bind("previous_flagged", ["Shift+F"], "Previous flagged photo", "Moving", "review"),
-    _bind("cycle_panes", ["F6"], "Next pane: photo list, details, photo view", "Moving"),
-    _bind("cycle_panes_back", ["Shift+F6"], "Previous pane", "Moving"),
-    _bind("focus_filter", ["Ctrl+F"], "Filter the photos: all, undecided, flagged, shared, "
-          "not shared", "Moving"),
-    _bind("repeat_description", ["Space"], "Say the photo's description again", "Listening",
-          "review"),
-    _bind("read_details", ["Return", "Enter"], "Read every finding about the photo", "Listening",
-          "review"),
-    _bind("read_text", ["T"], "Read the text recognised in the photo", "Listening", "review"),
-    _bind("say_status", ["S"], "Say where you are: dataset, filter, progress", "Listening",
-          "review"),
-    _bind("toggle_verbosity", ["V"], "Switch between brief and detailed descriptions",
-          "Listening", "review"),
-    _bind("stop_speech", ["Escape"], "Stop speaking", "Listening"),
-    _bind("zoom_in", ["Ctrl+=", "Ctrl++"], "Zoom the photo in", "Seeing"),
-    _bind("zoom_out", ["Ctrl+-"], "Zoom the photo out", "Seeing"),
-    _bind("zoom_fit", ["Ctrl+0"], "Fit the photo to the window", "Seeing"),
-    _bind("toggle_high_contrast", ["Ctrl+Shift+H"], "High contrast on or off", "Seeing"),
-    _bind("consent_walk", ["Ctrl+I"], "Go through the consent form, part by part", "Deciding",
-          consent=True),
-    _bind("share", ["Y"], "Share this photo (for the purposes chosen with P)", "Deciding",
-          "review", consent=True),
-    _bind("dont_share", ["N"], "Do not share this photo", "Deciding", "review", consent=True),
-    _bind("undecided", ["U"], "Set this photo back to not yet decided", "Deciding", "review",
-          consent=True),
-    _bind("choose_purposes", ["P"], "Choose the purposes to share this photo for", "Deciding",
-          "review", consent=True),
-    _bind("bulk_decide", ["Ctrl+B"], "Decide for every photo in the current filter", "Deciding",
-          consent=True),
-    _bind("folder_default", ["Ctrl+D"], "Set the folder's default, for photos with no decision "
-          "of their own", "Deciding", consent=True),
-    _bind("undo", ["Ctrl+Z"], "Undo the last decision", "Deciding", consent=True),
-    _bind("history", ["H"], "Hear this photo's decision history", "Deciding", "review",
-          consent=True),
-    _bind("delete", ["Delete"], "Delete this photo, after saying what will be removed",
-          "Deciding", "review", consent=True),
-    _bind("export", ["Ctrl+E"], "Export and verify the consent records", "Deciding",
-          consent=True),
-    _bind("open_folder", ["Ctrl+O"], "Open a folder of photos", "App"),
-    _bind("open_recent", ["Ctrl+Shift+O"], "Open a recent dataset", "App"),
+    # File
+    _bind("open_folder", ["Ctrl+O"], "Open a folder of photos", "File", "&Open folder…"),
+    _bind("open_recent", ["Ctrl+Shift+O"], "Open a recent dataset", "File", "Open &recent…"),
+    _bind("export", ["Ctrl+E"], "Export and verify the consent records", "File",
+          "&Export and verify records…", consent=True),
     _bind("open_settings", ["Ctrl+,"], "Settings: verbosity, voice, speech rate, contrast, "
-          "font size", "App"),
-    _bind("show_help", ["F1"], "This list of keys", "App"),
-    _bind("quit", ["Ctrl+Q"], "Quit", "App"),
+          "font size", "File", "&Settings…"),
+    _bind("quit", ["Ctrl+Q"], "Quit", "File", "&Quit"),
+    # Photo
+    _bind("repeat_description", ["Space"], "Say the photo's description again", "Photo",
+          "&Say description", "review"),
+    _bind("read_details", ["Return", "Enter"], "Read every finding about the photo", "Photo",
+          "Read every &finding", "review"),
+    _bind("read_text", ["T"], "Read the text recognised in the photo", "Photo", "Read &text",
+          "review"),
+    _bind("next_flagged", ["F"], "Next photo with a privacy or quality flag", "Photo",
+          "&Next flagged photo", "review"),
+    _bind("previous_flagged", ["Shift+F"], "Previous flagged photo", "Photo",
+          "&Previous flagged photo", "review"),
+    _bind("delete", ["Delete"], "Delete this photo, after saying what will be removed", "Photo",
+          "&Delete photo…", "review", consent=True),
+    # Consent
+    _bind("consent_walk", ["Ctrl+I"], "Go through the consent form, part by part", "Consent",
+          "&Learn about consent…", consent=True),
+    _bind("share", ["Y"], "Share this photo (for the purposes chosen with P)", "Consent",
+          "&Share", "review", consent=True),
+    _bind("dont_share", ["N"], "Do not share this photo", "Consent", "&Don't share", "review",
+          consent=True),
+    _bind("undecided", ["U"], "Set this photo back to not yet decided", "Consent",
+          "&Not yet decided", "review", consent=True),
+    _bind("choose_purposes", ["P"], "Choose the purposes to share this photo for", "Consent",
+          "Choose &purposes…", "review", consent=True),
+    _bind("history", ["H"], "Hear this photo's decision history", "Consent", "&History…",
+          "review", consent=True),
+    _bind("undo", ["Ctrl+Z"], "Undo the last decision", "Consent", "&Undo last decision",
+          consent=True),
+    _bind("bulk_decide", ["Ctrl+B"], "Decide for every photo in the current filter", "Consent",
+          "Decide for &all shown…", consent=True),
+    _bind("folder_default", ["Ctrl+D"], "Set the folder's default, for photos with no decision "
+          "of their own", "Consent", "&Folder default…", consent=True),
+    # View
+    _bind("focus_filter", ["Ctrl+F"], "Filter the photos: all, undecided, flagged, shared, "
+          "not shared", "View", "&Filter…"),
+    _bind("cycle_panes", ["F6"], "Next pane: photo list, details, photo view", "View",
+          "&Next pane"),
+    _bind("cycle_panes_back", ["Shift+F6"], "Previous pane", "View", "&Previous pane"),
+    _bind("say_status", ["S"], "Say where you are: dataset, filter, progress", "View",
+          "Say &where you are", "review"),
+    _bind("toggle_verbosity", ["V"], "Switch between brief and detailed descriptions", "View",
+          "&Brief or detailed", "review"),
+    _bind("stop_speech", ["Escape"], "Stop speaking", "View", "S&top speaking"),
+    _bind("zoom_in", ["Ctrl+=", "Ctrl++"], "Zoom the photo in", "View", "Zoom &in"),
+    _bind("zoom_out", ["Ctrl+-"], "Zoom the photo out", "View", "Zoom &out"),
+    _bind("zoom_fit", ["Ctrl+0"], "Fit the photo to the window", "View", "Fit to win&dow"),
+    _bind("toggle_high_contrast", ["Ctrl+Shift+H"], "High contrast on or off", "View",
+          "&High contrast"),
+    # Help
+    _bind("show_help", ["F1"], "This list of keys", "Help", "&Keyboard help"),
+    _bind("open_menu_bar", ["F10"], "Open the menu bar (Alt does too)", "Help",
+          "&Menu bar"),
 )
-
-GROUPS = ("Moving", "Listening", "Seeing", "Deciding", "App")
 
 # How keys are spoken and shown to people (QKeySequence names are for Qt).
 _KEY_WORDS = {"PgDown": "Page Down", "PgUp": "Page Up", "Return": "Enter", "Ctrl+=": "Ctrl+Plus",
@@ -107,16 +131,22 @@ def shown_keys(binding: KeyBinding) -> str:
     return " or ".join(w for w in words if w)
 
 
+def menu_bindings(menu: str) -> tuple[KeyBinding, ...]:
+    return tuple(b for b in BINDINGS if b.menu == menu)
+
+
 def help_lines() -> list[str]:
-    """One line per binding, grouped, for the help screen: "Y: Share this photo ..."."""
-    lines: list[str] = []
-    for group in GROUPS:
-        lines.append(f"{group}:")
-        lines += [f"{shown_keys(b)}: {b.description}." for b in BINDINGS if b.group == group]
+    """One line per binding, under a heading per menu, for the help screen:
+    "Consent menu (Alt+C):", then "Y: Share this photo ...". Each line is one list item."""
+    lines = ["In the photo list:"]
+    lines += [f"{shown_keys(b)}: {b.description}." for b in menu_bindings(IN_THE_LIST)]
+    for menu in MENUS:
+        lines.append(f"{menu} menu (Alt+{menu[0]}):")
+        lines += [f"{shown_keys(b)}: {b.description}." for b in menu_bindings(menu)]
     return lines
 
 
 def markdown_table() -> str:
-    rows = ["| Keys | What it does | Group |", "|---|---|---|"]
-    rows += [f"| {shown_keys(b)} | {b.description} | {b.group} |" for b in BINDINGS]
+    rows = ["| Keys | What it does | Menu |", "|---|---|---|"]
+    rows += [f"| {shown_keys(b)} | {b.description} | {b.menu_text} |" for b in BINDINGS]
     return "\n".join(rows)

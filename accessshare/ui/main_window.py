@@ -2,7 +2,7 @@
 
 A thin layer: scanning, describing, speech and consent all live in the Qt-free core; this
 window starts them on worker threads, shows their results and says every change through the
-one Announcer. Keys come from ``keymap.BINDINGS`` only.
+one Announcer. Keys and menus come from ``keymap.BINDINGS`` only (``ui.menus``).
 """
 
 from __future__ import annotations
@@ -11,22 +11,24 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog,
                                QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QListView,
-                               QListWidget, QMainWindow, QPlainTextEdit, QSplitter,
+                               QListWidget, QMainWindow, QSplitter,
                                QStyledItemDelegate, QVBoxLayout, QWidget)
 
 from accessshare.config import Settings
 from accessshare.speech import earcons
 from accessshare.ui import keymap
 from accessshare.ui.announcer import Announcer
+from accessshare.ui.choice_box import ChoiceBox
+from accessshare.ui.details_pane import DetailsPane, details_lines
 from accessshare.ui.help_dialog import HelpDialog
+from accessshare.ui.menus import build_menu_bar, open_first_menu
 from accessshare.ui.photo_model import FILTER_WORDS, FILTERS, PhotoListModel
 from accessshare.ui.photo_view import PhotoView
 from accessshare.ui.settings_dialog import SettingsDialog
 from accessshare.ui.theme import apply_theme
-from accessshare.ui.workers import DescribeWorker, PreviewLoader, ScanWorker, SpeakerStarter
+from accessshare.ui.workers import DescribeWorker, ScanWorker, SpeakerStarter
 
 UI_SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
 ITEM_LINES = 3  # a brief description of 25 words, its position and consent state fit in three
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
         self.describer_note = ""
         self.consent_controller = None
         self._back_to_list_after_filter = False
+        self._said_all = False  # "All N photos described" said for the open dataset
         self._heard_body: dict[str, str] = {}  # photo id -> the item text body last spoken
         self._scan_worker: ScanWorker | None = None
         self._scan_number = 0  # the scan whose results are wanted; older ones are dropped
@@ -108,9 +111,6 @@ class MainWindow(QMainWindow):
         self.model = PhotoListModel(self)
         self._build()
         self._bind_keys()
-        self.preview = PreviewLoader()
-        self.preview.loaded.connect(self._preview_loaded)
-        self.preview.failed.connect(self._preview_failed)
         apply_theme(QApplication.instance(), settings.high_contrast, settings.font_point_size,
                     self._system_font, self._system_palette)
         if make_speaker is not None:
@@ -123,10 +123,9 @@ class MainWindow(QMainWindow):
     # Layout ---------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.filter_box = QComboBox()
+        self.filter_box = ChoiceBox("Show")
         for value, words in FILTERS:
             self.filter_box.addItem(words, value)
-        self.filter_box.setAccessibleName("Show")
         filter_label = QLabel("&Show:")
         filter_label.setBuddy(self.filter_box)
         self.filter_box.currentIndexChanged.connect(self._filter_chosen)
@@ -150,15 +149,7 @@ class MainWindow(QMainWindow):
         self.photo_list.setAlternatingRowColors(True)
         self.photo_list.selectionModel().currentChanged.connect(self._current_changed)
 
-        self.details = QPlainTextEdit()
-        self.details.setObjectName("details")
-        self.details.setReadOnly(True)
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
-                                             | Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.details.setAccessibleName("Details")
-        self.details.setAccessibleDescription("Every finding, one a line: read on with the arrow keys.")
-        self.details.setTabChangesFocus(True)
-        self.details.setPlainText("Open a folder of photos with Ctrl+O.")
+        self.details = DetailsPane()
 
         self.photo_view = PhotoView()
 
@@ -185,17 +176,8 @@ class MainWindow(QMainWindow):
         self.resize(1100, 760)
 
     def _bind_keys(self) -> None:
-        self.shortcuts: dict[str, list[QShortcut]] = {}
-        for binding in keymap.bound_actions():
-            handler = self._handler_for(binding)
-            parent = self.review_area if binding.scope == "review" else self
-            context = (Qt.ShortcutContext.WidgetWithChildrenShortcut if binding.scope == "review"
-                       else Qt.ShortcutContext.WindowShortcut)
-            for key in binding.keys:
-                shortcut = QShortcut(QKeySequence(key), parent)
-                shortcut.setContext(context)
-                shortcut.activated.connect(handler)
-                self.shortcuts.setdefault(binding.action, []).append(shortcut)
+        """The menu bar from the key map; its items are the keys (ui.menus)."""
+        self.actions_by_name = build_menu_bar(self, self.review_area, self._handler_for)
 
     def _handler_for(self, binding: keymap.KeyBinding):
         if binding.consent:
@@ -236,8 +218,9 @@ class MainWindow(QMainWindow):
         self.model.remove_photo(photo_id)
         if self.model.rowCount():
             self._select_row(min(row or 0, self.model.rowCount() - 1))
-        else:
-            self._show_details(None)
+        # Qt moved the current item while the row was still there ("Photo 7 of 10"): the
+        # details are shown again now that every position is known.
+        self._show_details(self.current_photo())
         self._update_status()
 
     @property
@@ -260,6 +243,7 @@ class MainWindow(QMainWindow):
         self._stop_workers()
         self.dataset = folder.resolve()
         self.scan_problems, self.scan_done = [], False
+        self._said_all = False  # this dataset's "All N photos described" is still to come
         self._heard_body.clear()
         self.announcer.restart_progress()
         self.model.set_photos([])
@@ -331,14 +315,14 @@ class MainWindow(QMainWindow):
         if self.scan_problems:
             words.append(f"{_count(len(self.scan_problems), 'file')} could not be opened; "
                          f"the first: {self.scan_problems[0].message} Press S to hear all")
-        self.announcer.announce(". ".join(words) + ".", "status")
+        self.announcer.announce(". ".join(words) + ".", "status", background=True)
         self._update_status()
         self._maybe_all_described()
 
     def _scan_failed(self, number: int, message: str) -> None:
         if number == self._scan_number:
             self.scan_done = True
-            self.announcer.error(message)
+            self.announcer.announce(message, "error", background=True)
             self._set_status(message)
 
     # Describing ---------------------------------------------------------------------------------------
@@ -347,12 +331,12 @@ class MainWindow(QMainWindow):
         self.describer_ready = True
         if note:
             self.describer_note = note
-            self.announcer.error(note)
+            self.announcer.announce(note, "error", background=True)
         self._prioritise_around_current()
 
     def _describer_unavailable(self, message: str) -> None:
         self.describer_note = message
-        self.announcer.error(message)
+        self.announcer.announce(message, "error", background=True)
         self._set_status(message)
 
     def _described(self, results: list) -> None:
@@ -389,7 +373,7 @@ class MainWindow(QMainWindow):
     def _maybe_all_described(self) -> None:
         total, described, flagged = self.model.counts()
         failed = len(self.model.failures)
-        if self.scan_done and total and described + failed >= total and not getattr(self, "_said_all", False):
+        if self.scan_done and total and described + failed >= total and not self._said_all:
             self._said_all = True
             self.announcer.announce(f"All {_count(total, 'photo')} described: "
                                     f"{_count(flagged, 'flagged')}.", "status", background=True)
@@ -400,7 +384,7 @@ class MainWindow(QMainWindow):
         if self._heard_body.get(photo.id) == body:
             return
         self._heard_body[photo.id] = body
-        self.announcer.announce(body, "description")
+        self.announcer.announce(body, "description", background=True)
 
     def _prioritise_around_current(self) -> None:
         if self._describe_worker is None:
@@ -419,13 +403,13 @@ class MainWindow(QMainWindow):
         self.photo_list.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
-    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.model.clear_announcement()
+    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        self.model.current_moved(previous.row())
         photo = self.model.photo_at(current.row())
         self._show_details(photo)
         if photo is None:
             return
-        self.preview.request(photo, self.settings.high_contrast)
+        self.photo_view.show_photo(photo, self._view_summary(photo), self.settings.high_contrast)
         self._prioritise_around_current()
         self._heard_body[photo.id] = self.model.body(photo)
         self.announcer.speak_navigation(self.model.item_text(current.row()))
@@ -505,16 +489,16 @@ class MainWindow(QMainWindow):
         if photo is None:
             self.announcer.announce(self._nothing_here(), "status")
             return
-        self.announcer.router.forget_last()  # the user asked: say it even if just said
         self.announcer.announce(self.model.item_text(self.photo_list.currentIndex().row()),
-                                "description", interrupt=True)
+                                "description", interrupt=True, asked=True)
 
     def read_details(self) -> None:
         photo = self.current_photo()
         if photo is None:
             self.announcer.announce(self._nothing_here(), "status")
             return
-        self.announcer.announce(" ".join(self.details_lines(photo)), "description", interrupt=True)
+        self.announcer.announce(" ".join(self.details_lines(photo)), "description", interrupt=True,
+                                asked=True)
 
     def read_text(self) -> None:
         photo = self.current_photo()
@@ -552,7 +536,7 @@ class MainWindow(QMainWindow):
         if self.scan_problems:
             parts.append(f"{_count(len(self.scan_problems), 'file')} could not be opened: "
                          + " ".join(p.message for p in self.scan_problems[:10]))
-        return ". ".join(parts) + "."
+        return as_sentences(parts)
 
     def toggle_verbosity(self) -> None:
         self.settings.verbosity = "detailed" if self.settings.verbosity == "brief" else "brief"
@@ -596,49 +580,23 @@ class MainWindow(QMainWindow):
                     self.settings.font_point_size, self._system_font, self._system_palette)
         photo = self.current_photo()
         if photo is not None:
-            self.preview.request(photo, self.settings.high_contrast)
+            self.photo_view.show_photo(photo, self._view_summary(photo), self.settings.high_contrast,
+                                       at_once=True)
 
-    def _preview_loaded(self, photo_id: str, image) -> None:
-        photo = self.current_photo()
-        if photo is not None and photo.id == photo_id:
-            self.photo_view.show_image(image, self.model.body(photo))
-
-    def _preview_failed(self, photo_id: str, message: str) -> None:
-        photo = self.current_photo()
-        if photo is not None and photo.id == photo_id:
-            self.photo_view.show_image(None, message)
+    def _view_summary(self, photo) -> str:
+        return f"{photo.path.name}: {self.model.body(photo)}"
 
     # Details ----------------------------------------------------------------------------------------
 
     def details_lines(self, photo) -> list[str]:
-        summary = self.model.body(photo)
-        lines = [summary]
-        description = self.model.descriptions.get(photo.id)
-        if description is not None:  # a detail the summary already says word for word is skipped
-            lines += [line for line in description.details if line not in summary]
-            if description.text:
-                lines.append("Recognised text:")
-                lines += [line["text"] for line in description.text]
-        if photo.label and not any(line.startswith("Labelled ") for line in lines):
-            lines.append(f"Your label: {photo.label}.")  # unless the label check already said it
-        lines.append(f"File: {photo.relpath}, {photo.width} by {photo.height} pixels, "
-                     f"{_size_words(photo.size)}.")
-        lines += [f"Problem: {problem}" for problem in photo.problems]
-        spoken_state, _shared = self.model.state_provider(photo.id)
-        lines.append(f"Consent: {spoken_state}")
-        return lines
+        return details_lines(self.model, photo)
 
     def _show_details(self, photo) -> None:
         if photo is None:
-            self.details.setPlainText(self._nothing_here())
-            self.photo_view.show_image(None, "No photo")
+            self.details.show_message(self._nothing_here())
+            self.photo_view.clear()
             return
-        # A short first line: on focus a screen reader reads the line at the caret, one visual
-        # line, and a long first sentence was cut where it wrapped.
-        row = self.model.row_of(photo.id)
-        where = f"Photo {row + 1} of {self.model.rowCount()}: " if row is not None else ""
-        header = f"{where}{photo.path.name}."
-        self.details.setPlainText("\n".join([header, *self.details_lines(photo)]))
+        self.details.show_photo(self.model, photo)
 
     def _nothing_here(self) -> str:
         if self.dataset is None:
@@ -692,7 +650,7 @@ class MainWindow(QMainWindow):
             self.open_dataset(dialog.chosen())
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self)
+        dialog = SettingsDialog(self.settings, self, self._system_font.pointSize())
         if not self.run_dialog(dialog):
             self.announcer.announce("Settings not changed.", "status")
             return
@@ -715,6 +673,9 @@ class MainWindow(QMainWindow):
 
     def show_help(self) -> None:
         self.run_dialog(HelpDialog(self))
+
+    def open_menu_bar(self) -> None:
+        open_first_menu(self)
 
     def run_dialog(self, dialog: QDialog) -> bool:
         """Show a dialog modally; afterwards the window is active again and focus is back where
@@ -786,7 +747,6 @@ def _count(number: int, noun: str) -> str:
     return f"{words.get(number, str(number))} {noun}{'' if number == 1 else 's'}"
 
 
-def _size_words(size: int) -> str:
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} megabytes"
-    return f"{max(1, round(size / 1000))} kilobytes"
+def as_sentences(parts: list[str]) -> str:
+    """Parts joined as sentences, each ending in one full stop (a part may end in its own)."""
+    return " ".join(p if p.endswith((".", "!", "?")) else f"{p}." for p in (p.strip() for p in parts) if p)

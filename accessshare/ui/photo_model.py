@@ -11,7 +11,7 @@ from typing import Callable
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 
-from accessshare.ui.announcer import ANNOUNCEMENT_ROLE
+from accessshare.ui.announcer import ANNOUNCEMENT_ROLE, PRESENTED_NAME_ROLE
 
 FILTERS = (
     ("all", "All photos"),
@@ -43,6 +43,7 @@ class PhotoListModel(QAbstractListModel):
         self._row_of: dict[str, int] = {}
         self._ids: set[str] = set()
         self._announcement: tuple[int, str] | None = None  # (row, text) for the focused item
+        self._presented: dict[int, str] = {}  # row -> its text as assistive technology read it
 
     # Qt's model interface -----------------------------------------------------------------------
 
@@ -53,9 +54,17 @@ class PhotoListModel(QAbstractListModel):
         if not index.isValid() or index.row() >= len(self.visible):
             return None
         row = index.row()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.item_text(row)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.item_text(row)
+        if role == PRESENTED_NAME_ROLE:
+            return self._presented.get(row, "")
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            # A screen reader asks for an item's description as it reads the item out (its
+            # name it asks for much earlier, to log events): from now on, what it read is this
+            # text, and news is not said again on top of it (Announcer).
+            self._presented[row] = self.item_text(row)
             if self._announcement and self._announcement[0] == row:
                 return self._announcement[1]
             return ""
@@ -66,7 +75,12 @@ class PhotoListModel(QAbstractListModel):
         return None
 
     def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != ANNOUNCEMENT_ROLE or not index.isValid():
+        if not index.isValid():
+            return False
+        if role == PRESENTED_NAME_ROLE:  # "": focus came back, the item is read afresh
+            self._presented.pop(index.row(), None)
+            return True
+        if role != ANNOUNCEMENT_ROLE:
             return False
         self._announcement = (index.row(), str(value))
         return True
@@ -87,8 +101,10 @@ class PhotoListModel(QAbstractListModel):
         name = f"Labelled {photo.label}" if photo.label else photo.path.name
         return f"{name}. Being described."
 
-    def clear_announcement(self) -> None:
+    def current_moved(self, previous_row: int) -> None:
+        """The current item changed: its message is gone, and the item left is unread again."""
         self._announcement = None
+        self._presented.pop(previous_row, None)
 
     # Photos ---------------------------------------------------------------------------------------
 
@@ -100,6 +116,7 @@ class PhotoListModel(QAbstractListModel):
         self._flagged.clear()
         self.failures.clear()
         self._announcement = None
+        self._presented.clear()
         self._rebuild_visible()
         self.endResetModel()
 
@@ -128,6 +145,7 @@ class PhotoListModel(QAbstractListModel):
         row = self._row_of.get(photo_id)
         if row is not None:
             self.beginRemoveRows(QModelIndex(), row, row)
+            self._presented.clear()  # rows below move up
             del self.visible[row]
             self._index_rows()
             self.endRemoveRows()
@@ -171,6 +189,7 @@ class PhotoListModel(QAbstractListModel):
         self.beginResetModel()
         self.filter = name
         self._announcement = None
+        self._presented.clear()
         self._rebuild_visible()
         self.endResetModel()
 

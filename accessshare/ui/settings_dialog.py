@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QLabel, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+                               QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget)
 
 from accessshare.config import Settings
+from accessshare.ui.choice_box import ChoiceBox
 
 VERBOSITY_CHOICES = (("brief", "Brief: one short sentence"),
                      ("detailed", "Detailed: counts, confidence and positions"))
@@ -24,6 +25,8 @@ def labelled(form: QFormLayout, text: str, control: QWidget, help_text: str = ""
     label = QLabel(text)
     label.setBuddy(control)
     control.setAccessibleName(text.replace("&", "").rstrip(":"))
+    if isinstance(control, QComboBox):
+        control.view().setAccessibleName(f"{control.accessibleName()}: choices")
     if help_text:
         control.setAccessibleDescription(help_text)
         control.setToolTip(help_text)
@@ -32,7 +35,7 @@ def labelled(form: QFormLayout, text: str, control: QWidget, help_text: str = ""
 
 
 def choice_box(choices, current: str) -> QComboBox:
-    box = QComboBox()
+    box = ChoiceBox("")  # named by labelled()
     for value, words in choices:
         box.addItem(words, value)
     box.setCurrentIndex(max(0, box.findData(current)))
@@ -48,8 +51,45 @@ def say_new_choice(box: QComboBox, words: str) -> None:
     QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(box, words))
 
 
+MIN_FONT_POINTS = 6  # below this, text is unreadable: the step goes back to the system size
+
+
+class FontSizeBox(QSpinBox):
+    """Font size in points, where 0 follows the system. Up from 0 goes to one point above the
+    system's size (it went to 1 point), and Down below the smallest size goes back to 0."""
+
+    def __init__(self, value: int, system_points: int):
+        super().__init__()
+        self.system_points = max(system_points, MIN_FONT_POINTS)
+        self.setRange(0, 48)
+        self.setSpecialValueText(f"System size, {self.system_points} points")
+        self.setValue(value if value == 0 or value >= MIN_FONT_POINTS else MIN_FONT_POINTS)
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt's name
+        value = self.value()
+        if value == 0 and steps > 0:
+            self.setValue(min(self.maximum(), self.system_points + steps))
+        elif value != 0 and value + steps < MIN_FONT_POINTS:
+            self.setValue(0)
+        else:
+            super().stepBy(steps)
+        self.selectAll()
+
+    def stepEnabled(self):  # noqa: N802 - Qt's name
+        up = QSpinBox.StepEnabledFlag.StepUpEnabled
+        down = QSpinBox.StepEnabledFlag.StepDownEnabled
+        if self.value() == 0:
+            return up
+        return up | down if self.value() < self.maximum() else down
+
+    def points(self) -> int:
+        """The chosen size: 0, or at least the smallest readable size (a typed 3 is 6)."""
+        value = self.value()
+        return value if value == 0 or value >= MIN_FONT_POINTS else MIN_FONT_POINTS
+
+
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent=None):
+    def __init__(self, settings: Settings, parent=None, system_points: int | None = None):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
@@ -65,8 +105,9 @@ class SettingsDialog(QDialog):
         self.high_contrast = labelled(form, "&High contrast", QCheckBox(),
                                       "White and yellow on black, with a thick focus border.")
         self.high_contrast.setChecked(settings.high_contrast)
+        points = system_points or QApplication.font().pointSize()
         self.font_size = labelled(form, "&Font size in points, 0 follows the system:",
-                                  self._spin(0, 48, settings.font_point_size, 1))
+                                  FontSizeBox(settings.font_point_size, points))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Save")
         buttons.accepted.connect(self.accept)
@@ -89,4 +130,4 @@ class SettingsDialog(QDialog):
                        voice_mode=self.voice_mode.currentData(),
                        speech_rate=self.speech_rate.value(), earcons=self.earcons.isChecked(),
                        high_contrast=self.high_contrast.isChecked(),
-                       font_point_size=self.font_size.value())
+                       font_point_size=self.font_size.points())

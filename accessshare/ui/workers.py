@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from PIL import ImageEnhance, ImageOps
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage
 
 from accessshare.describe.service import Described, DescriberReady, DescriberUnavailable
@@ -150,19 +150,21 @@ class DescribeWorker(QObject):
 class PreviewLoader(QObject):
     """Decodes the photo to show, on a thread; only the newest request is kept."""
 
-    loaded = Signal(str, QImage)
+    loaded = Signal(str, QImage, QImage)  # photo id, the preview, and it fitted to the asked size
     failed = Signal(str, str)
 
     def __init__(self):
         super().__init__()
-        self._request: tuple[PhotoInfo, bool] | None = None
+        self._request: tuple[PhotoInfo, bool, QSize] | None = None
         self._condition = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="preview", daemon=True)
         self._thread.start()
 
-    def request(self, photo: PhotoInfo, high_contrast: bool) -> None:
+    def request(self, photo: PhotoInfo, high_contrast: bool, fit: QSize | None = None) -> None:
+        """``fit``: also scale it to fit this size here, off the UI thread (smooth scaling of a
+        large preview held the UI thread while a screen reader was reading the new photo)."""
         with self._condition:
-            self._request = (photo, high_contrast)
+            self._request = (photo, high_contrast, fit or QSize())
             self._condition.notify()
 
     def _run(self) -> None:
@@ -170,16 +172,19 @@ class PreviewLoader(QObject):
             with self._condition:
                 while self._request is None:
                     self._condition.wait()
-                photo, high_contrast = self._request
+                photo, high_contrast, fit = self._request
                 self._request = None
             try:
                 image = preview_image(photo.path, high_contrast)
+                fitted = (image.scaled(fit, Qt.AspectRatioMode.KeepAspectRatio,
+                                       Qt.TransformationMode.SmoothTransformation)
+                          if fit.isValid() and not fit.isEmpty() else QImage())
             except ImageProblem as problem:
                 self.failed.emit(photo.id, str(problem))
             except Exception as error:  # noqa: BLE001 - a bad preview must not end the loader
                 self.failed.emit(photo.id, f"{photo.path.name} could not be shown: {error}")
             else:
-                self.loaded.emit(photo.id, image)
+                self.loaded.emit(photo.id, image, fitted)
 
 
 def preview_image(path: Path, high_contrast: bool) -> QImage:

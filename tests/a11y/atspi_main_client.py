@@ -31,18 +31,23 @@ def find_app(timeout=30.0):
     return None, None
 
 
-def walk(node, found, depth=0):
+def walk(node, found, depth=0, inside=""):
     if node is None or depth > 40:
         return
     try:
         states = node.getState()
-        if states.contains(pyatspi.STATE_FOCUSABLE) and states.contains(pyatspi.STATE_SHOWING):
+        focusable, focused = states.contains(pyatspi.STATE_FOCUSABLE), states.contains(pyatspi.STATE_FOCUSED)
+        if focusable or focused:
             found.append({"name": node.name or "", "role": node.getRoleName(),
-                          "description": node.description or ""})
+                          "description": node.description or "", "inside": inside,
+                          "showing": states.contains(pyatspi.STATE_SHOWING),
+                          "focusable": focusable, "focused": focused})
+        if node.getRole() == pyatspi.ROLE_COMBO_BOX:
+            inside = "combo box"
         # A list's items are reached with the arrow keys, not Tab; one is enough to check.
         children = range(min(node.childCount, 3 if node.getRole() == pyatspi.ROLE_LIST else 500))
         for index in children:
-            walk(node.getChildAtIndex(index), found, depth + 1)
+            walk(node.getChildAtIndex(index), found, depth + 1, inside)
     except Exception:  # noqa: BLE001 - an object that vanished while walking
         return
 

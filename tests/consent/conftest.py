@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ import pytest
 from accessshare.config import resolve_paths
 from accessshare.consent import Decisions, load_form
 from accessshare.records import RecordStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))  # pg_databases
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "assets" / "sample"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 from accessshare.cli import main
 
@@ -46,7 +47,12 @@ def test_round_trip_set_show_export_verify_delete(capsys, dataset, tmp_path):
     assert [(r["purpose"], r["state"], r["consent_status"]) for r in rows][-1] == \
         ("commercial", "refused", "dpv:ConsentRefused")
     assert all(r["time"].endswith("Z") and r["time"][4] == "-" for r in rows)
-    assert run(capsys, "log", "verify", log) == (0, "log.json is intact: 5 events verified.\n", "")
+    code, out, err = run(capsys, "log", "verify", log)
+    assert (code, err) == (0, "")
+    intact, signed = out.splitlines()
+    assert intact == "log.json is intact: 5 events verified."
+    assert re.fullmatch(r"Signed by contributor-[0-9a-f]{12} with the device key "
+                        r"[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}\.", signed)
     edited = json.loads(log.read_text(encoding="utf-8"))
     edited["records"][0]["events"][1]["state"] = "withdrawn"
     log.write_text(json.dumps(edited), encoding="utf-8")

@@ -42,7 +42,7 @@ def test_kill_9_in_the_middle_of_decisions_loses_nothing_confirmed(tmp_path):
             break
     child.wait()
     confirmed += [int(line) for line in child.stdout.read().split()]  # printed before the kill
-    with RecordStore(url) as store:
+    with RecordStore(url, tmp_path) as store:
         assert store.verify().ok
         decisions = Decisions(store)
         import hashlib
@@ -112,14 +112,23 @@ def test_the_tombstones_hold_hash_time_and_reason_only(store, paths, prepared):
     assert store.verify().ok
 
 
-def test_verification_reports_a_copy_the_app_did_not_make(store, paths, dataset, prepared):
+def test_a_copy_elsewhere_in_the_dataset_goes_too(store, paths, dataset, prepared):
     cat, _exports = prepared
     (dataset / "backup").mkdir()
     (dataset / "backup" / "cat again.jpg").write_bytes(cat.path.read_bytes())
     report = delete_photo(store, paths, cat.path, "privacy")
+    assert report.message == ("Deleted chelsea.jpg, 1 other copy in your folders and 1 exported "
+                              "copy. No copy remains.")
+    assert not (dataset / "backup" / "cat again.jpg").exists()
+
+
+def test_verification_reports_a_copy_the_app_cannot_remove(store, paths, dataset, prepared):
+    cat, _exports = prepared
+    (paths.data_dir / "saved by hand.jpg").write_bytes(cat.path.read_bytes())
+    report = delete_photo(store, paths, cat.path, "privacy")
     assert not report.ok
     assert report.message.startswith("Deleted chelsea.jpg and 1 exported copy, but 1 copy remains: ")
-    assert "cat again.jpg holds the same photo" in report.message
+    assert "saved by hand.jpg holds the same photo" in report.message
     assert json.loads(store.events(kind="deletion")[-1].detail) == {"ok": False, "copies_found": 1}
 
 

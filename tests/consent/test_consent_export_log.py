@@ -19,6 +19,7 @@ from accessshare.consent.export import (DPV_STATUS, consent_log, current_states,
                                         export_consent_csv, export_consent_json,
                                         verify_export_file)
 from accessshare.records import CONSENT_STATES, RecordStore
+from accessshare.records.signing import DeviceKey, sign_document
 
 FORM = load_form()
 PURPOSES = list(FORM.purpose_ids)
@@ -67,7 +68,7 @@ class Model:
 def run_steps(steps, folder: Path):
     root = folder / "photos"
     root.mkdir()
-    store = RecordStore(f"sqlite:///{folder / 'records.sqlite3'}")
+    store = RecordStore(f"sqlite:///{folder / 'records.sqlite3'}", folder)
     store.upsert_photos(str(root), [SimpleNamespace(
         id=h, path=root / f"{n}.jpg", size=1, width=1, height=1, exif=None, label=None)
         for n, h in enumerate(PHOTOS)])
@@ -201,6 +202,18 @@ def test_editing_the_current_state_summary_is_caught(exported, tmp_path):
     row["state"] = "given" if row["state"] != "given" else "refused"
     report = check(log, tmp_path)
     assert not report.ok and "does not follow from its events" in report.message
+    log.pop("signature")  # re-signed by whoever holds some key: the summary is still checked
+    log.update(sign_document(log, DeviceKey.load_or_create(tmp_path / "other")))
+    report = check(log, tmp_path)
+    assert not report.ok and "does not follow from its events" in report.message
+
+
+def test_an_unsigned_export_is_not_trusted(exported, tmp_path):
+    log = copy.deepcopy(exported)
+    log.pop("signature")
+    report = check(log, tmp_path)
+    assert not report.ok and report.message.startswith(
+        "edited.json cannot be trusted: it carries no signature")
 
 
 def test_a_file_that_is_not_an_export_gets_one_sentence(tmp_path):

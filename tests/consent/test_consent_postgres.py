@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from pg_databases import PG_URL, fresh_pg_database
 
 from accessshare.config import AppPaths
 from accessshare.consent import Decisions
@@ -16,25 +12,18 @@ from accessshare.consent.export import export_consent_json, export_photos, verif
 from accessshare.library import scan
 from accessshare.records import RecordStore
 
-PG_URL = os.environ.get("ACCESSSHARE_TEST_PG_URL")
 
 
 @pytest.fixture
 def pg_store(tmp_path):
     if not PG_URL:
         pytest.skip("PostgreSQL consent tests need ACCESSSHARE_TEST_PG_URL (CI sets it)")
-    base = make_url(PG_URL)
-    name = f"accessshare_c_{secrets.token_hex(5)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    store = RecordStore(url)
-    yield store, AppPaths(tmp_path / "data", url)
+    url, drop = fresh_pg_database("accessshare_c")
+    paths = AppPaths(tmp_path / "data", url)
+    store = RecordStore.open(paths)
+    yield store, paths
     store.close()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    drop()
 
 
 @pytest.mark.postgres

@@ -41,6 +41,20 @@ def test_cropped_and_small_subjects(coffee):
     assert assess(coffee, (0.0, 0.3, 0.4, 0.7)).cropped_edges == ("left",)
     assert assess(coffee, (0.4, 0.4, 0.5, 0.5)).small
     assert not assess(coffee, (0.2, 0.2, 0.8, 0.8)).flags
+    # A face is judged by any edge it touches; a person without a face never by the bottom.
+    assert assess(coffee, (0.0, 0.2, 0.2, 0.4), part="face").cropped_edges == ("left",)
+    assert assess(coffee, (0.3, 0.2, 0.6, 1.0), part="person").cropped_edges == ()
+    # An unsure object may be cut off but is never called small.
+    assert not assess(coffee, (0.4, 0.4, 0.5, 0.5), part="unsure object").small
+
+
+def test_exposure_is_judged_against_the_content(coffee):
+    page = Image.fromarray(data.page()).convert("RGB")
+    white = ImageEnhance.Brightness(page).enhance(1.6)
+    assert "bright" in assess(white).flags and "bright" not in assess(white, printed=True).flags
+    night = Image.fromarray(data.hubble_deep_field())  # dark, but with stars in it
+    assert "dark" not in assess(night).flags
+    assert "dark" in assess(ImageEnhance.Brightness(coffee).enhance(0.15)).flags
 
 
 def test_near_duplicates_found_and_different_photos_not(coffee):

@@ -97,3 +97,51 @@ def test_device_takes_the_right_article():
     assert "Taken with an Acme Phone 7." in details
     _sentence, details = phrase(findings(metadata={"device": "Google Pixel 8"}), "detailed")
     assert "Taken with a Google Pixel 8." in details
+
+
+def thing(word, confidence, kind="animal", coco=""):
+    return {"word": word, "kind": kind, "confidence": confidence, "coco": coco, "imagenet": word}
+
+
+def test_two_models_agreeing_make_a_finding_sure():
+    # Each alone is only hedged; together (1 - 0.5 * 0.6 = 0.7) the dog is stated.
+    alone = findings(objects=[obj("dog", 0.5)])
+    both = findings(objects=[obj("dog", 0.5)], things=[thing("a dog", 0.4, coco="dog")])
+    assert phrase(alone)[0].startswith("May show a dog.")
+    assert phrase(both)[0].startswith("A dog.")
+
+
+def test_close_alternatives_are_said_as_a_doubt():
+    close = findings(things=[thing("a dog", 0.45, coco="dog"), thing("a wolf", 0.3)])
+    assert phrase(close)[0].startswith("May show a dog, or a wolf.")
+    disagree = findings(objects=[obj("cat", 0.7)], things=[thing("a dog", 0.65, coco="dog")])
+    sentence = phrase(disagree)[0]
+    assert sentence.startswith("May show a cat, or a dog.") or sentence.startswith("May show a dog, or a cat.")
+
+
+def test_nothing_recognised_only_when_nothing_passes_and_then_the_kind():
+    assert phrase(findings())[0] == "No objects recognised."
+    guesses = findings(things=[thing("a dog", 0.2, coco="dog"), thing("a fox", 0.1)])
+    assert phrase(guesses)[0] == "No objects recognised."  # two unsure animals are no animal
+    outdoors = findings(things=[thing("a dog", 0.2, coco="dog")], sky=0.8)
+    assert phrase(outdoors)[0] == "An outdoor scene; nothing recognised in it."
+    animals = findings(things=[thing("a dog", 0.28, coco="dog"), thing("a fox", 0.25)])
+    assert phrase(animals)[0].startswith("An animal")
+
+
+def test_classifier_words_join_the_details():
+    found = findings(objects=[obj("cup", 0.7)], things=[thing("coffee", 0.9, "food", "cup")])
+    sentence, details = phrase(found, "detailed")
+    assert sentence.startswith("A cup.")
+    assert "The whole photo looks like coffee (coffee, 90%)." in details
+    unsure = findings(things=[thing("a bobsleigh", 0.3, "vehicle"), thing("a helmet", 0.2, "object")])
+    assert "The whole photo might be a bobsleigh and a helmet." in phrase(unsure)[1]
+
+
+def test_caption_first_and_the_models_findings_follow_as_details():
+    found = findings(caption="a dog on a sofa", objects=[obj("dog", 0.9)],
+                     things=[thing("a dog", 0.8, coco="dog")])
+    sentence, details = phrase(found)
+    assert sentence.startswith("A dog on a sofa.")
+    assert details[0] == "Caption: A dog on a sofa." and "A dog." in details
+    assert "The whole photo looks like a dog." in details

@@ -7,7 +7,8 @@ import threading
 import pytest
 
 from accessshare.describe import onnx_session
-from accessshare.describe.faces import FaceDetector, model_dir
+from accessshare.describe.faces import MODEL_FILE as FACE_MODEL_FILE
+from accessshare.describe.faces import FaceDetector
 from accessshare.describe.objects import MODEL_FILE, ObjectDetector
 from accessshare.paths import asset
 
@@ -28,7 +29,7 @@ def test_each_model_is_loaded_once_and_reused(fresh_cache, photo):
     assert first._session is second._session
     FaceDetector().detect(photo("astronaut.png"))
     FaceDetector().detect(photo("coffee.png"))
-    assert onnx_session.creation_count == before + 4  # P-Net, R-Net, O-Net once each
+    assert onnx_session.creation_count == before + 2  # the face model once
 
 
 def test_same_path_gives_the_same_session(fresh_cache):
@@ -39,7 +40,7 @@ def test_same_path_gives_the_same_session(fresh_cache):
 def test_concurrent_first_use_builds_one_session(fresh_cache):
     before = onnx_session.creation_count
     got = []
-    threads = [threading.Thread(target=lambda: got.append(onnx_session.get_session(model_dir() / "pnet.onnx")))
+    threads = [threading.Thread(target=lambda: got.append(onnx_session.get_session(asset("models", FACE_MODEL_FILE))))
                for _ in range(4)]
     for thread in threads:
         thread.start()

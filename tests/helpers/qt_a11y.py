@@ -18,7 +18,11 @@ _INSTALL_SYMBOL = "_ZN11QAccessible20installUpdateHandlerEPFvP16QAccessibleEvent
 class AccessibleEventRecorder:
     """Records the announcements and description changes Qt sends to assistive technology."""
 
-    def __init__(self):
+    def __init__(self, read_focus: bool = True):
+        """``read_focus``: read each newly focused object's name and description at once, as
+        the event arrives. A screen reader reads it later, over D-Bus, once it has handled the
+        events before: pass False to leave the reading to the test, at that later moment."""
+        self.read_focus = read_focus
         library = ctypes.CDLL(str(Path(PySide6.__file__).parent / "Qt" / "lib" / "libQt6Gui.so.6"))
         self._install = getattr(library, _INSTALL_SYMBOL)
         self._install.restype = ctypes.c_void_p
@@ -42,6 +46,9 @@ class AccessibleEventRecorder:
             message = shiboken6.wrapInstance(pointer, QAccessibleAnnouncementEvent).message()
             self.announcements.append(message)
         elif kind == QAccessible.Event.Focus:
+            if not self.read_focus:
+                self.focused.append(("", ""))
+                return
             interface = event.accessibleInterface()
             if interface is not None and interface.isValid():
                 self.focused.append((interface.text(QAccessible.Text.Name),

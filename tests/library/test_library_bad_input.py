@@ -81,7 +81,7 @@ def test_unreadable_file_and_folder(tmp_path, monkeypatch):
     save(photo_pixels(), root / "good.jpg", "JPEG")
     save(photo_pixels(), root / "secret.jpg", "JPEG")
     save(photo_pixels(), root / "locked" / "inside.jpg", "JPEG")
-    real_open, real_scandir = open, os.scandir
+    real_open, real_scandir = os.open, os.scandir
 
     def refusing_open(path, *args, **kwargs):
         if str(path).endswith("secret.jpg"):
@@ -93,7 +93,7 @@ def test_unreadable_file_and_folder(tmp_path, monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
 
-    monkeypatch.setattr("builtins.open", refusing_open)
+    monkeypatch.setattr(os, "open", refusing_open)
     monkeypatch.setattr(os, "scandir", refusing_scandir)
     result = scan(root)
     assert [p.relpath for p in result.photos] == ["good.jpg"]

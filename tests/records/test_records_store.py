@@ -12,7 +12,7 @@ from accessshare.library.scanner import PhotoInfo
 from accessshare.records import DescriptionCache, RecordStore, RecordsUnavailable
 from accessshare.records.chain import CHAINED_FIELDS, GENESIS_HASH, event_hash, utc_timestamp
 from accessshare.records.models import Base
-from accessshare.records.store import _make_engine, alembic_config
+from accessshare.records.store import HEAD_REVISION, _make_engine, alembic_config
 
 
 def _revisions_oldest_first() -> list[str]:
@@ -24,7 +24,7 @@ def test_migrations_match_the_models(store):
     with store.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         head = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert head == _revisions_oldest_first()[-1]
+    assert head == _revisions_oldest_first()[-1] == HEAD_REVISION
 
 
 def _chained_rows(count: int) -> list[dict]:
@@ -53,10 +53,14 @@ def test_upgrading_from_any_revision_keeps_every_event(store_url, start):
     with engine.begin() as connection:
         connection.execute(text(f"INSERT INTO events ({', '.join(columns)}) VALUES "
                                 f"({', '.join(':' + c for c in columns)})"), written)
+        if start >= "0003":  # a writer of this revision keeps the head row with each append
+            connection.execute(text("UPDATE chain_head SET seq = 30, hash = :hash"),
+                               {"hash": written[-1]["hash"]})
     engine.dispose()
     with RecordStore(store_url) as upgraded:
         kept = [{name: row[name] for name in columns} for row in upgraded.iter_raw_events()]
         assert kept == written
+        assert (upgraded.kept_head().seq, upgraded.kept_head().hash) == (30, written[-1]["hash"])
         assert upgraded.verify().message == "Chain intact: 30 events verified."
         appended = upgraded.append_consent(purpose="research", state="withdrawn", actor="c1",
                                            photo_hash=written[0]["photo_hash"])

@@ -78,6 +78,8 @@ def make_window(qtbot, app_paths, store, make_describer):
         qtbot.waitUntil(lambda: window.scan_done, timeout=20_000)
         if describe:
             qtbot.waitUntil(lambda: all_described(window), timeout=DESCRIBE_TIMEOUT_MS)
+        # News ("Opened …", "All N described") waits until focus has rested a moment.
+        qtbot.waitUntil(lambda: not window.announcer.held, timeout=5000)
         return window
 
     return make

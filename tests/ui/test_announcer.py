@@ -23,6 +23,11 @@ class RecordingModel(QStringListModel):
             return True
         return super().setData(index, value, role)
 
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return self.described.get(index.row(), "")
+        return super().data(index, role)
+
 
 def make_window(qtbot):
     window = QWidget()
@@ -166,3 +171,46 @@ def test_progress_comes_an_interval_after_a_dataset_opens_then_at_most_every_int
     now[0] += 1
     announcer.announce("Described 7 of 10 photos; 5 flagged.", "progress")
     assert announcer.history == ["Described 6 of 10 photos; 4 flagged."]
+
+
+def test_background_news_waits_until_focus_has_rested_on_the_new_item(qtbot):
+    """Said while the screen reader is still to read the item just reached, Orca read the news
+    with the item and then again; so news waits until focus has rested a moment."""
+    from accessshare.ui.announcer import NEWS_AFTER_MOVE
+
+    window, view, button, announcer = make_window(qtbot)
+    now = [100.0]
+    announcer._clock = lambda: now[0]
+    button.setFocus()
+    qtbot.waitUntil(button.hasFocus)
+    view.setFocus()  # focus comes to the list...
+    qtbot.waitUntil(view.hasFocus)
+    now[0] += NEWS_AFTER_MOVE
+    view.setCurrentIndex(view.model().index(0, 0))  # ...and moves in it
+    announcer.announce("All 10 photos described: 9 flagged.", "status", background=True)
+    assert announcer.history == [] and announcer.held == ["All 10 photos described: 9 flagged."]
+    now[0] += NEWS_AFTER_MOVE + 0.01
+    qtbot.waitUntil(lambda: announcer.history == ["All 10 photos described: 9 flagged."])
+
+
+def test_a_waiting_description_of_a_photo_left_behind_is_dropped(qtbot):
+    window, view, button, announcer = make_window(qtbot)
+    button.setFocus()
+    qtbot.waitUntil(button.hasFocus)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    announcer.announce("A cat on a sofa.", "description", background=True)
+    assert announcer.held == ["A cat on a sofa."]
+    view.setCurrentIndex(view.model().index(0, 0))
+    assert announcer.held == []
+
+
+def test_the_own_voice_does_not_wait_for_focus_to_rest(qtbot):
+    window, view, button, announcer = make_window(qtbot)
+    voice = SpokenWords()
+    announcer.set_speaker(voice)
+    announcer.set_mode("own-voice")
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    announcer.announce("All 10 photos described: 9 flagged.", "status", background=True)
+    assert voice.said == ["All 10 photos described: 9 flagged."]

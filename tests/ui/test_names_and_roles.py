@@ -55,7 +55,7 @@ def test_main_window_widgets(make_window, dataset, qapp):
     QAccessible.setActive(True)
     window = make_window(dataset, describe=False)
     assert_all_named(window, {"Show": QAccessible.Role.ComboBox, "Photos": QAccessible.Role.List,
-                              "Details": QAccessible.Role.EditableText,
+                              "Details": QAccessible.Role.List,
                               "Photo view": {QAccessible.Role.Graphic, QAccessible.Role.StaticText}})
     photos = QAccessible.queryAccessibleInterface(window.photo_list)
     first_item = photos.child(0)
@@ -78,7 +78,7 @@ def test_settings_help_and_recent_dialogs(qtbot, tmp_path):
     help_dialog = HelpDialog()
     qtbot.addWidget(help_dialog)
     help_dialog.show()
-    assert_all_named(help_dialog, {"Keys": QAccessible.Role.EditableText,
+    assert_all_named(help_dialog, {"Keys": QAccessible.Role.List,
                                    "Close": QAccessible.Role.Button})
     recent = RecentDialog([str(tmp_path)])
     qtbot.addWidget(recent)

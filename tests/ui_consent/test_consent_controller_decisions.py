@@ -172,7 +172,7 @@ def test_history_is_announced_and_shown(stand_in_window, active_modal, press):
     # The three purposes decided alike at the same moments share one sentence.
     assert "You refused this for training AI models, public dataset release and commercial use on " in spoken
     assert QApplication.focusWidget() is dialog.reading
-    assert dialog.reading.toPlainText().splitlines()[1].startswith("You shared this for research on ")
+    assert dialog.reading.lines()[1].startswith("You shared this for research on ")
 
 
 def _closed(widget) -> bool:

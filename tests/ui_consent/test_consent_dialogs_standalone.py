@@ -118,7 +118,7 @@ def test_export_dialog_by_keyboard(qtbot, tmp_path):
     assert all(names), names
 
 
-def test_history_dialog_reads_line_by_line(qtbot):
+def test_history_dialog_reads_each_decision_whole(qtbot):
     from accessshare.ui.consent_history_dialog import ConsentHistoryDialog
 
     dialog = ConsentHistoryDialog("coffee.jpg", ["You shared this on 3 March.", "You withdrew it on 5 March."])
@@ -128,10 +128,15 @@ def test_history_dialog_reads_line_by_line(qtbot):
         dialog.activateWindow()
     assert QApplication.focusWidget() is dialog.reading
     assert dialog.reading.accessibleName() == "History of coffee.jpg"
-    assert dialog.reading.toPlainText().splitlines() == [
-        "2 decisions, oldest first.", "You shared this on 3 March.", "You withdrew it on 5 March."]
-    # A screen reader reads the short first line on focus, then every decision (description).
-    assert dialog.reading.accessibleDescription().startswith(
+    # One list item per sentence, read whole however it wraps; a short first item.
+    assert dialog.reading.lines() == [
+        "Decisions for coffee.jpg, purpose by purpose:", "You shared this on 3 March.",
+        "You withdrew it on 5 March."]
+    # A screen reader reads the short first item on focus, then every decision (its
+    # description).
+    first = QAccessible.queryAccessibleInterface(dialog.reading).focusChild()
+    assert first.text(QAccessible.Text.Name) == "Decisions for coffee.jpg, purpose by purpose:"
+    assert first.text(QAccessible.Text.Description).startswith(
         "You shared this on 3 March. You withdrew it on 5 March.")
     QTest.keyClick(dialog.reading, Qt.Key.Key_Escape)
     assert dialog.result() == QDialog.DialogCode.Rejected

@@ -49,7 +49,7 @@ def test_consent_walk_by_keyboard_with_a_wrong_answer(stand_in_window, active_mo
     while dialog.isVisible():
         if dialog.question.isVisible() and dialog.question.isEnabled():
             target = next(q for s in form.sections for q in s.questions
-                          if q.text == dialog.question.title())
+                          if q.text == dialog.question.accessibleName())
             focused = QApplication.focusWidget()
             assert dialog.question.accessibleName() == target.text  # nothing else in its name
             start = target.choices.index(focused.text())

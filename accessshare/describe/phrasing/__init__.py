@@ -2,7 +2,9 @@
 (``en`` for English); a new language is a new module with the same ``phrase`` function.
 
 ``findings`` is a plain dict (it is stored in the description cache), with these keys:
-caption (str | None), objects [{label, confidence, box}], faces [{confidence, box}],
+caption (str | None), objects [{label, confidence, box}], things [{word, kind, confidence, coco,
+imagenet}] (the classifier's likeliest words), kinds {kind: probability}, sky (0..1, share of
+the top third that looks like sky), green (0..1, share that is leaf green), faces [{confidence, box}],
 text [{text, confidence}], pii [kind], screens [{kind, confidence, box}], nudity (bool),
 quality {blur, dark, bright, low_contrast, cropped_edges, small, subject, duplicate},
 metadata {taken, location, device, identifiers}, label {label, wanted, agrees, seen} | None,
@@ -15,7 +17,7 @@ import importlib
 
 VERBOSITIES = ("brief", "detailed")
 MAX_SENTENCE_WORDS = 25
-PHRASING_VERSION = "2"  # bump when wording changes, so cached sentences are re-phrased
+PHRASING_VERSION = "3"  # bump when wording changes, so cached sentences are re-phrased
 DEFAULT_LANGUAGE = "en"
 
 # Confidence bands shared by every language: at or above STATED a finding is said plainly,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from accessshare.describe import fusion
 from accessshare.describe.phrasing import HEDGED, MAX_SENTENCE_WORDS, STATED, position, word_count
 
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -85,29 +86,68 @@ def grouped(objects: list[dict]) -> OrderedDict:
 def object_groups(findings: dict, skip_people: bool) -> tuple[list, list, list]:
     """(stated, hedged, guessed) lists of (label, count, best confidence, boxes)."""
     stated, hedged, guessed = [], [], []
+    fused = fused_confidences(findings)
     for label, items in grouped(findings.get("objects", [])).items():
         if skip_people and label == "person":
             continue
-        best = items[0]["confidence"]
+        best = max(items[0]["confidence"], fused.get(label, 0.0))  # as sure as the sentence
         sure = [o for o in items if o["confidence"] >= STATED]
         entry = (label, len(sure) or len(items), best, [o["box"] for o in items])
         (stated if best >= STATED else hedged if best >= HEDGED else guessed).append(entry)
     return stated, hedged, guessed
 
 
+def fused_confidences(findings: dict) -> dict[str, float]:
+    """Each COCO label's certainty once the classifier's agreement is counted."""
+    return {m.name: m.confidence for m in fusion.mentions(findings) if m.coco}
+
+
 # ---- the sentence ---------------------------------------------------------------------------
+
+# What a photo of each kind is, when nothing in it was named (describe.things kinds).
+KIND_CLAUSES = {
+    "landscape": "An outdoor scene; nothing recognised in it.",
+    "night": "A night sky or a dark scene with points of light.",
+    "indoors": "An indoor scene; nothing recognised in it.",
+    "building": "A building; nothing more recognised.",
+    "animal": "An animal, but not which.",
+    "food": "Food, but not which.",
+    "plant": "Plants or greenery.",
+    "vehicle": "A vehicle, but not which.",
+    "document": "A page of print.",
+    "writing": "Writing, perhaps by hand.",
+    "text": "Some text; nothing else recognised.",
+    "screen": "A screen.",
+    "artwork": "Perhaps a picture or painting; nothing in it recognised.",
+    "clothing": "Clothing, but nothing else recognised.",
+    "person": "A person.",
+}
+
+
+def mention_words(mention: fusion.Mention, brief: bool) -> str:
+    name = counted(mention.name, mention.count, brief) if mention.coco else mention.name
+    return f"{name}, or {mention.alternative}" if mention.alternative else name
+
 
 def content_clauses(findings: dict, brief: bool, limit: int) -> list[str]:
     caption = (findings.get("caption") or "").strip().rstrip(".")
     if caption:
         return [capital(caption) + "."]
-    stated, hedged, _ = object_groups(findings, skip_people=False)
+    found = fusion.mentions(findings)
+    stated = [m for m in found if fusion.said(m) == "stated"][:limit]
+    hedged = [m for m in found if fusion.said(m) == "hedged"][:max(1, limit - len(stated))]
     clauses = []
     if stated:
-        clauses.append(capital(join([counted(l, n, brief) for l, n, _, _ in stated[:limit]])) + ".")
+        clauses.append(capital(join([mention_words(m, brief) for m in stated])) + ".")
     if hedged:
-        clauses.append("May show " + join([counted(l, n, brief) for l, n, _, _ in hedged[:limit]]) + ".")
-    return clauses or ["No objects recognised."]
+        # An alternative already has a comma: list such mentions with semicolons.
+        separator = "; " if any(m.alternative for m in hedged) and len(hedged) > 1 else None
+        listed = [mention_words(m, brief) for m in hedged]
+        clauses.append("May show " + (separator.join(listed) if separator else join(listed)) + ".")
+    if clauses:
+        return clauses
+    kind = fusion.scene_kind(findings)
+    return [KIND_CLAUSES.get(kind, "No objects recognised.")]
 
 
 UNREAD_TEXT_CLAUSE = "May show writing it could not read."
@@ -209,6 +249,19 @@ def object_details(findings: dict, brief: bool) -> list[str]:
     return details
 
 
+def thing_details(findings: dict, brief: bool) -> list[str]:
+    """The classifier's likeliest words (guesses, so said as such), with the ImageNet class
+    behind each and its likelihood when detailed."""
+    things = [t for t in findings.get("things", []) if t["confidence"] >= fusion.THING_HEDGED / 2]
+    if not things:
+        return []
+    lead = "looks like" if things[0]["confidence"] >= fusion.THING_STATED else "might be"
+    if brief:
+        return [f"The whole photo {lead} " + join([t["word"] for t in things[:3]]) + "."]
+    parts = [f"{t['word']} ({t['imagenet']}, {round(t['confidence'] * 100)}%)" for t in things[:3]]
+    return [f"The whole photo {lead} " + join(parts) + "."]
+
+
 def face_details(findings: dict, brief: bool) -> list[str]:
     faces = findings.get("faces", [])
     if not faces:
@@ -290,6 +343,7 @@ def label_details(findings: dict) -> list[str]:
         seen = check.get("seen")
         confidences = [o["confidence"] for o in findings.get("objects", []) if o["label"] == seen]
         confidences += [s["confidence"] for s in findings.get("screens", []) if s["kind"] == seen]
+        confidences += [c for label, c in fused_confidences(findings).items() if label == seen]
         verb = "is" if not confidences or max(confidences) >= STATED else "may be"
         return [f"Labelled '{check['label']}'. {capital(article(wanted))} {verb} visible."]
     if not check.get("checkable", True):
@@ -311,7 +365,8 @@ def phrase(findings: dict, verbosity: str) -> tuple[str, list[str]]:
     details = []
     if findings.get("caption"):
         details.append(f"Caption: {capital(findings['caption'].strip().rstrip('.'))}.")
-    details += object_details(findings, brief) + face_details(findings, brief)
+    details += object_details(findings, brief) + thing_details(findings, brief)
+    details += face_details(findings, brief)
     details += text_details(findings, brief) + privacy_details(findings, brief)
     details += quality_details(findings) + label_details(findings)
     return build_sentence(findings, brief), details
