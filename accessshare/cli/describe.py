@@ -14,7 +14,7 @@ import contextlib
 import sys
 from pathlib import Path
 
-from accessshare.cli.common import add_command, error, print_json_line
+from accessshare.cli.common import add_command, error, print_json_line, say
 from accessshare.config import AppPaths
 
 DEFAULT_WORKERS = 1
@@ -149,9 +149,9 @@ def show(result, as_json: bool) -> None:
     if as_json:
         print_json_line(result.to_json())
     elif isinstance(result, DescribeFailure):
-        print(f"{result.path}: could not be described. {result.error}")
+        say(f"{result.path}: could not be described. {result.error}")
     else:
-        print(f"{result.path}: {result.sentence}")
-        for line in result.details:
-            print(f"    {line}")
+        say(f"{result.path}: {result.sentence}")
+        for line in result.details:  # recognised text too: never a raw control character
+            say(f"    {line}")
     sys.stdout.flush()

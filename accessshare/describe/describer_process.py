@@ -17,9 +17,11 @@ them, so the description cache has one writer.
 from __future__ import annotations
 
 import importlib
+import multiprocessing
 import os
 import signal
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +61,16 @@ class _Capture:
         self.findings = payload
 
 
+def cannot_describe(reason) -> str:
+    """One sentence: "Photos cannot be described: the model file x.onnx is missing from ..."."""
+    text = str(reason).strip() or type(reason).__name__
+    if text[:1].isupper() and text[1:2].islower():  # a sentence of its own, not a name
+        text = text[0].lower() + text[1:]
+    if not text.endswith((".", "!", "?")):
+        text += "."
+    return f"Photos cannot be described: {text}"
+
+
 def lower_priority() -> None:
     """Below the app's priority: the scheduler then runs the app first when both want a core.
 
@@ -84,18 +96,33 @@ def limit_threads(threads: int) -> None:
     cv2.setNumThreads(threads)
 
 
+def end_with_the_parent() -> None:
+    """If the app is killed (kill -9, a crash), end too, even in the middle of a photo that
+    hangs: otherwise this process would hold its memory and a core with nobody to serve."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()  # waits on the parent's sentinel: no polling
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def child_main(spec: DescriberSpec, threads: int, background: bool, conn) -> None:
     """Entry point of a describer process."""
     if background:
         lower_priority()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    end_with_the_parent()
     try:
         limit_threads(threads)
         capture = _Capture()
         describer = spec.build(cache=capture)
         describer.load()
     except Exception as error:  # noqa: BLE001 - said to the user once, by the parent
-        _send(conn, ("unavailable", f"Photos cannot be described: {error}"))
+        _send(conn, ("unavailable", cannot_describe(error)))
         return
     if not _send(conn, ("ready", describer.caption_problem)):
         return

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import wait as wait_for_ready
 
-from accessshare.describe.describer_process import DescriberSpec, child_main
+from accessshare.describe.describer_process import DescriberSpec, cannot_describe, child_main
 
 __all__ = ["DescriberSpec", "DescribeService", "Described", "NotDescribed", "DescriberReady",
            "DescriberUnavailable", "PhotoQueue", "describe_in_order"]
@@ -304,7 +304,7 @@ class DescribeService:
         try:
             self._assembler = _Assembler(self.spec)
         except Exception as error:  # noqa: BLE001 - the app keeps working without descriptions
-            self.on_results([DescriberUnavailable(f"Photos cannot be described: {error}")])
+            self.on_results([DescriberUnavailable(cannot_describe(error))])
             return
         self._caption_note = self._assembler.describer.caption_problem or ""
         self.on_results([DescriberReady(self._caption_note)])
@@ -312,7 +312,7 @@ class DescribeService:
             while not self._step():
                 pass
         except Exception as error:  # noqa: BLE001 - said once; the window keeps working
-            self._batch.append(DescriberUnavailable(f"Photos cannot be described: {error}"))
+            self._batch.append(DescriberUnavailable(cannot_describe(error)))
             self._flush()
         finally:
             for child in self._children:
@@ -478,7 +478,6 @@ class DescribeService:
         if photo is None or photo.id != message[1]:
             return
         self._stops_in_a_row = 0
-        import os
         with self._lock:
             deleted = photo.id in self._deleted
         if kind == "found" and not deleted:
@@ -526,7 +525,7 @@ class DescribeService:
         if not was_ready:
             self._starts_failed += 1
             if self._starts_failed >= STARTS_IN_A_ROW:
-                self._give_up(f"Photos cannot be described: {STOPPED} while starting.")
+                self._give_up(cannot_describe(f"{STOPPED} while starting"))
             return
         if photo is None or not self._wanted(photo.id, generation):
             return
@@ -541,7 +540,7 @@ class DescribeService:
         self._add(NotDescribed(photo, reason, final=not again))
         self._stops_in_a_row += 1
         if self._stops_in_a_row >= STOPS_IN_A_ROW:
-            self._give_up(f"Photos cannot be described: {STOPPED} on {STOPS_IN_A_ROW} photos in a row.")
+            self._give_up(cannot_describe(f"{STOPPED} on {STOPS_IN_A_ROW} photos in a row"))
 
     def _give_up(self, message: str) -> None:
         if not self._unavailable:

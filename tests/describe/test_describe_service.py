@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 import threading
 import time
 from pathlib import Path
@@ -239,3 +240,53 @@ def test_the_command_line_with_two_processes_prints_in_order_and_the_later_twin_
                                                            "e-small-b.jpg"]
     assert "duplicate" not in lines[1]["quality"]
     assert "duplicate" in lines[4]["quality"] and "b.jpg" in " ".join(lines[4]["details"])
+
+
+def test_a_describer_stuck_on_a_photo_ends_when_the_app_is_killed(tmp_path):
+    """kill -9 of the app (no chance to stop its children): the describer process, stuck in
+    the middle of a photo, ends too rather than holding a core and its memory for nobody."""
+    import signal
+    import subprocess
+
+    write_photos(tmp_path / "photos", ["stall.jpg"])
+    app = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(Path(__file__).resolve().parents[1] / "helpers")!r})
+        from accessshare.describe.service import DescribeService, DescriberSpec
+        from accessshare.library import PhotoInfo, iter_scan
+        from describer_stand_ins import STAND_IN
+
+        if __name__ == "__main__":
+            service = DescribeService(DescriberSpec(factory=STAND_IN))
+            service.start()
+            service.submit([p for p in iter_scan({str(tmp_path / "photos")!r}) if isinstance(p, PhotoInfo)])
+            while not service.busy():
+                time.sleep(0.05)
+            print(*service.busy(), flush=True)
+            time.sleep(3600)
+        """)
+    (tmp_path / "app.py").write_text(app)
+    parent = subprocess.Popen([sys.executable, str(tmp_path / "app.py")], stdout=subprocess.PIPE,
+                              text=True)
+    child = None
+    try:
+        child = int(parent.stdout.readline())
+        assert Path(f"/proc/{child}").exists()
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(10)
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{child}").exists() and not is_zombie(child):
+            assert time.monotonic() < deadline, "the describer outlived the app"
+            time.sleep(0.05)
+    finally:
+        parent.kill()
+        parent.wait()
+        if child is not None and Path(f"/proc/{child}").exists() and not is_zombie(child):
+            os.kill(child, signal.SIGKILL)  # when the test fails: leave nothing behind
+
+
+def is_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return False

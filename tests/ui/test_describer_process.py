@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
 from accessshare.config import Settings
 from accessshare.describe.service import DescribeService
@@ -101,3 +102,55 @@ def test_killing_the_describer_mid_photo_keeps_the_window_answering_and_describi
     running = service.process_ids()
     window.close()  # and the describer process ends with it
     qtbot.waitUntil(lambda: not any(Path(f"/proc/{p}").exists() for p in running), timeout=10_000)
+
+
+def test_a_decision_is_saved_and_said_at_once_while_the_describer_hangs_and_closing_ends_it(
+        qtbot, app_paths, store, tmp_path, press, monkeypatch):
+    """The describer is stuck in the middle of photo 1 (as on a pathological photo): a decision
+    on that very photo is stored and said as the key is handled, and closing the window ends
+    the stuck process."""
+    from accessshare.describe.service import DescriberSpec
+    from accessshare.ui.main_window import MainWindow
+    from describer_stand_ins import STAND_IN
+
+    folder = tmp_path / "dataset"
+    write_photos(folder, ["stall.jpg", "t-1.jpg", "t-2.jpg"])
+    services: list[DescribeService] = []
+
+    def make_service() -> DescribeService:
+        services.append(DescribeService(DescriberSpec(factory=STAND_IN), cache=DescriptionCache(store)))
+        return services[-1]
+
+    window = MainWindow(app_paths, Settings(), store, make_describer=make_service)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    window.photo_list.setFocus()
+    window.open_dataset(folder)
+    qtbot.waitUntil(lambda: window.scan_done and bool(services), timeout=20_000)
+    service = services[-1]
+    stalled = window.model.visible[0]
+    assert stalled.path.name == "stall.jpg"
+    qtbot.waitUntil(lambda: list(service.busy().values()) == [stalled.id], timeout=DEADLINE_MS)
+    [pid] = service.busy()
+
+    # The first decision offers the consent walk; "Decide now" (Alt+D) saves it.
+    press(Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None
+                    and QApplication.activeModalWidget().isAncestorOf(QApplication.focusWidget()))
+    press(Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    assert window.announcer.history[-1].startswith("Saved.")
+    refused = store.events(photo_hash=stalled.id)
+    assert refused and all(e.state == "refused" for e in refused)
+
+    press(Qt.Key.Key_Y)  # then share it: stored and said before the key press returns
+    assert window.announcer.history[-1].startswith("Saved.")
+    assert len(store.events(photo_hash=stalled.id)) > len(refused)
+    assert "given" in {e.state for e in store.events(photo_hash=stalled.id)}
+    assert "Being described" in window.model.item_text(0)
+    assert service.busy() == {pid: stalled.id}  # the describer is still stuck on it
+
+    window.close()
+    qtbot.waitUntil(lambda: not Path(f"/proc/{pid}").exists(), timeout=10_000)
