@@ -62,13 +62,15 @@ def store(app_paths):
 
 @pytest.fixture
 def make_window(qtbot, app_paths, store, make_describer):
-    """make_window(folder, settings=None, describe=True) -> a shown MainWindow, dataset loaded
-    and (by default) every photo described."""
+    """make_window(folder, settings=None, describe=True, make_service=None) -> a shown
+    MainWindow, dataset loaded and (by default) every photo described. ``make_service`` gives
+    the window a describe service of its own; then it does not wait for descriptions."""
     from accessshare.ui.main_window import MainWindow
 
-    def make(folder: Path, settings: Settings | None = None, describe: bool = True):
+    def make(folder: Path, settings: Settings | None = None, describe: bool = True,
+             make_service=None):
         window = MainWindow(app_paths, settings or Settings(), store,
-                            make_describer=make_describer if describe else None)
+                            make_describer=make_service or (make_describer if describe else None))
         qtbot.addWidget(window)
         with qtbot.waitActive(window):
             window.show()
@@ -76,7 +78,7 @@ def make_window(qtbot, app_paths, store, make_describer):
         window.photo_list.setFocus()
         window.open_dataset(folder)
         qtbot.waitUntil(lambda: window.scan_done, timeout=20_000)
-        if describe:
+        if describe and make_service is None:
             qtbot.waitUntil(lambda: all_described(window), timeout=DESCRIBE_TIMEOUT_MS)
         # News ("Opened …", "All N described") waits until focus has rested a moment.
         qtbot.waitUntil(lambda: not window.announcer.held, timeout=5000)

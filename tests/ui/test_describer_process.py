@@ -1,7 +1,8 @@
 """Killing the describer process in the middle of a photo (kill -9, as a crash in a model would
 end it) leaves the window answering keys; the photo is reported as not described, with the
-reason, and describing goes on in a new process. Real window, real models on real photos, a
-real SQLite store. Every wait has a deadline; nothing sleeps a fixed time."""
+reason, and describing goes on in a new process. A describer stuck on a photo never delays a
+decision, and closing the window ends it. Real window, real models on real photos, a real
+SQLite store. Every wait has a deadline; nothing sleeps a fixed time."""
 
 from __future__ import annotations
 
@@ -14,12 +15,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from accessshare.config import Settings
-from accessshare.describe.service import DescribeService
+from accessshare.describe.service import DescriberSpec, DescribeService
 from accessshare.records.store import DescriptionCache
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))
-from describer_stand_ins import write_photos  # noqa: E402
+from describer_stand_ins import STAND_IN, write_photos  # noqa: E402
 
 DEADLINE_MS = 120_000
 MID_PHOTO_SECONDS = 0.3  # the process has worked on its photo this long when it is killed
@@ -42,27 +42,24 @@ class Heartbeat:
         self.last = now
 
 
-def test_killing_the_describer_mid_photo_keeps_the_window_answering_and_describing_goes_on(
-        qtbot, app_paths, store, tmp_path, press):
-    from accessshare.ui.main_window import MainWindow
-
-    folder = tmp_path / "dataset"
-    write_photos(folder, [f"photo-{i:02d}.jpg" for i in range(12)], side=2000)
+def open_with_own_service(make_window, store, folder: Path, spec: DescriberSpec | None = None):
+    """The window on ``folder`` with a describe service of its own; returns both."""
     services: list[DescribeService] = []
 
     def make_service() -> DescribeService:
-        services.append(DescribeService(cache=DescriptionCache(store)))
+        services.append(DescribeService(spec, cache=DescriptionCache(store)))
         return services[-1]
 
-    window = MainWindow(app_paths, Settings(), store, make_describer=make_service)
-    qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    window.photo_list.setFocus()
-    window.open_dataset(folder)
-    qtbot.waitUntil(lambda: window.scan_done and bool(services), timeout=20_000)
-    service = services[-1]
+    window = make_window(folder, make_service=make_service)
+    assert services, "the window made no describe service"
+    return window, services[-1]
+
+
+def test_killing_the_describer_mid_photo_keeps_the_window_answering_and_describing_goes_on(
+        make_window, store, tmp_path, press, qtbot):
+    folder = tmp_path / "dataset"
+    write_photos(folder, [f"photo-{i:02d}.jpg" for i in range(12)], side=2000)
+    window, service = open_with_own_service(make_window, store, folder)
 
     at_work: dict = {}
 
@@ -105,31 +102,13 @@ def test_killing_the_describer_mid_photo_keeps_the_window_answering_and_describi
 
 
 def test_a_decision_is_saved_and_said_at_once_while_the_describer_hangs_and_closing_ends_it(
-        qtbot, app_paths, store, tmp_path, press, monkeypatch):
+        make_window, store, tmp_path, press, qtbot):
     """The describer is stuck in the middle of photo 1 (as on a pathological photo): a decision
     on that very photo is stored and said as the key is handled, and closing the window ends
     the stuck process."""
-    from accessshare.describe.service import DescriberSpec
-    from accessshare.ui.main_window import MainWindow
-    from describer_stand_ins import STAND_IN
-
     folder = tmp_path / "dataset"
     write_photos(folder, ["stall.jpg", "t-1.jpg", "t-2.jpg"])
-    services: list[DescribeService] = []
-
-    def make_service() -> DescribeService:
-        services.append(DescribeService(DescriberSpec(factory=STAND_IN), cache=DescriptionCache(store)))
-        return services[-1]
-
-    window = MainWindow(app_paths, Settings(), store, make_describer=make_service)
-    qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    window.photo_list.setFocus()
-    window.open_dataset(folder)
-    qtbot.waitUntil(lambda: window.scan_done and bool(services), timeout=20_000)
-    service = services[-1]
+    window, service = open_with_own_service(make_window, store, folder, DescriberSpec(factory=STAND_IN))
     stalled = window.model.visible[0]
     assert stalled.path.name == "stall.jpg"
     qtbot.waitUntil(lambda: list(service.busy().values()) == [stalled.id], timeout=DEADLINE_MS)
