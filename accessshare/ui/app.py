@@ -18,7 +18,7 @@ from accessshare.paths import sample_dataset
 from accessshare.ui.desktop_integration import present_to_desktop
 
 SMOKE_TIMEOUT_MS = 120_000
-# One describer process (each holds every model: about 400 MB). It runs below the app's
+# One describer process (each holds every model: about 450 MB). It runs below the app's
 # priority, so it may use every core: the scheduler gives the window its core when it wants one.
 APP_DESCRIBER_PROCESSES = 1
 APP_CORES_KEPT_FREE = 0
