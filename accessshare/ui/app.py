@@ -18,17 +18,22 @@ from accessshare.paths import sample_dataset
 from accessshare.ui.desktop_integration import present_to_desktop
 
 SMOKE_TIMEOUT_MS = 120_000
+# One describer process (each holds every model: about 450 MB). It runs below the app's
+# priority, so it may use every core: the scheduler gives the window its core when it wants one.
+APP_DESCRIBER_PROCESSES = 1
+APP_CORES_KEPT_FREE = 0
 
 
 def describer_factory(paths, store, settings: Settings, caption_model: Path | None):
+    """Makes the window's describe service: models in one lower-priority process."""
     def make():
-        from accessshare.describe import onnx_session
-        from accessshare.describe.pipeline import Describer
+        from accessshare.describe.service import DescriberSpec, DescribeService
         from accessshare.records.store import DescriptionCache
-        onnx_session.keep_cores_free(1)  # the arrow keys come first
+        spec = DescriberSpec(caption_model=caption_model, verbosity=settings.verbosity,
+                             models_dir=paths.models_dir)
         cache = DescriptionCache(store) if store is not None else None
-        return Describer(cache=cache, caption_model=caption_model, verbosity=settings.verbosity,
-                         models_dir=paths.models_dir)
+        return DescribeService(spec, cache=cache, workers=APP_DESCRIBER_PROCESSES,
+                               cores_kept_free=APP_CORES_KEPT_FREE)
     return make
 
 
@@ -83,7 +88,8 @@ def run_app(paths, folder: str | None = None, *, smoke: bool = False,
 
 
 def _smoke(app: QApplication, window) -> int:
-    """Exit 0 once the first photo is described (or could not be), 1 on timeout."""
+    """Exit 0 once the first photo is described; 1 if it could not be (its reason is printed),
+    if the describer cannot run, or on timeout."""
     result = {"code": 1}
 
     def check() -> None:
@@ -95,15 +101,16 @@ def _smoke(app: QApplication, window) -> int:
         photo = window.current_photo()
         known = photo is not None and (photo.id in window.model.descriptions
                                        or photo.id in window.model.failures)
-        if window.scan_done and (known or window.describer_note or not window.model.photos):
+        unavailable = window.describer_note.startswith("Photos cannot be described")
+        if window.scan_done and (known or unavailable or not window.model.photos):
             total, described, flagged = window.model.counts()
             print(f"Opened {window.dataset}: {total} photos, {described} described, "
                   f"{flagged} flagged.")
             if photo is not None:
                 print(window.model.item_text(window.photo_list.currentIndex().row()))
             print("Announced: " + " | ".join(window.announcer.history))
-            result["code"] = 0 if window.model.photos and not window.describer_note.startswith(
-                "Photos cannot be described") else 1
+            # Success means photo 1 was described, not merely that it was tried.
+            result["code"] = 0 if photo is not None and photo.id in window.model.descriptions else 1
             window.close()
             app.quit()
 

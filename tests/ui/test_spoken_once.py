@@ -86,7 +86,7 @@ def test_a_description_arriving_is_said_only_if_the_item_was_read_without_it(mak
     window.model.setData(index, "", PRESENTED_NAME_ROLE)
     window._heard_body.clear()
     said = len(a11y_events.descriptions)
-    window._described(photo.id, description)
+    window._described([(photo.id, description, "")])
     assert not any(body.rstrip(".") in d for d in a11y_events.descriptions[said:])
 
     # Read while it was still "Being described": the description is news, said once.
@@ -97,7 +97,7 @@ def test_a_description_arriving_is_said_only_if_the_item_was_read_without_it(mak
     window._heard_body.clear()
     window.announcer.router.forget_last()  # the test says it again at once
     said = len(a11y_events.descriptions)
-    window._described(photo.id, description)
+    window._described([(photo.id, description, "")])
     news = [d for d in a11y_events.descriptions[said:] if body.rstrip(".") in d]
     assert len(news) == 1, a11y_events.descriptions[said:]
 
