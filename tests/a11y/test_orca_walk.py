@@ -79,6 +79,9 @@ def test_a_keyboard_walk_of_the_whole_app_says_everything_once(tmp_path):
     # One "Deleted …", and the list and details moved on to the photo after it.
     deleted = [line for line in said if line.startswith(f"Deleted {third}")]
     assert len(deleted) == 1, deleted
+    # Nothing false: no copy of it is left (issue 11), so none is said to remain.
+    assert deleted[0].strip() == f"Deleted {third}. No copy remains.", deleted
+    assert not any("remain" in line and "No copy remains" not in line for line in said), said
     # After the purposes dialog, the state is said once: the list item says it, "Saved." not.
     after_purposes = run.after("Training AI models check box")
     saved_line = next(line for line in after_purposes.splitlines() if line.startswith("Saved."))
