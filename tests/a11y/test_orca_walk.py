@@ -72,7 +72,7 @@ def test_a_keyboard_walk_of_the_whole_app_says_everything_once(tmp_path):
         key("Right", ["Say description", "Space"]),
         # Escape closes the Photo menu and leaves its name on the menu bar; the second Escape,
         # after that is heard, leaves the bar. (Sent at once, under Orca the second reached the
-        # closing menu and the bar stayed active, so Alt then switched it off.)
+        # closing menu and the bar stayed active.)
         key("Escape", "Photo."), key("Escape", f"Photo 3 of {total - 1}."),
         key("s", f"Dataset dataset: {total - 1} photos."),
         quiet(1.5),
