@@ -124,3 +124,23 @@ def test_moving_in_the_list_costs_no_event_from_the_photo_view(make_window, data
     assert name == "Photo view"
     assert description.startswith(f"{window.current_photo().path.name}: ")
     assert "Shown fitted to the window." in description
+
+
+def test_two_messages_on_an_item_not_read_yet_are_both_read_with_it(make_window, dataset,
+                                                                    a11y_events):
+    """Focus comes back to the list after a dialog: "Saved." waits on the item, then progress
+    arrives before the screen reader has read the item. Orca must read both with the item, and
+    get no change event (it read "Described …" with the item, then again for the event, and
+    never said "Saved.")."""
+    window = screen_reader_window(make_window, dataset)
+    window.photo_list.setFocus()
+    index = window.photo_list.currentIndex()
+    window.model.setData(index, "", PRESENTED_NAME_ROLE)  # focus came back: not read yet
+    said = len(a11y_events.descriptions)
+    window.announcer.announce("Saved. Remember, it reveals one face.")
+    window.announcer.announce("Described 8 of 10 photos; 6 flagged.")
+    assert a11y_events.descriptions[said:] == []
+    item = QAccessible.queryAccessibleInterface(window.photo_list).focusChild()
+    description = item.text(QAccessible.Text.Description)  # as Orca reads the item out
+    assert description.strip().endswith("Saved. Remember, it reveals one face. "
+                                        "Described 8 of 10 photos; 6 flagged."), description
