@@ -11,7 +11,7 @@ from pathlib import Path
 
 from accessshare.cli.common import add_command, error, print_json_line, say
 from accessshare.config import AppPaths
-from accessshare.records import CONSENT_STATES
+from accessshare.records.states import CONSENT_STATES
 
 MAX_NAMED = 5  # photos named in one sentence; the rest are counted
 
@@ -95,9 +95,10 @@ def chosen_form(args: argparse.Namespace):
 
 def reported(handler):
     """Turn CommandProblem (and a database that cannot be used) into one sentence and exit 2."""
-    from accessshare.records.store import RecordsUnavailable
 
     def run(args: argparse.Namespace, paths: AppPaths) -> int:
+        from accessshare.records.store import RecordsUnavailable  # not at --help: SQLAlchemy
+
         try:
             return handler(args, paths)
         except (CommandProblem, RecordsUnavailable) as problem:
