@@ -24,7 +24,7 @@ from PIL import Image
 from accessshare.library.decode import (DEFAULT_MAX_PIXELS, IMAGE_EXTENSIONS, looks_truncated,
                                         open_header)
 from accessshare.library.errors import ImageProblem, describe_os_error
-from accessshare.library.exif import ExifFacts, facts_from_exif, read_facts
+from accessshare.library.exif import NO_FACTS, ExifFacts, facts_from_exif, read_facts
 from accessshare.library.files import (LinkProblem, NotRegularFile, iter_blocks, open_regular,
                                        resolve_safely, write_atomically)
 from accessshare.library.jpeg_header import read_jpeg_header
@@ -326,7 +326,8 @@ class _Index:
         self.entries[found.relpath] = {
             "size": found.size, "mtime_ns": found.mtime_ns, "id": found.id,
             "width": found.width, "height": found.height, "format": found.format,
-            "exif": found.exif.to_json(),
+            # {} for a photo without facts: 20,000 of those are a fifth of the file otherwise
+            "exif": found.exif.to_json() if found.exif != NO_FACTS else {},
         }
         self.changed = True
 

@@ -8,6 +8,7 @@ PostgreSQL a transaction-scoped advisory lock does the same.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import secrets
@@ -21,8 +22,6 @@ from typing import Any
 
 from sqlalchemy import (bindparam, create_engine, delete, event, func, insert, select, text,
                         update)
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,10 +36,12 @@ from accessshare.records.signing import DeviceKey, Head, HeadKeeper, KeyProblem,
 
 CHAIN_LOCK_ID = 0x4143_4353  # "ACCS": the advisory lock that serialises chain appends
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_CACHE_KIB = 32 * 1024  # at most; pages are allocated as they are used
 EVENT_INPUT_FIELDS = ("scope", "photo_hash", "dataset", "purpose", "state", "form_version",
                       "form_hash", "status", "reason", "actor")
 IN_CHUNK = 500  # hashes per IN (...) list, well under every database's parameter limit
 CHAIN_COLUMNS = (*CHAINED_FIELDS, "hash")
+EVENT_COLUMNS = CHAIN_COLUMNS  # every column of ``events`` is chained, but for the hash itself
 IN_MEMORY = re.compile(r"^sqlite[^:]*://(/(:memory:)?)?(\?.*)?$")
 PASSWORD_IN_URL = re.compile(r"(://[^/:@]*:)[^@/]*@")
 PSEUDONYM = re.compile(r"[A-Za-z0-9_.-]{1,64}")
@@ -175,28 +176,39 @@ class RecordStore:
             seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
             kept = session.get(ChainHead, 1)
             extends_kept = (kept.seq, kept.hash) == (seq, prev_hash)
+            now = utc_timestamp()  # one decision, one moment (and one clock read, not 80,000)
             chained = []
             for row in rows:
                 seq += 1
                 fields = {name: row.get(name) for name in EVENT_INPUT_FIELDS}
                 detail = row.get("detail")
+                given_time = row.get("time")
                 fields.update(
-                    seq=seq, kind=identity, time=_checked_time(row.get("time")),
+                    seq=seq, kind=identity,
+                    time=now if given_time is None else _checked_time(given_time),
                     prev_hash=prev_hash,
                     detail=json.dumps(detail, sort_keys=True, separators=(",", ":"))
                     if detail is not None else None,
                 )
                 fields["hash"] = prev_hash = event_hash(fields)
                 chained.append(fields)
-            # One executemany through Core: ORM unit-of-work bookkeeping would cost more than
-            # the hashing for a bulk decision over thousands of photos.
-            session.execute(insert(Event.__table__), chained)
+            # One executemany straight to the driver: ORM bookkeeping, or even Core's per-row
+            # parameter processing, would cost more than the hashing for a bulk decision.
+            session.connection().exec_driver_sql(
+                self._insert_events_sql, [tuple(map(fields.get, EVENT_COLUMNS))
+                                          for fields in chained])
             if extends_kept:  # a head that no longer matches stays as evidence
                 kept.seq, kept.hash = seq, prev_hash
         # Committed: the transaction closed without error. The returned events are plain
         # copies of what was written (not ORM objects: 80,000 of those cost seconds).
         self._keep_head(Head(seq, prev_hash))
         return [Appended(**fields) for fields in chained]
+
+    @property
+    def _insert_events_sql(self) -> str:
+        marker = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+        return (f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+                f"VALUES ({', '.join([marker] * len(EVENT_COLUMNS))})")
 
     def _keep_head(self, head: Head) -> None:
         """Write the head file after a commit. A failure here never undoes the decision: the
@@ -273,7 +285,7 @@ class RecordStore:
         while True:
             with self.engine.connect() as connection:
                 try:
-                    rows = connection.exec_driver_sql(query, (last, batch)).fetchall()
+                    rows = _plain_rows(connection, query, (last, batch))
                 except DBAPIError as problem:
                     if "decode" not in str(problem) or self.dialect != "sqlite":
                         raise
@@ -522,14 +534,16 @@ class RecordStore:
         hash) at once both succeed: the insert turns into an update on conflict."""
         values = dict(content_hash=content_hash, models_key=models_key, payload=payload,
                       created=utc_timestamp())
-        upsert_dialects = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
         with self.writing(), self.session() as session, session.begin():
-            if self.dialect not in upsert_dialects:  # another database: replace in two steps
+            if self.dialect not in ("postgresql", "sqlite"):  # elsewhere: replace in two steps
                 session.execute(delete(Description).where(
                     Description.content_hash == content_hash, Description.models_key == models_key))
                 session.add(Description(**values))
                 return
-            statement = upsert_dialects[self.dialect](Description).values(**values)
+            # Imported here: PostgreSQL's dialect module costs every command a twentieth of a
+            # second to import, and only this upsert needs it.
+            dialect = importlib.import_module(f"sqlalchemy.dialects.{self.dialect}")
+            statement = dialect.insert(Description).values(**values)
             session.execute(statement.on_conflict_do_update(
                 index_elements=["content_hash", "models_key"],
                 set_={"payload": statement.excluded.payload, "created": statement.excluded.created}))
@@ -699,6 +713,18 @@ def _make_engine(db_url: str) -> Engine:
                                  f"cannot be used: {reason}.") from problem
 
 
+def _plain_rows(connection, query: str, values: tuple) -> list[tuple]:
+    """The rows as the driver gives them (tuples: SQLAlchemy's Row objects cost as much as
+    hashing, for 80,000 events). A driver error while fetching is raised again through
+    SQLAlchemy, as ``DBAPIError``, by reading the rows the usual way."""
+    result = connection.exec_driver_sql(query, values)
+    try:
+        return result.cursor.fetchall()
+    except connection.dialect.loaded_dbapi.Error:
+        result.close()
+    return connection.exec_driver_sql(query, values).fetchall()
+
+
 def _read_leniently(connection, query: str, values: tuple) -> list[tuple]:
     """Rows holding text that is not UTF-8 (written by hand into the file): read them anyway,
     so their events fail verification with a sentence rather than stop it with a traceback."""
@@ -719,6 +745,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # A bulk decision over 20,000 photos inserts into three indexes at random places; with
+        # the default 2 MB cache SQLite spills pages while inserting (a third more time).
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
