@@ -154,7 +154,7 @@ def _walk(root: Path) -> Iterator[_Candidate | Problem]:
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            item = _classify(root, entry)
+            item = _classify(root, folder, entry)
             if isinstance(item, Path):
                 subfolders.append(item)
             elif item is not None:
@@ -162,11 +162,12 @@ def _walk(root: Path) -> Iterator[_Candidate | Problem]:
         pending.extend(reversed(subfolders))
 
 
-def _classify(root: Path, entry: os.DirEntry) -> _Candidate | Problem | Path | None:
+def _classify(root: Path, folder: Path, entry: os.DirEntry
+              ) -> _Candidate | Problem | Path | None:
     if not entry.is_symlink() and not entry.is_dir() \
             and os.path.splitext(entry.name)[1].lower() not in IMAGE_EXTENSIONS:
         return None  # most files that are not photos, without building a Path
-    path = Path(entry.path)
+    path = folder / entry.name  # parses the name only, not the whole path again
     try:
         if entry.is_symlink():
             target = resolve_safely(path)
@@ -221,10 +222,12 @@ def analyse(path: Path, relpath: str, max_pixels: int = DEFAULT_MAX_PIXELS,
         return Problem(path, describe_os_error(path, error))
     with handle:
         try:
-            info = os.fstat(handle.fileno())
-            # A photo smaller than the header is read whole in one read of its own size (not
-            # into a 1 MiB buffer: 20,000 small photos would cost 20,000 large allocations).
-            head, whole = _read_up_to(handle, min(HEADER_BYTES, info.st_size + 1))
+            # The walk's size, when there was one (a file changed since is still read to its
+            # end): a photo smaller than the header is read whole in one read of its own size,
+            # not into a 1 MiB buffer (20,000 small photos, 20,000 large allocations).
+            info = None if candidate else os.fstat(handle.fileno())
+            size = candidate.size if candidate else info.st_size
+            head, whole = _read_up_to(handle, min(HEADER_BYTES, size + 1))
             width, height, image_format, facts = _header_facts(head, handle, path, max_pixels)
             digest, size, tail = _hash_rest(handle, head, whole)
         except ImageProblem as problem:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from accessshare.config import AppPaths
 from accessshare.records.chain import (CHAINED_FIELDS, GENESIS_HASH, ChainCheck, event_hash,
-                                       first_break, hashed_row, parse_timestamp, utc_timestamp)
+                                       first_break, parse_timestamp, row_hasher, utc_timestamp)
 from accessshare.records.models import (CONSENT_STATES, DELETION_STATUSES, ChainHead,
                                         ConsentEvent, Contributor, Dataset, DeletionEvent,
                                         Description, Event, Photo, StudyEvent, StudySession)
@@ -41,6 +41,8 @@ EVENT_INPUT_FIELDS = ("scope", "photo_hash", "dataset", "purpose", "state", "for
                       "form_hash", "status", "reason", "actor")
 IN_CHUNK = 500  # hashes per IN (...) list, well under every database's parameter limit
 CHAIN_COLUMNS = (*CHAINED_FIELDS, "hash")
+SEQ_AT, PREV_HASH_AT, HASH_AT = (CHAIN_COLUMNS.index(name)
+                                 for name in ("seq", "prev_hash", "hash"))
 EVENT_COLUMNS = CHAIN_COLUMNS  # every column of ``events`` is chained, but for the hash itself
 IN_MEMORY = re.compile(r"^sqlite[^:]*://(/(:memory:)?)?(\?.*)?$")
 PASSWORD_IN_URL = re.compile(r"(://[^/:@]*:)[^@/]*@")
@@ -377,15 +379,17 @@ class RecordStore:
 
     def _verify_after(self, check: ChainCheck, fold, watched: set[int],
                       hashes: dict[int, str]) -> tuple[int, str] | None:
+        row_hash = row_hasher(CHAIN_COLUMNS)
         for row in self._iter_rows(after_seq=check.seq):
-            event, computed = hashed_row(row, CHAIN_COLUMNS)
-            reason = check.feed(event, computed)
-            if reason is not None:
-                return check.seq, reason
+            computed = row_hash(row)
+            if not check.follows(row[SEQ_AT], row[PREV_HASH_AT], row[HASH_AT], computed):
+                reason = check.feed(dict(zip(CHAIN_COLUMNS, row)), computed)
+                if reason is not None:
+                    return check.seq, reason
             if check.seq in watched:
                 hashes[check.seq] = check.head_hash
             if fold is not None:
-                fold(event)
+                fold(dict(zip(CHAIN_COLUMNS, row)))
         return None
 
     def _kept_file_head(self):
@@ -467,9 +471,10 @@ class RecordStore:
                     select(table.c.content_hash, *(table.c[c] for c in columns))
                     .where(table.c.content_hash.in_(chunk)))}
                 facts = {h: _scan_facts(latest[h], dataset) for h in chunk}
-                new = [dict(facts[h], content_hash=h, seen=now) for h in chunk if h not in known]
-                changed = [dict(facts[h], key=h, seen=now) for h in chunk
-                           if h in known and known[h] != tuple(facts[h][c] for c in columns)]
+                new = [dict(zip(columns, facts[h]), content_hash=h, seen=now)
+                       for h in chunk if h not in known]
+                changed = [dict(zip(columns, facts[h]), key=h, seen=now) for h in chunk
+                           if h in known and known[h] != facts[h]]
                 if new:
                     connection.execute(insert(table), new)
                 if changed:
@@ -652,10 +657,11 @@ def _check_study_detail(detail: dict[str, Any]) -> None:
             raise ValueError(f"Study record detail {key!r} is too long to be a code or a choice.")
 
 
-def _scan_facts(photo: Any, dataset_id: int) -> dict[str, Any]:
-    return {"dataset_id": dataset_id, "path": str(photo.path), "size": photo.size,
-            "width": photo.width, "height": photo.height,
-            "orientation": getattr(photo.exif, "orientation", 1) or 1, "label": photo.label}
+def _scan_facts(photo: Any, dataset_id: int) -> tuple:
+    """(dataset_id, path, size, width, height, orientation, label), as ``upsert_photos``
+    compares them with the stored row."""
+    return (dataset_id, str(photo.path), photo.size, photo.width, photo.height,
+            getattr(photo.exif, "orientation", 1) or 1, photo.label)
 
 
 def shown_address(db_url: str) -> str:
