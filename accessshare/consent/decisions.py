@@ -181,8 +181,10 @@ class Decisions:
 
     def _append(self, rows: list[dict[str, Any]], extra: dict[str, Any] | None = None) -> None:
         decision = f"d-{secrets.token_hex(8)}"
+        shared = {"decision": decision, **(extra or {})}  # one object: written out once
         for row in rows:
-            row["detail"] = {"decision": decision, **(extra or {}), **row.get("detail", {})}
+            own = row.get("detail")
+            row["detail"] = {**shared, **own} if own else shared
         self.store.append_consents(rows)
 
     # Reading ----------------------------------------------------------------------------
