@@ -467,12 +467,15 @@ class RecordStore:
         hashes = list(latest)
         table = Photo.__table__
         columns = ("dataset_id", "path", "size", "width", "height", "orientation", "label")
+        marker = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
         with self.writing(), self.engine.begin() as connection:
             for start in range(0, len(hashes), IN_CHUNK):
                 chunk = hashes[start:start + IN_CHUNK]
-                known = {row[0]: tuple(row[1:]) for row in connection.execute(
-                    select(table.c.content_hash, *(table.c[c] for c in columns))
-                    .where(table.c.content_hash.in_(chunk)))}
+                # Plain SQL: compiling an IN of 500 values 40 times costs more than the reads.
+                query = (f"SELECT content_hash, {', '.join(columns)} FROM photos "
+                         f"WHERE content_hash IN ({', '.join([marker] * len(chunk))})")
+                known = {row[0]: tuple(row[1:])
+                         for row in _plain_rows(connection, query, tuple(chunk))}
                 facts = {h: _scan_facts(latest[h], dataset) for h in chunk}
                 new = [dict(zip(columns, facts[h]), content_hash=h, seen=now)
                        for h in chunk if h not in known]
