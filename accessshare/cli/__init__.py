@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "delete",
     "export",
     "log",
+    "steward",  # import, status, allowed, changes, pin, verify
     "speech",  # speak, voices
 )
 

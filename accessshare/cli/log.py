@@ -34,6 +34,8 @@ def run_verify(args: argparse.Namespace, paths: AppPaths) -> int:
         if report.ok and report.fingerprint:
             say(f"Signed by {report.signed_by} with the device key "
                 f"{short_fingerprint(report.fingerprint)}.")
+            say("Its chain, its summary and its signature agree. The key's full fingerprint "
+                f"(for a steward's pin file) is {report.fingerprint}.")
         return 0 if report.ok else 1
     from accessshare.records import RecordStore, RecordsUnavailable
 

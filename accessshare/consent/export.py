@@ -55,7 +55,8 @@ from accessshare.library.files import (atomic_writer, copy_atomically, hash_file
 from accessshare.records import RecordStore, VerifyReport
 from accessshare.records.chain import CHAINED_FIELDS, GENESIS_HASH, first_break, utc_timestamp
 from accessshare.records.models import Dataset, Photo
-from accessshare.records.signing import KeyProblem, check_signature, sign_document
+from accessshare.records.signing import (DeviceKey, KeyProblem, check_signature,
+                                         sign_document)
 
 SCHEMA_VERSION = "accessshare-consent-27560/1"
 MAPPING = "ISO/IEC TS 27560 as mapped by W3C DPV dpv-27560 (https://w3id.org/dpv/guides/consent-27560)"
@@ -64,6 +65,8 @@ DPV_STATUS = {"given": "dpv:ConsentGiven", "refused": "dpv:ConsentRefused",
               DELETED: "dpv:ConsentWithdrawn"}  # deleting the photo ends consent for it
 EVENT_FIELDS = (*CHAINED_FIELDS, "hash")
 CONSENT_EXTRA = {"consent_status", "notice"}  # derived, and checked against the hashed fields
+# The fields an exported event has, by kind (made once: a steward verifies millions of events)
+_EXPORTED_FIELDS = {False: frozenset(EVENT_FIELDS), True: frozenset(EVENT_FIELDS) | CONSENT_EXTRA}
 CSV_COLUMNS = ("seq", "time", "data_subject", "kind", "scope", "photo_hash", "dataset",
                "purpose", "state", "consent_status", "status", "reason", "form_version",
                "form_hash", "detail", "prev_hash", "hash")
@@ -87,6 +90,18 @@ def consent_log(store: RecordStore, form: ConsentForm | None = None) -> dict[str
     events, state = _verified_events(store, "The consent log was not exported")
     photos = _known_photos(store, state)
     owner = store.contributor()  # this data folder's contributor also holds undecided photos
+    try:
+        key = store.device_key()
+    except KeyProblem as problem:
+        raise ExportProblem(f"The consent log was not exported: {problem}") from None
+    return signed_log(owner, events, photos, form, store.store_id, key)
+
+
+def signed_log(owner: str, events: list[dict[str, Any]], photos: dict[str, str | None],
+               form: ConsentForm, store_id: str, key: DeviceKey) -> dict[str, Any]:
+    """The signed document of a verified chain: ``events`` in chain order as ``exported_event``
+    gives them, ``photos`` every photo the store knows with the folder whose default it
+    follows. What ``consent_log`` writes, and what a benchmark or a test may build directly."""
     subjects = list(dict.fromkeys([owner, *(e["actor"] for e in events)]))
     purposes = list(form.purpose_ids) + sorted(
         {e["purpose"] for e in events if e["purpose"]} - set(form.purpose_ids))
@@ -107,15 +122,12 @@ def consent_log(store: RecordStore, form: ConsentForm | None = None) -> dict[str
         "contributor": owner,  # whose device key signs this file
         "chain": {"algorithm": "SHA-256 of canonical JSON (sorted keys, no spaces, UTF-8)",
                   "hashed_fields": list(CHAINED_FIELDS), "genesis": GENESIS_HASH,
-                  "events": len(events), "head_seq": state.verified.head_seq,
-                  "head": state.verified.head_hash, "store_id": store.store_id},
+                  "events": len(events), "head_seq": events[-1]["seq"] if events else 0,
+                  "head": events[-1]["hash"] if events else GENESIS_HASH, "store_id": store_id},
         "form": {"sha256": form.sha256, "text": _form_text(form)},
         "records": records[::-1],
     }
-    try:
-        document.update(sign_document(document, store.device_key()))
-    except KeyProblem as problem:
-        raise ExportProblem(f"The consent log was not exported: {problem}") from None
+    document.update(sign_document(document, key))
     return document
 
 
@@ -136,7 +148,7 @@ def export_consent_csv(store: RecordStore, path: str | Path) -> int:
         writer.writerow(CSV_COLUMNS)
         for event in events:
             event = dict(event, data_subject=event["actor"])
-            writer.writerow([_cell(event.get(column)) for column in CSV_COLUMNS])
+            writer.writerow([spreadsheet_cell(event.get(column)) for column in CSV_COLUMNS])
     return len(events)
 
 
@@ -147,7 +159,7 @@ def _verified_events(store: RecordStore, refusal: str
     state = ConsentState(VerifyReport(True, 0, None, ""))
 
     def fold(raw: dict[str, Any]) -> None:
-        events.append(_exported_event(raw))
+        events.append(exported_event(raw))
         state.fold(raw)
 
     state.verified = store.verify(fold)
@@ -166,7 +178,9 @@ def _form_text(form: ConsentForm) -> str:
     return data.decode("utf-8")
 
 
-def _exported_event(raw: dict[str, Any]) -> dict[str, Any]:
+def exported_event(raw: dict[str, Any]) -> dict[str, Any]:
+    """An event of the chain as an export lists it: its chained fields and hash, and for a
+    consent event its DPV status and notice."""
     event = {name: raw.get(name) for name in EVENT_FIELDS}
     if event["kind"] == "consent":
         event["consent_status"] = DPV_STATUS.get(event["state"])
@@ -241,7 +255,7 @@ def _known_photos(store: RecordStore, state: ConsentState) -> dict[str, str | No
                 session.execute(select(Photo.content_hash, Photo.path))}
 
 
-def _cell(value: Any) -> str:
+def spreadsheet_cell(value: Any) -> str:
     """A spreadsheet must not run a cell such as "=HYPERLINK(...)", also when it starts with a
     space, tab or line break before the formula: such cells get a leading apostrophe."""
     text = "" if value is None else str(value)
@@ -263,29 +277,44 @@ class ExportVerifyReport:
     first_altered: dict[str, Any] | None = None
     signed_by: str | None = None  # the data subjects' pseudonyms, when it verified
     fingerprint: str | None = None  # of the key that signed it, when it verified
+    failed: str | None = None  # what did not agree: "file", "chain", "summary" or "signature"
 
 
 def verify_export_file(path: str | Path) -> ExportVerifyReport:
-    """Check an exported consent log: the chain (naming the first altered event), that the
-    summary follows from the events and the form, then the signature (which alone finds a log
-    rewritten with every hash recomputed and its summary made to match)."""
+    """Check an exported consent log file (see ``verify_export_document``)."""
     path = Path(path)
     try:
         log = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as problem:
+        return ExportVerifyReport(False, f"{path.name} cannot be read ({problem.strerror}).",
+                                  failed="file")
+    except (ValueError, RecursionError):
+        log = None
+    return verify_export_document(log, path.name)
+
+
+def verify_export_document(log: Any, name: str) -> ExportVerifyReport:
+    """Check an exported consent log already read from the file ``name``: the chain (naming
+    the first altered event), that the summary follows from the events and the form, then the
+    signature (which alone finds a log rewritten with every hash recomputed and its summary
+    made to match). A steward verifies the very document it then imports."""
+    try:
         records = log["records"]
         listed = [(r, e) for r in records for e in r["events"]]
-    except OSError as problem:
-        return ExportVerifyReport(False, f"{path.name} cannot be read ({problem.strerror}).")
-    except (ValueError, KeyError, TypeError, RecursionError):
-        return ExportVerifyReport(False, f"{path.name} is not an AccessShare consent log export "
-                                         "(JSON with records and their events).")
+    except (KeyError, TypeError, RecursionError):
+        return ExportVerifyReport(False, f"{name} is not an AccessShare consent log export "
+                                         "(JSON with records and their events).", failed="file")
+    failed = "chain"
     try:
-        problem = _first_problem(listed, log) or _summary_problem(listed, log)
+        problem = _first_problem(listed, log)
+        if problem is None:
+            failed = "summary"
+            problem = _summary_problem(listed, log)
         signature = check_signature(log)
         if problem is None and not signature.ok:
             verb = "cannot be trusted" if signature.fingerprint is None else "was altered"
-            return ExportVerifyReport(False, f"{path.name} {verb}: {signature.sentence}.",
-                                      len(listed))
+            return ExportVerifyReport(False, f"{name} {verb}: {signature.sentence}.",
+                                      len(listed), failed="signature")
     except RecursionError:
         problem = None, "it is nested too deeply to be an export"
     except (KeyError, TypeError, AttributeError, ValueError):
@@ -294,11 +323,11 @@ def verify_export_file(path: str | Path) -> ExportVerifyReport:
         position, reason = problem
         event = listed[position][1] if position is not None else None
         where = f"event {position + 1} of {len(listed)}" if position is not None else "its summary"
-        return ExportVerifyReport(False, f"{path.name} was altered at {where}: {reason}.",
+        return ExportVerifyReport(False, f"{name} was altered at {where}: {reason}.",
                                   len(listed), None if position is None else position + 1,
-                                  event if isinstance(event, dict) else None)
+                                  event if isinstance(event, dict) else None, failed=failed)
     noun = "event" if len(listed) == 1 else "events"
-    return ExportVerifyReport(True, f"{path.name} is intact: {len(listed)} {noun} verified.",
+    return ExportVerifyReport(True, f"{name} is intact: {len(listed)} {noun} verified.",
                               len(listed), signed_by=str(log.get("contributor")),
                               fingerprint=signature.fingerprint)
 
@@ -337,7 +366,7 @@ def _placement_problem(listed: list[tuple[dict, Any]]) -> tuple[int, str] | None
         if event.get("actor") != record.get("data_subject"):
             return position, (f"event seq {event['seq']} belongs to {event.get('actor')} but is "
                               f"listed under {record.get('data_subject')}")
-        expected_keys = set(EVENT_FIELDS) | (CONSENT_EXTRA if event.get("kind") == "consent" else set())
+        expected_keys = _EXPORTED_FIELDS[event.get("kind") == "consent"]
         if set(event) != expected_keys:
             odd = sorted(set(event) ^ expected_keys)[0]
             return position, f"event seq {event['seq']} has a field added or removed ({odd})"
@@ -556,9 +585,10 @@ def _write_manifest(path: Path, rows: list[list[str]]) -> None:
     with atomic_writer(path, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(MANIFEST_COLUMNS)
-        writer.writerows([[_cell(value) for value in row] for row in rows])
+        writer.writerows([[spreadsheet_cell(value) for value in row] for row in rows])
 
 
 __all__ = ["ExportProblem", "ExportVerifyReport", "PhotoExportReport", "consent_log",
            "current_states", "export_consent_csv", "export_consent_json", "export_name",
-           "export_photos", "known_roots", "verify_export_file"]
+           "export_photos", "exported_event", "known_roots", "signed_log",
+           "verify_export_document", "verify_export_file"]

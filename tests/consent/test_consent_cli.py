@@ -49,10 +49,13 @@ def test_round_trip_set_show_export_verify_delete(capsys, dataset, tmp_path):
     assert all(r["time"].endswith("Z") and r["time"][4] == "-" for r in rows)
     code, out, err = run(capsys, "log", "verify", log)
     assert (code, err) == (0, "")
-    intact, signed = out.splitlines()
+    intact, signed, agree = out.splitlines()
     assert intact == "log.json is intact: 5 events verified."
     assert re.fullmatch(r"Signed by contributor-[0-9a-f]{12} with the device key "
                         r"[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}\.", signed)
+    assert re.fullmatch(r"Its chain, its summary and its signature agree\. The key's full "
+                        r"fingerprint \(for a steward's pin file\) is [0-9a-f]{64}\.", agree)
+    assert agree[-65:-49] == signed[-20:-1].replace(" ", "")  # the short one is its start
     edited = json.loads(log.read_text(encoding="utf-8"))
     edited["records"][0]["events"][1]["state"] = "withdrawn"
     log.write_text(json.dumps(edited), encoding="utf-8")

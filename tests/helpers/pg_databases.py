@@ -14,9 +14,11 @@ from sqlalchemy.engine import make_url
 PG_URL = os.environ.get("ACCESSSHARE_TEST_PG_URL")
 
 
-def fresh_pg_database(prefix: str = "accessshare_t") -> tuple[str, Callable[[], None]]:
-    """(the new database's URL, a function that drops it)."""
-    base = make_url(PG_URL)
+def fresh_pg_database(prefix: str = "accessshare_t", server_url: str | None = None
+                      ) -> tuple[str, Callable[[], None]]:
+    """(the new database's URL, a function that drops it), on the server of ``server_url``
+    (by default ACCESSSHARE_TEST_PG_URL's)."""
+    base = make_url(server_url or PG_URL)
     name = f"{prefix}_{secrets.token_hex(5)}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
