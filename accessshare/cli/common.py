@@ -46,13 +46,17 @@ def error(message: str) -> None:
 _NOT_UTF8 = re.compile("[\ud800-\udfff]")  # bytes of a file name that were not UTF-8
 _CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7f, *range(0x80, 0xa0))}
 _CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # what ``shown`` rewrites
 
 
 def shown(text: Any) -> str:
     """Text fit for a terminal and for UTF-8 output: control characters (escape sequences,
     line breaks inside a file name) are written as \\x1b, \\n...; bytes of a file name that
     are not UTF-8 as \\xe9."""
-    text = str(text).translate(_CONTROL)
+    text = str(text)
+    if not _UNSAFE.search(text):  # nearly every line: one scan, no per-character mapping
+        return text
+    text = text.translate(_CONTROL)
     if _NOT_UTF8.search(text):
         text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         return text.encode("utf-8", "backslashreplace").decode("utf-8")

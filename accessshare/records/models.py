@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-CONSENT_STATES = ("given", "refused", "withdrawn", "pending")  # ISO/IEC TS 27560
-DELETION_STATUSES = ("requested", "done", "verified")
+from accessshare.records.states import CONSENT_STATES, DELETION_STATUSES  # noqa: F401 (re-exported)
+
 HASH = String(64)
 
 
