@@ -1,12 +1,16 @@
 """Benchmark the whole describer on ~12-megapixel JPEGs, against the naive ensemble.
 
-    python bench/bench_describe.py [--photos 10] [--naive-photos 4] [--workers 2]
+    python bench/bench_describe.py [--photos 10] [--naive-photos 4] [--workers 1]
 
 Photos are scikit-image's real ones, upscaled to 4000 x 3000 and saved as JPEG files (quality 90)
 in a temporary folder, each with a distinct content hash. Reported:
 - cold model-load time (``Describer.load()`` in this fresh process);
 - median and p95 ms per photo, one at a time, every detector on, after one warm-up photo;
-- photos per second through ``describe_many`` with ``--workers`` threads;
+- photos per second through the describe service (``describe.service``, as ``accessshare
+  describe --workers N`` runs it) with ``--workers`` describer processes, each with its share of
+  the cores: counted from the start (spawning the processes and loading their models included)
+  and from the first result to the last (the steady rate). Run it under ``taskset -c 0`` for
+  one core;
 - a cached description's time (``describe`` of an already described PhotoInfo);
 - peak RSS of the describer part (process high-water mark, before the naive ensemble runs);
 - the naive ensemble: each package's own API on each full-size photo (full decode, RapidOCR on
@@ -95,17 +99,33 @@ def bench_describer(paths: list[Path], workers: int) -> dict:
     times, cpu_times = zip(*(wall_and_cpu_ms(describer.describe, path) for path in paths))
     times, cpu_times = list(times), list(cpu_times)
     print(f"  (peak RSS after one-at-a-time: {peak_rss_mb():.0f} MB)", flush=True)
-    start = time.perf_counter()
-    described = list(Describer().describe_many(paths, workers=workers))
-    per_second = len(described) / (time.perf_counter() - start)
+    per_second, steady = service_rate([photo_info(path) for path in paths], workers)
     cached = Describer(cache=DictCache())
     infos = [photo_info(path) for path in paths]
     for info in infos:
         cached.describe(info)
     cached_times = [timed_ms(cached.describe, info) for info in infos]
     return {"load_ms": load_ms, "times": times, "cpu_times": cpu_times, "per_second": per_second,
+            "steady": steady,
             "cached_ms": statistics.median(cached_times), "rss": peak_rss_mb(),
             "models": describer.models}
+
+
+def service_rate(photos: list, workers: int) -> tuple[float, float]:
+    """(photos per second from the start, from the first result to the last) through the
+    describe service with ``workers`` processes and no cache."""
+    from accessshare.describe.service import DescribeService, NotDescribed, describe_in_order
+
+    finished: list[float] = []
+    service = DescribeService(workers=workers, background=False, phrase=False)
+    start = time.perf_counter()
+    for result in describe_in_order(photos, service):
+        finished.append(time.perf_counter())
+        if isinstance(result, NotDescribed):
+            print(f"  not described: {result.photo.path.name}: {result.reason}")
+    total = len(photos) / (finished[-1] - start)
+    steady = (len(photos) - 1) / (finished[-1] - finished[0]) if len(photos) > 1 else total
+    return total, steady
 
 
 def naive_ensemble():
@@ -133,11 +153,17 @@ def naive_ensemble():
     return run
 
 
+def usable_cores() -> int:
+    from accessshare.describe.onnx_session import usable_cores as cores
+
+    return cores()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=10)
     parser.add_argument("--naive-photos", type=int, default=4, help="0 skips the naive ensemble")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1, help="describer processes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         print(f"Making {args.photos} JPEGs of {SIZE[0]}x{SIZE[1]} "
@@ -152,8 +178,10 @@ def main() -> None:
               f"p95 {percentile(result['times'], 0.95):.0f} ms (target: median <= 250 ms)")
         print(f"processor time / photo: median {statistics.median(result['cpu_times']):.0f} ms of CPU, all "
               f"threads (steady when other programs load the machine)")
-        print(f"describe_many:          {result['per_second']:.2f} photos/s with "
-              f"{args.workers} workers")
+        print(f"describe service:       {result['per_second']:.2f} photos/s from the start, "
+              f"{result['steady']:.2f} photos/s steady, with {args.workers} describer "
+              f"process{'es' if args.workers > 1 else ''} on {usable_cores()} "
+              f"core{'s' if usable_cores() > 1 else ''}")
         print(f"cached description:     {result['cached_ms']:.2f} ms (target: <= 5 ms)")
         print(f"peak RSS (describer):   {result['rss']:.0f} MB (target: <= 700 MB)")
         if args.naive_photos:

@@ -4,9 +4,16 @@ Measures:
 - time from open_dataset() to the first photos in the list, cold (never scanned) and warm
   (scan index present);
 - how long each Down key takes to be handled (key press to the new current photo, its list
-  text, details and navigation announcement) while the describer works in the background.
+  text, details and navigation announcement) while the describer works in the background,
+  running its models (the presses start once the photos cached by the cold window are back):
+  median, p95, p99 and max, and how many photos were described during the presses (describing
+  must go on, not pause);
+- photos described per second while the window is idle (its event loop waiting, no keys);
+- peak RSS of the app plus every process it started (the describer's), each process's own
+  high-water mark (VmHWM) summed: an upper bound of their peak together.
 
-Usage: python bench/bench_ui.py [--photos 10000] [--presses 200] [--no-describer]
+Usage: python bench/bench_ui.py [--photos 10000] [--presses 200] [--idle-seconds 30]
+                                [--no-describer]
 """
 
 from __future__ import annotations
@@ -26,16 +33,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import io  # noqa: E402
 
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, Qt  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+# The describer's processes start by importing this script again (as __mp_main__, the 'spawn'
+# method's way); they need none of the window's libraries, so those load only here.
+if __name__ == "__main__":
+    import numpy as np
+    from PIL import Image
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
 
-from accessshare.config import Settings, resolve_paths  # noqa: E402
-from accessshare.records import RecordStore  # noqa: E402
-from accessshare.ui.app import describer_factory  # noqa: E402
-from accessshare.ui.main_window import MainWindow  # noqa: E402
+    from accessshare.config import Settings, resolve_paths
+    from accessshare.records import RecordStore
+    from accessshare.ui.app import describer_factory
+    from accessshare.ui.main_window import MainWindow
 
 
 def build(folder: Path, count: int) -> None:
@@ -90,10 +100,73 @@ def key_latencies(app, window: MainWindow, presses: int) -> list[float]:
     return latencies
 
 
+def cached_descriptions(store) -> int:
+    from sqlalchemy import text
+
+    with store.session() as session:
+        return int(session.execute(text("SELECT count(*) FROM descriptions")).scalar())
+
+
+def idle(seconds: float) -> None:
+    """Let the window's event loop wait for ``seconds``, as it does when nobody types."""
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The value below which ``fraction`` of them lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered)) - 1))]
+
+
+class PeakMemory:
+    """Each process's high-water mark: this one and every descendant seen alive (Linux /proc)."""
+
+    def __init__(self):
+        self.peaks: dict[int, float] = {}
+
+    def sample(self) -> None:
+        self.peaks[os.getpid()] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        for pid in descendants(os.getpid()):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    self.peaks[pid] = max(self.peaks.get(pid, 0.0), int(line.split()[1]) / 1024)
+
+    def report(self) -> str:
+        own = self.peaks.get(os.getpid(), 0.0)
+        others = sorted((mb for pid, mb in self.peaks.items() if pid != os.getpid()), reverse=True)
+        children = f" + {len(others)} child processes {' + '.join(f'{mb:.0f}' for mb in others)} MB" if others else ""
+        return f"peak RSS {own + sum(others):.0f} MB (app {own:.0f} MB{children})"
+
+
+def descendants(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = [], [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found += children
+        frontier += children
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=10_000)
     parser.add_argument("--presses", type=int, default=200)
+    parser.add_argument("--idle-seconds", type=float, default=30.0,
+                        help="how long to count descriptions with the window idle (0: skip)")
     parser.add_argument("--no-describer", action="store_true")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -111,16 +184,32 @@ def main() -> None:
             if label == "warm":
                 break
             window.close()
+        memory = PeakMemory()
         if not args.no_describer:
-            wait_until(app, lambda: len(window.model.descriptions) > 0, timeout=120)
+            # The photos described while the cold window was open come back from the cache at
+            # once; the presses start when the describer is running its models again.
+            cached = cached_descriptions(store)
+            wait_until(app, lambda: len(window.model.descriptions) > cached, timeout=300)
+        memory.sample()
+        before = len(window.model.descriptions)
+        started = time.perf_counter()
         latencies = key_latencies(app, window, args.presses)
-        described = len(window.model.descriptions)
+        during = len(window.model.descriptions) - before
+        seconds = time.perf_counter() - started
+        memory.sample()
         print(f"Down key handled in median {statistics.median(latencies):.1f} ms, "
-              f"p95 {sorted(latencies)[int(0.95 * len(latencies)) - 1]:.1f} ms, "
-              f"max {max(latencies):.1f} ms over {len(latencies)} presses "
-              f"(describer running: {described} described so far)")
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak RSS {peak:.0f} MB")
+              f"p95 {percentile(latencies, 0.95):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
+              f"max {max(latencies):.1f} ms over {len(latencies)} presses")
+        print(f"photos described during the presses: {during} in {seconds:.1f} s "
+              f"({during / seconds:.2f} per second)")
+        if not args.no_describer and args.idle_seconds:
+            before = len(window.model.descriptions)
+            idle(args.idle_seconds)
+            idle_count = len(window.model.descriptions) - before
+            print(f"window idle: {idle_count} photos described in {args.idle_seconds:.0f} s "
+                  f"({idle_count / args.idle_seconds:.2f} per second)")
+            memory.sample()
+        print(memory.report())
         window.close()
         store.close()
 

@@ -10,6 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from accessshare.config import AppPaths, Settings
 
+# One describer process (each holds every model: about 450 MB). It runs below the app's
+# priority, so it may use every core: the scheduler gives the window its core when it wants one.
+APP_DESCRIBER_PROCESSES = 1
+APP_CORES_KEPT_FREE = 0
+
 if TYPE_CHECKING:  # opened only when asked: the window shows before SQLAlchemy is loaded
     from accessshare.records import RecordStore
 
@@ -26,15 +31,15 @@ def open_store(paths: AppPaths) -> tuple[RecordStore | None, str]:
 
 def describer_factory(paths: AppPaths, store: RecordStore | None, settings: Settings,
                       caption_model: Path | None) -> Callable[[], Any]:
-    """A function that makes the describer (on a worker thread: loading it takes a second),
-    with the store's description cache."""
+    """A function that makes the window's describe service: models in one lower-priority
+    process, with the store's description cache in this one."""
 
     def make() -> Any:
-        from accessshare.describe import onnx_session
-        from accessshare.describe.pipeline import Describer
+        from accessshare.describe.service import DescriberSpec, DescribeService
         from accessshare.records.store import DescriptionCache
-        onnx_session.keep_cores_free(1)  # the arrow keys come first
+        spec = DescriberSpec(caption_model=caption_model, verbosity=settings.verbosity,
+                             models_dir=paths.models_dir)
         cache = DescriptionCache(store) if store is not None else None
-        return Describer(cache=cache, caption_model=caption_model, verbosity=settings.verbosity,
-                         models_dir=paths.models_dir)
+        return DescribeService(spec, cache=cache, workers=APP_DESCRIBER_PROCESSES,
+                               cores_kept_free=APP_CORES_KEPT_FREE)
     return make

@@ -1,8 +1,9 @@
 """``accessshare describe PATH... [--json] [--verbosity brief|detailed] [--caption-model DIR]
-[--redact KINDS]``.
+[--workers N] [--redact KINDS]``.
 
 Describes photos on this device: what each shows, its quality problems and what it gives away.
 PATH may be photos or dataset folders (scanned recursively, with their manifest's labels).
+The models run in N describer processes (``describe.service``), results print in PATH order.
 Exit status: 0 when at least one photo was described, 1 when none was, 2 for bad arguments.
 """
 
@@ -13,8 +14,10 @@ import contextlib
 import sys
 from pathlib import Path
 
-from accessshare.cli.common import add_command, error, print_json_line
+from accessshare.cli.common import add_command, error, print_json_line, say
 from accessshare.config import AppPaths
+
+DEFAULT_WORKERS = 1
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,7 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="brief words, or counts, confidence and positions (default: brief)")
     parser.add_argument("--caption-model", metavar="DIR", type=Path,
                         help="folder of an ONNX image-captioning model (Optimum layout)")
-    parser.add_argument("--workers", type=int, default=None, help="photos described at once")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="describer processes, each with a fair share of the cores "
+                        f"(default: {DEFAULT_WORKERS})")
     parser.add_argument("--redact", metavar="KINDS",
                         help="hear the copy that would be shared with these removed (faces, "
                         "text, location, comma-separated, or all): it is made, described again "
@@ -37,7 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
-    from accessshare.describe.pipeline import Describer, DescribeFailure
+    from accessshare.describe.pipeline import DescribeFailure
+    from accessshare.describe.service import (DescribeService, DescribeUnavailable, Described,
+                                              DescriberSpec, describe_in_order)
 
     if args.workers is not None and args.workers < 1:
         error(f"--workers must be 1 or more (photos described at once), not {args.workers}.")
@@ -51,24 +58,38 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
         except ValueError as problem:
             error(str(problem))
             return 2
-    photos, failures = collect(args.paths, paths)
+    items, failures = collect(args.paths, paths)
     for failure in failures:
         show(failure, args.json)
+    photos = [item for item in items if not isinstance(item, DescribeFailure)]
     if kinds is not None:
         return run_redacted(photos, kinds, args, paths)
+    spec = DescriberSpec(caption_model=args.caption_model, verbosity=args.verbosity,
+                         models_dir=paths.models_dir)
+    notes: list[str] = []
+    described = 0
     with open_cache(paths) as cache:
-        describer = Describer(cache=cache, caption_model=args.caption_model,
-                              verbosity=args.verbosity, models_dir=paths.models_dir)
-        if describer.caption_problem:
-            error(describer.caption_problem)
-        described = 0
-        with progress_bar(len(photos)) as bar:
-            for result in describer.describe_many(photos, workers=args.workers,
-                                                  progress=lambda _: bar.update(1)):
-                described += not isinstance(result, DescribeFailure)
-                show(result, args.json)
-    if describer.caption_problem and not args.json:
-        error(describer.caption_problem)
+        # N processes, each with its share of the cores; normal priority: nothing to give way to.
+        service = DescribeService(spec, cache=cache, workers=args.workers or DEFAULT_WORKERS,
+                                  background=False, phrase=False)
+        results = describe_in_order(photos, service, on_note=lambda note: (notes.append(note), error(note)))
+        with progress_bar(len(items)) as bar:
+            try:
+                for item in items:
+                    result = item if isinstance(item, DescribeFailure) else next(results)
+                    if isinstance(result, Described):
+                        described += 1
+                        result = result.description
+                    elif not isinstance(result, DescribeFailure):
+                        result = DescribeFailure(str(result.photo.path), failure_sentence(result))
+                    bar.update(1)
+                    show(result, args.json)
+            except DescribeUnavailable as problem:
+                error(str(problem))
+            finally:
+                results.close()
+    if notes and not args.json:
+        error(notes[-1])
     return 0 if described else 1
 
 
@@ -94,17 +115,29 @@ def run_redacted(photos: list, kinds: frozenset[str], args: argparse.Namespace,
     return 0 if verified else 1
 
 
+def failure_sentence(not_described) -> str:
+    """One plain sentence: the decoder's own (it names the file), or the describer's reason."""
+    reason = not_described.reason.strip()
+    if reason[:1].isupper():
+        return reason
+    return f"The photo {Path(not_described.photo.path).name} could not be described: {reason}."
+
+
 def collect(targets: list[str], paths: AppPaths) -> tuple[list, list]:
-    """(photos to describe: PhotoInfo or Path, failures as DescribeFailure)."""
-    from accessshare.describe.pipeline import DescribeFailure
-    from accessshare.library import PhotoInfo, iter_scan
+    """(photos to describe in order: PhotoInfo, or DescribeFailure for a file that cannot be
+    read; scan problems of folders as DescribeFailure)."""
+    from accessshare.describe.pipeline import DescribeFailure, photo_info
+    from accessshare.library import ImageProblem, PhotoInfo, iter_scan
     from accessshare.library.scanner import default_index_dir
 
     photos, failures = [], []
     for target in targets:
         path = Path(target)
         if not path.is_dir():
-            photos.append(path)
+            try:
+                photos.append(photo_info(path))
+            except ImageProblem as problem:
+                photos.append(DescribeFailure(str(path), str(problem)))
             continue
         for item in iter_scan(path, index_dir=default_index_dir(paths.ensure().data_dir)):
             if isinstance(item, PhotoInfo):
@@ -153,9 +186,9 @@ def show(result, as_json: bool) -> None:
     if as_json:
         print_json_line(result.to_json())
     elif isinstance(result, DescribeFailure):
-        print(f"{result.path}: could not be described. {result.error}")
+        say(f"{result.path}: could not be described. {result.error}")
     else:
-        print(f"{result.path}: {result.sentence}")
-        for line in result.details:
-            print(f"    {line}")
+        say(f"{result.path}: {result.sentence}")
+        for line in result.details:  # recognised text too: never a raw control character
+            say(f"    {line}")
     sys.stdout.flush()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from accessshare.cli.common import add_command, error, print_json_line, say
 from accessshare.config import AppPaths
-from accessshare.library import PhotoInfo, iter_scan
-from accessshare.library.scanner import default_index_dir
+
+if TYPE_CHECKING:  # loaded when run: --help loads no PIL or numpy
+    from accessshare.library import PhotoInfo
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,6 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
+    from accessshare.library import PhotoInfo, iter_scan  # here: --help loads no PIL or numpy
+    from accessshare.library.scanner import default_index_dir
+
     try:
         items = iter_scan(args.folder, index_dir=default_index_dir(paths.ensure().data_dir),
                           manifest=args.manifest)

@@ -92,6 +92,7 @@ class Decisions:
         self._state: ConsentState | None = None
         self._purpose_ids = self.form.purpose_ids
         self._words = {p.id: p.words for p in self.form.purposes}
+        self._summaries: dict[tuple, str] = {}
 
     def state(self) -> ConsentState:
         """The verified state, read on first use and then extended with what was appended."""
@@ -205,8 +206,10 @@ class Decisions:
 
     def _append(self, rows: list[dict[str, Any]], extra: dict[str, Any] | None = None) -> None:
         decision = f"d-{secrets.token_hex(8)}"
+        shared = {"decision": decision, **(extra or {})}  # one object: written out once
         for row in rows:
-            row["detail"] = {"decision": decision, **(extra or {}), **row.get("detail", {})}
+            own = row.get("detail")
+            row["detail"] = {**shared, **own} if own else shared
         self.store.append_consents(rows)
 
     # Reading ----------------------------------------------------------------------------
@@ -248,11 +251,15 @@ class Decisions:
         elif datasets_of is None:
             datasets_of = self.datasets_of(hashes)
         result = {}
+        known = set(self.purpose_ids)
+        # Purposes the form does not name are looked for only when some event decided one.
+        others = not state.purposes_seen <= known
         for photo_hash in hashes:
-            root = datasets_of.get(photo_hash)
-            extra = sorted(state.purposes_decided(photo_hash) - set(self.purpose_ids))
-            result[photo_hash] = {p: state.effective(photo_hash, p, root)
-                                  for p in [*self.purpose_ids, *extra]}
+            purposes = self.purpose_ids
+            if others:
+                purposes = [*purposes, *sorted(state.purposes_decided(photo_hash) - known)]
+            result[photo_hash] = state.effective_all(photo_hash, purposes,
+                                                     datasets_of.get(photo_hash))
         return result
 
     def folder_states(self, root: str | Path) -> dict[str, str]:
@@ -288,6 +295,16 @@ class Decisions:
                           conditions: dict[str, tuple[str, ...]] | None = None) -> str:
         """``conditions``: purpose -> kinds removed before sharing ("Shared for research, faces
         removed.")."""
+        # 20,000 photos shown share a handful of combinations
+        key = (tuple(states.items()),
+               tuple(sorted((p, tuple(kinds)) for p, kinds in (conditions or {}).items())))
+        sentence = self._summaries.get(key)
+        if sentence is None:
+            sentence = self._summaries[key] = self._summary_of_states(states, conditions)
+        return sentence
+
+    def _summary_of_states(self, states: dict[str, str],
+                           conditions: dict[str, tuple[str, ...]] | None = None) -> str:
         if UNVERIFIED in states.values():
             return NOT_VERIFIED
         grouped = {state: [self.purpose_words(p) for p, s in states.items() if s == state]
@@ -439,11 +456,16 @@ def _sentences(events: list[Step], words, who: str, what: str) -> list[str]:
     one keypress that decides four purposes reads as two sentences, not four."""
     by_purpose: dict[str, list[tuple]] = {}
     for event in events:
-        parse_timestamp(event.time)  # said to the minute: a bulk decision's steps read alike
+        _check_time(event.time)  # said to the minute: a bulk decision's steps read alike
         by_purpose.setdefault(event.purpose, []).append(
             (event.time[:16], event.state, event.reason, event.inherit, event.redact))
     said = tuple((purpose, tuple(chain)) for purpose, chain in by_purpose.items())
     return list(_grouped_sentences(said, words, who, what))
+
+
+@lru_cache(maxsize=4096)  # a bulk decision's events share one time: checked once
+def _check_time(text: str) -> None:
+    parse_timestamp(text)
 
 
 @lru_cache(maxsize=1024)  # a bulk decision gives thousands of photos the same history

@@ -93,6 +93,7 @@ class ConsentState:
     deleted_at: dict[str, int] = field(default_factory=dict)  # hash -> seq of its last deletion
     deletion_status: dict[str, tuple[int, str]] = field(default_factory=dict)  # hash -> (seq, status)
     deletion_seqs: dict[str, list[int]] = field(default_factory=dict)
+    purposes_seen: set[str] = field(default_factory=set)  # every purpose a photo was decided for
 
     @classmethod
     def load(cls, store: RecordStore) -> "ConsentState":
@@ -127,6 +128,7 @@ class ConsentState:
             if step.scope == "photo" and step.photo_hash:
                 self.photo_steps.setdefault(step.photo_hash, []).append(step)
                 self.latest_photo[(step.photo_hash, step.purpose)] = step
+                self.purposes_seen.add(step.purpose)
             elif step.scope == "dataset" and step.dataset:
                 self.folder_steps.setdefault(step.dataset, []).append(step)
                 self.latest_folder[(step.dataset, step.purpose)] = step
@@ -153,18 +155,28 @@ class ConsentState:
         return self.verified.ok
 
     def effective(self, photo_hash: str, purpose: str, root: str | None) -> Effective:
+        return self.effective_all(photo_hash, (purpose,), root)[purpose]
+
+    def effective_all(self, photo_hash: str, purposes, root: str | None
+                      ) -> dict[str, Effective]:
+        """``effective`` for each of ``purposes``: the same rules, in one call per photo (a
+        folder of 20,000 photos asks 80,000 times)."""
         if not self.verified.ok:
-            return Effective(purpose, UNVERIFIED, DecidedBy.UNVERIFIED, None)
+            return {p: Effective(p, UNVERIFIED, DecidedBy.UNVERIFIED, None) for p in purposes}
         deleted = self.deleted_at.get(photo_hash)
-        own = self.latest_photo.get((photo_hash, purpose))
-        if own is not None and (deleted is None or own.seq > deleted) and not own.inherit:
-            return Effective(purpose, own.state, DecidedBy.PHOTO, own.hash, own.redact)
-        if deleted is not None:
-            return Effective(purpose, DELETED, DecidedBy.DELETION, None)
-        folder = self.latest_folder.get((root, purpose)) if root is not None else None
-        if folder is not None:
-            return Effective(purpose, folder.state, DecidedBy.DATASET, folder.hash, folder.redact)
-        return Effective(purpose, PENDING, DecidedBy.NONE, None)
+        latest_photo, latest_folder = self.latest_photo, self.latest_folder
+        result = {}
+        for purpose in purposes:
+            own = latest_photo.get((photo_hash, purpose))
+            if own is not None and (deleted is None or own.seq > deleted) and not own.inherit:
+                result[purpose] = Effective(purpose, own.state, DecidedBy.PHOTO, own.hash, own.redact)
+            elif deleted is not None:
+                result[purpose] = Effective(purpose, DELETED, DecidedBy.DELETION, None)
+            elif root is not None and (folder := latest_folder.get((root, purpose))) is not None:
+                result[purpose] = Effective(purpose, folder.state, DecidedBy.DATASET, folder.hash, folder.redact)
+            else:
+                result[purpose] = Effective(purpose, PENDING, DecidedBy.NONE, None)
+        return result
 
     def purposes_decided(self, photo_hash: str) -> set[str]:
         return {step.purpose for step in self.photo_steps.get(photo_hash, ())}

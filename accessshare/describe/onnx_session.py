@@ -18,7 +18,7 @@ MAX_DEFAULT_THREADS = 4
 
 _sessions: dict[tuple[Path, int, bool], ort.InferenceSession] = {}
 _lock = threading.Lock()
-_cores_kept_free = 0
+_threads_chosen: int | None = None  # set by a describer process: its share of the cores
 creation_count = 0  # sessions actually built; tests use it to prove reuse
 
 
@@ -36,21 +36,28 @@ def default_intra_op_threads() -> int:
     The detectors' models are small (a few GFLOPs at most), so their convolutions stop gaining
     from more than about four threads, while extra threads still cost memory and spin time. On
     the 2-core target this means 2: one image uses the whole machine, which gives the lowest
-    latency for the photo the contributor is waiting on. ``ACCESSSHARE_ONNX_THREADS`` overrides
-    it, e.g. 1 when a worker pool already runs one photo per core.
+    latency for the photo the contributor is waiting on. A describer process sets its share of
+    the cores with ``use_threads``. ``ACCESSSHARE_ONNX_THREADS`` overrides both.
     """
     configured = os.environ.get(THREADS_ENV, "").strip()
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
-    return max(1, min(MAX_DEFAULT_THREADS, usable_cores() - _cores_kept_free))
+    if _threads_chosen is not None:
+        return _threads_chosen
+    return max(1, min(MAX_DEFAULT_THREADS, usable_cores()))
 
 
-def keep_cores_free(count: int) -> None:
-    """For sessions created from now on, leave ``count`` cores to other work (the app's UI
-    thread: with both cores of a 2-core machine describing, the Down key's p95 was 82 ms;
-    with one, 39 ms)."""
-    global _cores_kept_free
-    _cores_kept_free = max(0, count)
+def threads_per_process(processes: int, cores_kept_free: int = 0) -> int:
+    """A fair share of the usable cores, less those kept free, for each of ``processes``
+    describer processes (at least one thread each, at most MAX_DEFAULT_THREADS)."""
+    cores = max(1, usable_cores() - cores_kept_free)
+    return max(1, min(MAX_DEFAULT_THREADS, cores // max(1, processes)))
+
+
+def use_threads(count: int | None) -> None:
+    """Threads per inference for sessions created from now on; None for the default."""
+    global _threads_chosen
+    _threads_chosen = None if count is None else max(1, count)
 
 
 def session_options(intra_op_threads: int, memory_arena: bool = True) -> ort.SessionOptions:

@@ -56,6 +56,8 @@ class ExifFacts:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "ExifFacts":
+        if not data:  # most photos of a folder: the scan index keeps their facts as {}
+            return NO_FACTS
         gps = data.get("gps")
         taken = data.get("taken")
         return cls(
@@ -65,6 +67,9 @@ class ExifFacts:
             artist=data.get("artist"), serial=data.get("serial"),
             orientation=int(data.get("orientation") or 1),
         )
+
+
+NO_FACTS = ExifFacts()
 
 
 def read_facts(image: Image.Image) -> ExifFacts:

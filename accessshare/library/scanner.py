@@ -24,7 +24,7 @@ from PIL import Image
 from accessshare.library.decode import (DEFAULT_MAX_PIXELS, IMAGE_EXTENSIONS, looks_truncated,
                                         open_header)
 from accessshare.library.errors import ImageProblem, describe_os_error
-from accessshare.library.exif import ExifFacts, facts_from_exif, read_facts
+from accessshare.library.exif import NO_FACTS, ExifFacts, facts_from_exif, read_facts
 from accessshare.library.files import (LinkProblem, NotRegularFile, iter_blocks, open_regular,
                                        resolve_safely, write_atomically)
 from accessshare.library.jpeg_header import read_jpeg_header
@@ -154,7 +154,7 @@ def _walk(root: Path) -> Iterator[_Candidate | Problem]:
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            item = _classify(root, entry)
+            item = _classify(root, folder, entry)
             if isinstance(item, Path):
                 subfolders.append(item)
             elif item is not None:
@@ -162,11 +162,12 @@ def _walk(root: Path) -> Iterator[_Candidate | Problem]:
         pending.extend(reversed(subfolders))
 
 
-def _classify(root: Path, entry: os.DirEntry) -> _Candidate | Problem | Path | None:
+def _classify(root: Path, folder: Path, entry: os.DirEntry
+              ) -> _Candidate | Problem | Path | None:
     if not entry.is_symlink() and not entry.is_dir() \
             and os.path.splitext(entry.name)[1].lower() not in IMAGE_EXTENSIONS:
         return None  # most files that are not photos, without building a Path
-    path = Path(entry.path)
+    path = folder / entry.name  # parses the name only, not the whole path again
     try:
         if entry.is_symlink():
             target = resolve_safely(path)
@@ -221,10 +222,14 @@ def analyse(path: Path, relpath: str, max_pixels: int = DEFAULT_MAX_PIXELS,
         return Problem(path, describe_os_error(path, error))
     with handle:
         try:
-            info = os.fstat(handle.fileno())
-            head = _read_up_to(handle, HEADER_BYTES)
+            # The walk's size, when there was one (a file changed since is still read to its
+            # end): a photo smaller than the header is read whole in one read of its own size,
+            # not into a 1 MiB buffer (20,000 small photos, 20,000 large allocations).
+            info = None if candidate else os.fstat(handle.fileno())
+            size = candidate.size if candidate else info.st_size
+            head, whole = _read_up_to(handle, min(HEADER_BYTES, size + 1))
             width, height, image_format, facts = _header_facts(head, handle, path, max_pixels)
-            digest, size, tail = _hash_rest(handle, head)
+            digest, size, tail = _hash_rest(handle, head, whole)
         except ImageProblem as problem:
             return Problem(path, problem.message)
         except OSError as error:
@@ -240,18 +245,25 @@ def analyse(path: Path, relpath: str, max_pixels: int = DEFAULT_MAX_PIXELS,
                      exif=facts)
 
 
-def _read_up_to(handle, count: int) -> bytes:
+def _read_up_to(handle, count: int) -> tuple[bytes, bool]:
+    """Up to ``count`` bytes, and whether the end of the file was reached before them."""
     parts, remaining = [], count
-    while remaining > 0 and (chunk := handle.read(remaining)):
+    while remaining > 0:
+        chunk = handle.read(remaining)
+        if not chunk:
+            return b"".join(parts), True
         parts.append(chunk)
         remaining -= len(chunk)
-    return b"".join(parts)
+    return b"".join(parts), False
 
 
-def _hash_rest(handle, head: bytes) -> tuple[str, int, bytes]:
-    """SHA-256 of the whole file (``head`` is its start), its size and its last bytes."""
-    handle.seek(len(head))
+def _hash_rest(handle, head: bytes, whole: bool = False) -> tuple[str, int, bytes]:
+    """SHA-256 of the whole file (``head`` is its start, or all of it when ``whole``), its
+    size and its last bytes."""
     digest, size, tail = hashlib.sha256(head), len(head), head[-TAIL_BYTES:]
+    if whole:
+        return digest.hexdigest(), size, tail
+    handle.seek(len(head))
     for chunk in iter_blocks(handle):
         digest.update(chunk)
         size += len(chunk)
@@ -317,7 +329,8 @@ class _Index:
         self.entries[found.relpath] = {
             "size": found.size, "mtime_ns": found.mtime_ns, "id": found.id,
             "width": found.width, "height": found.height, "format": found.format,
-            "exif": found.exif.to_json(),
+            # {} for a photo without facts: 20,000 of those are a fifth of the file otherwise
+            "exif": found.exif.to_json() if found.exif != NO_FACTS else {},
         }
         self.changed = True
 

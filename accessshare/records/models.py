@@ -20,10 +20,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from accessshare.vocabulary import STORED_STATUSES
+from accessshare.records.states import CONSENT_STATES, DELETION_STATUSES  # noqa: F401 (re-exported)
 
-CONSENT_STATES = STORED_STATUSES  # ISO/IEC TS 27560: given, refused, withdrawn, pending
-DELETION_STATUSES = ("requested", "done", "verified")
 HASH = String(64)
 
 

@@ -8,6 +8,7 @@ PostgreSQL a transaction-scoped advisory lock does the same.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import secrets
@@ -21,15 +22,13 @@ from typing import Any
 
 from sqlalchemy import (bindparam, create_engine, delete, event, func, insert, select, text,
                         update)
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from accessshare.config import AppPaths
 from accessshare.records.chain import (CHAINED_FIELDS, GENESIS_HASH, ChainCheck, event_hash,
-                                       first_break, hashed_row, parse_timestamp, utc_timestamp)
+                                       first_break, parse_timestamp, row_hasher, utc_timestamp)
 from accessshare.records.models import (CONSENT_STATES, DELETION_STATUSES, ChainHead,
                                         ConsentEvent, Contributor, Dataset, DeletionEvent,
                                         Description, Event, Photo, StudyEvent, StudySession)
@@ -37,10 +36,14 @@ from accessshare.records.signing import DeviceKey, Head, HeadKeeper, KeyProblem,
 
 CHAIN_LOCK_ID = 0x4143_4353  # "ACCS": the advisory lock that serialises chain appends
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_CACHE_KIB = 32 * 1024  # at most; pages are allocated as they are used
 EVENT_INPUT_FIELDS = ("scope", "photo_hash", "dataset", "purpose", "state", "form_version",
                       "form_hash", "status", "reason", "actor")
 IN_CHUNK = 500  # hashes per IN (...) list, well under every database's parameter limit
 CHAIN_COLUMNS = (*CHAINED_FIELDS, "hash")
+SEQ_AT, PREV_HASH_AT, HASH_AT = (CHAIN_COLUMNS.index(name)
+                                 for name in ("seq", "prev_hash", "hash"))
+EVENT_COLUMNS = CHAIN_COLUMNS  # every column of ``events`` is chained, but for the hash itself
 IN_MEMORY = re.compile(r"^sqlite[^:]*://(/(:memory:)?)?(\?.*)?$")
 PASSWORD_IN_URL = re.compile(r"(://[^/:@]*:)[^@/]*@")
 PSEUDONYM = re.compile(r"[A-Za-z0-9_.-]{1,64}")
@@ -144,7 +147,8 @@ class RecordStore:
         """Several decisions in one transaction: all are saved, or none (bulk and undo).
 
         Each decision is a dict with the keyword arguments of ``append_consent``."""
-        rows = [_consent_row(decision) for decision in decisions]
+        checked: set[tuple[str, Any]] = set()  # one form and one actor for a whole bulk call
+        rows = [_consent_row(decision, checked) for decision in decisions]
         return self._append_many(ConsentEvent, rows) if rows else []
 
     def append_deletion(self, *, photo_hash: str, status: str, actor: str, reason: str | None = None,
@@ -175,28 +179,41 @@ class RecordStore:
             seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
             kept = session.get(ChainHead, 1)
             extends_kept = (kept.seq, kept.hash) == (seq, prev_hash)
+            now = utc_timestamp()  # one decision, one moment (and one clock read, not 80,000)
             chained = []
+            detail, detail_text = None, None  # rows of one decision share one detail object
             for row in rows:
                 seq += 1
                 fields = {name: row.get(name) for name in EVENT_INPUT_FIELDS}
-                detail = row.get("detail")
+                if row.get("detail") is not detail:
+                    detail = row.get("detail")
+                    detail_text = (json.dumps(detail, sort_keys=True, separators=(",", ":"))
+                                   if detail is not None else None)
+                given_time = row.get("time")
                 fields.update(
-                    seq=seq, kind=identity, time=_checked_time(row.get("time")),
-                    prev_hash=prev_hash,
-                    detail=json.dumps(detail, sort_keys=True, separators=(",", ":"))
-                    if detail is not None else None,
+                    seq=seq, kind=identity,
+                    time=now if given_time is None else _checked_time(given_time),
+                    prev_hash=prev_hash, detail=detail_text,
                 )
                 fields["hash"] = prev_hash = event_hash(fields)
                 chained.append(fields)
-            # One executemany through Core: ORM unit-of-work bookkeeping would cost more than
-            # the hashing for a bulk decision over thousands of photos.
-            session.execute(insert(Event.__table__), chained)
+            # One executemany straight to the driver: ORM bookkeeping, or even Core's per-row
+            # parameter processing, would cost more than the hashing for a bulk decision.
+            session.connection().exec_driver_sql(
+                self._insert_events_sql, [tuple(map(fields.get, EVENT_COLUMNS))
+                                          for fields in chained])
             if extends_kept:  # a head that no longer matches stays as evidence
                 kept.seq, kept.hash = seq, prev_hash
         # Committed: the transaction closed without error. The returned events are plain
         # copies of what was written (not ORM objects: 80,000 of those cost seconds).
         self._keep_head(Head(seq, prev_hash))
         return [Appended(**fields) for fields in chained]
+
+    @property
+    def _insert_events_sql(self) -> str:
+        marker = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+        return (f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+                f"VALUES ({', '.join([marker] * len(EVENT_COLUMNS))})")
 
     def _keep_head(self, head: Head) -> None:
         """Write the head file after a commit. A failure here never undoes the decision: the
@@ -273,7 +290,7 @@ class RecordStore:
         while True:
             with self.engine.connect() as connection:
                 try:
-                    rows = connection.exec_driver_sql(query, (last, batch)).fetchall()
+                    rows = _plain_rows(connection, query, (last, batch))
                 except DBAPIError as problem:
                     if "decode" not in str(problem) or self.dialect != "sqlite":
                         raise
@@ -365,15 +382,17 @@ class RecordStore:
 
     def _verify_after(self, check: ChainCheck, fold, watched: set[int],
                       hashes: dict[int, str]) -> tuple[int, str] | None:
+        row_hash = row_hasher(CHAIN_COLUMNS)
         for row in self._iter_rows(after_seq=check.seq):
-            event, computed = hashed_row(row, CHAIN_COLUMNS)
-            reason = check.feed(event, computed)
-            if reason is not None:
-                return check.seq, reason
+            computed = row_hash(row)
+            if not check.follows(row[SEQ_AT], row[PREV_HASH_AT], row[HASH_AT], computed):
+                reason = check.feed(dict(zip(CHAIN_COLUMNS, row)), computed)
+                if reason is not None:
+                    return check.seq, reason
             if check.seq in watched:
                 hashes[check.seq] = check.head_hash
             if fold is not None:
-                fold(event)
+                fold(dict(zip(CHAIN_COLUMNS, row)))
         return None
 
     def _kept_file_head(self):
@@ -448,16 +467,20 @@ class RecordStore:
         hashes = list(latest)
         table = Photo.__table__
         columns = ("dataset_id", "path", "size", "width", "height", "orientation", "label")
+        marker = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
         with self.writing(), self.engine.begin() as connection:
             for start in range(0, len(hashes), IN_CHUNK):
                 chunk = hashes[start:start + IN_CHUNK]
-                known = {row[0]: tuple(row[1:]) for row in connection.execute(
-                    select(table.c.content_hash, *(table.c[c] for c in columns))
-                    .where(table.c.content_hash.in_(chunk)))}
+                # Plain SQL: compiling an IN of 500 values 40 times costs more than the reads.
+                query = (f"SELECT content_hash, {', '.join(columns)} FROM photos "
+                         f"WHERE content_hash IN ({', '.join([marker] * len(chunk))})")
+                known = {row[0]: tuple(row[1:])
+                         for row in _plain_rows(connection, query, tuple(chunk))}
                 facts = {h: _scan_facts(latest[h], dataset) for h in chunk}
-                new = [dict(facts[h], content_hash=h, seen=now) for h in chunk if h not in known]
-                changed = [dict(facts[h], key=h, seen=now) for h in chunk
-                           if h in known and known[h] != tuple(facts[h][c] for c in columns)]
+                new = [dict(zip(columns, facts[h]), content_hash=h, seen=now)
+                       for h in chunk if h not in known]
+                changed = [dict(zip(columns, facts[h]), key=h, seen=now) for h in chunk
+                           if h in known and known[h] != facts[h]]
                 if new:
                     connection.execute(insert(table), new)
                 if changed:
@@ -522,14 +545,16 @@ class RecordStore:
         hash) at once both succeed: the insert turns into an update on conflict."""
         values = dict(content_hash=content_hash, models_key=models_key, payload=payload,
                       created=utc_timestamp())
-        upsert_dialects = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
         with self.writing(), self.session() as session, session.begin():
-            if self.dialect not in upsert_dialects:  # another database: replace in two steps
+            if self.dialect not in ("postgresql", "sqlite"):  # elsewhere: replace in two steps
                 session.execute(delete(Description).where(
                     Description.content_hash == content_hash, Description.models_key == models_key))
                 session.add(Description(**values))
                 return
-            statement = upsert_dialects[self.dialect](Description).values(**values)
+            # Imported here: PostgreSQL's dialect module costs every command a twentieth of a
+            # second to import, and only this upsert needs it.
+            dialect = importlib.import_module(f"sqlalchemy.dialects.{self.dialect}")
+            statement = dialect.insert(Description).values(**values)
             session.execute(statement.on_conflict_do_update(
                 index_elements=["content_hash", "models_key"],
                 set_={"payload": statement.excluded.payload, "created": statement.excluded.created}))
@@ -584,10 +609,15 @@ class _Counted:
         return item
 
 
-def _consent_row(decision: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(decision) - {"purpose", "state", "actor", "photo_hash", "dataset",
-                               "form_version", "form_hash", "reason", "detail", "time"}
-    if unknown:
+CONSENT_FIELDS = frozenset({"purpose", "state", "actor", "photo_hash", "dataset", "form_version",
+                            "form_hash", "reason", "detail", "time"})
+
+
+def _consent_row(decision: dict[str, Any], checked: set[tuple[str, Any]]) -> dict[str, Any]:
+    """The decision checked, with its scope. ``checked`` holds the form hashes and actors
+    already found valid in this call, so 80,000 rows of one decision check them once."""
+    if not CONSENT_FIELDS.issuperset(decision):
+        unknown = set(decision) - CONSENT_FIELDS
         raise ValueError(f"A consent decision has no field {sorted(unknown)[0]!r}.")
     state, purpose = decision.get("state"), decision.get("purpose")
     if state not in CONSENT_STATES:
@@ -599,9 +629,13 @@ def _consent_row(decision: dict[str, Any]) -> dict[str, Any]:
         raise ValueError("A consent decision is about one photo or one dataset, not both or neither.")
     if photo_hash is not None:
         _require_hash(photo_hash, "photo_hash")
-    if decision.get("form_hash") is not None:
-        _require_hash(decision["form_hash"], "form_hash")
-    _require_pseudonym(decision.get("actor"))
+    form_hash, actor = decision.get("form_hash"), decision.get("actor")
+    if form_hash is not None and ("form_hash", form_hash) not in checked:
+        _require_hash(form_hash, "form_hash")
+        checked.add(("form_hash", form_hash))
+    if ("actor", actor) not in checked:
+        _require_pseudonym(actor)
+        checked.add(("actor", actor))
     return dict(decision, scope="photo" if photo_hash is not None else "dataset",
                 dataset=str(dataset) if dataset is not None else None)
 
@@ -638,10 +672,11 @@ def _check_study_detail(detail: dict[str, Any]) -> None:
             raise ValueError(f"Study record detail {key!r} is too long to be a code or a choice.")
 
 
-def _scan_facts(photo: Any, dataset_id: int) -> dict[str, Any]:
-    return {"dataset_id": dataset_id, "path": str(photo.path), "size": photo.size,
-            "width": photo.width, "height": photo.height,
-            "orientation": getattr(photo.exif, "orientation", 1) or 1, "label": photo.label}
+def _scan_facts(photo: Any, dataset_id: int) -> tuple:
+    """(dataset_id, path, size, width, height, orientation, label), as ``upsert_photos``
+    compares them with the stored row."""
+    return (dataset_id, str(photo.path), photo.size, photo.width, photo.height,
+            getattr(photo.exif, "orientation", 1) or 1, photo.label)
 
 
 def shown_address(db_url: str) -> str:
@@ -699,6 +734,18 @@ def _make_engine(db_url: str) -> Engine:
                                  f"cannot be used: {reason}.") from problem
 
 
+def _plain_rows(connection, query: str, values: tuple) -> list[tuple]:
+    """The rows as the driver gives them (tuples: SQLAlchemy's Row objects cost as much as
+    hashing, for 80,000 events). A driver error while fetching is raised again through
+    SQLAlchemy, as ``DBAPIError``, by reading the rows the usual way."""
+    result = connection.exec_driver_sql(query, values)
+    try:
+        return result.cursor.fetchall()
+    except connection.dialect.loaded_dbapi.Error:
+        result.close()
+    return connection.exec_driver_sql(query, values).fetchall()
+
+
 def _read_leniently(connection, query: str, values: tuple) -> list[tuple]:
     """Rows holding text that is not UTF-8 (written by hand into the file): read them anyway,
     so their events fail verification with a sentence rather than stop it with a traceback."""
@@ -719,6 +766,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # A bulk decision over 20,000 photos inserts into three indexes at random places; with
+        # the default 2 MB cache SQLite spills pages while inserting (a third more time).
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -494,7 +494,7 @@ def cannot_write(path: object, reason: object) -> str:
 
 # Hearing a photo as it would be shared (Shift+R) ------------------------------------------------
 
-DESCRIBER_STILL_LOADING = _("The describer is still loading; try again in a moment.")
+CANNOT_DESCRIBE_HERE = _("Photos cannot be described here.")
 
 
 def removing_and_checking(name: str) -> str:
@@ -650,7 +650,10 @@ def list_item(position: int, total: int, body: str, state: str) -> str:
 
 
 def not_described(name: str, reason: str) -> str:
-    return _("{name} could not be described: {reason}").format(name=name, reason=as_sentence(reason))
+    reason = reason.strip()  # said as it is given ("the describer stopped"), with a full stop
+    if not reason.endswith((".", "!", "?")):
+        reason += "."
+    return _("{name} could not be described: {reason}").format(name=name, reason=reason)
 
 
 def being_described(name: str, label: str | None) -> str:

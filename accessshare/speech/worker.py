@@ -40,17 +40,35 @@ def _voices(engine) -> list[dict]:
 
 
 def _synthesise(engine, done: threading.Event, request: dict, attempts: int = 3) -> None:
-    """Synthesise to the request's path; retry when espeak-ng hands back an empty file.
+    """Synthesise to the request's path; retry when espeak-ng hands back an empty file, or
+    a file spoken at another rate than the one asked for.
 
     About one utterance in a hundred comes back with no samples (seen with pyttsx3 2.99 and
-    espeak-ng 1.51); a second attempt has always worked.
+    espeak-ng 1.51); a second attempt has always worked. The rate is not set when
+    ``setProperty`` returns: pyttsx3 queues it until ``runAndWait``, then hands it to
+    espeak-ng's own command thread (its asynchronous mode), and any failure on the way only
+    reaches "error" listeners. Under load (a few runs in a hundred with another process busy)
+    the rate never takes, and the file is spoken at the driver's starting rate of 200, so the
+    rate espeak-ng holds is read back after synthesis, and a file made at another is redone.
     """
+    problem = "the speech engine produced no sound"
     for _attempt in range(attempts):
         _synthesise_once(engine, done, request)
         with wave.open(request["path"], "rb") as result:
-            if result.getnframes() > 0:
-                return
-    raise RuntimeError("the speech engine produced no sound")
+            has_sound = result.getnframes() > 0
+        if has_sound and _rate_taken(request.get("rate")):
+            return
+        if has_sound:
+            problem = f"the speech engine did not take the rate of {request['rate']} words a minute"
+    raise RuntimeError(problem)
+
+
+def _rate_taken(wanted) -> bool:
+    """Whether espeak-ng's current rate is ``wanted`` (always true for another driver)."""
+    espeak = sys.modules.get("pyttsx3.drivers._espeak")  # loaded by the espeak-ng driver only
+    if not wanted or espeak is None or espeak.dll is None:
+        return True
+    return espeak.dll.espeak_GetParameter(espeak.RATE, 1) == int(wanted)  # 1: current value
 
 
 def _synthesise_once(engine, done: threading.Event, request: dict) -> None:

@@ -27,7 +27,9 @@ HELD_NEWS_CHECK_MS = 250
 NEWS_AFTER_MOVE = 0.8  # seconds focus rests on an object before background news is said
 NEWS_WAITS_AT_MOST = 4.0  # seconds; then a shorter rest will do
 WAIT_FOR_FOCUS_SECONDS = 5.0  # a message said while nothing has focus waits this long for focus
-ANNOUNCEMENT_ROLE = 0x0100 + 77  # Qt.UserRole + 77: the model role that holds an item's description
+# Qt.UserRole + 77: the model role that holds a message as an item's description (reading it
+# back through this role does not count as the item being read).
+ANNOUNCEMENT_ROLE = 0x0100 + 77
 # Qt.UserRole + 78: the item's text as assistive technology read it out since it became
 # current ("" when not read yet; None from models that do not keep it). Setting "" marks the
 # current item unread. (A model knows it was read out when its description is asked for.)
@@ -192,7 +194,9 @@ class Announcer(QObject):
         read = index.data(PRESENTED_NAME_ROLE)
         unread = self._focus_just_moved if read is None else read == ""
         if unread:
-            waiting = str(index.data(Qt.ItemDataRole.AccessibleDescriptionRole) or "").strip()
+            # Its own role: asking for the description would count as the item being read,
+            # and the next message would replace this one unheard.
+            waiting = str(index.data(ANNOUNCEMENT_ROLE) or "").strip()
             text = f"{waiting} {text}".strip()
         view.model().setData(index, self._toggled(text), ANNOUNCEMENT_ROLE)
         if unread:

@@ -64,7 +64,8 @@ def run_app(paths, folder: str | None = None, *, smoke: bool = False,
 
 
 def _smoke(app: QApplication, window) -> int:
-    """Exit 0 once the first photo is described (or could not be), 1 on timeout."""
+    """Exit 0 once the first photo is described; 1 if it could not be (its reason is printed),
+    if the describer cannot run, or on timeout."""
     result = {"code": 1}
 
     def check() -> None:
@@ -76,15 +77,16 @@ def _smoke(app: QApplication, window) -> int:
         photo = window.current_photo()
         known = photo is not None and (photo.id in window.model.descriptions
                                        or photo.id in window.model.failures)
-        if window.scan_done and (known or window.describer_note or not window.model.photos):
+        unavailable = window.describer_note.startswith("Photos cannot be described")
+        if window.scan_done and (known or unavailable or not window.model.photos):
             total, described, flagged = window.model.counts()
             print(f"Opened {window.dataset}: {total} photos, {described} described, "
                   f"{flagged} flagged.")
             if photo is not None:
                 print(window.model.item_text(window.photo_list.currentIndex().row()))
             print("Announced: " + " | ".join(window.announcer.history))
-            result["code"] = 0 if window.model.photos and not window.describer_note.startswith(
-                "Photos cannot be described") else 1
+            # Success means photo 1 was described, not merely that it was tried.
+            result["code"] = 0 if photo is not None and photo.id in window.model.descriptions else 1
             window.close()
             app.quit()
 

@@ -237,8 +237,7 @@ class ConsentController:
 
     @needs_form
     def export(self) -> None:
-        exports = Exports(self.consent.store, self.window.paths, self.consent.form,
-                          describer=self.window.loaded_describer())
+        exports = Exports(self.consent.store, self.window.paths, self.consent.form)
         dialog = ConsentExportDialog(exports, self._say, self.parent)
         self._show(dialog, None, announce=en.EXPORT_OPENED)
 

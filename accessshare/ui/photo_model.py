@@ -72,6 +72,8 @@ class PhotoListModel(QAbstractListModel):
             return self.item_text(row)
         if role == PRESENTED_NAME_ROLE:
             return self._presented.get(row, "")
+        if role == ANNOUNCEMENT_ROLE:  # the message waiting on the item, the item still unread
+            return self._announcement[1] if self._announcement and self._announcement[0] == row else ""
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             # A screen reader asks for an item's description as it reads the item out (its
             # name it asks for much earlier, to log events): from now on, what it read is this

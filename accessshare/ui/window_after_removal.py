@@ -23,21 +23,19 @@ class AfterRemoval(WindowParts):
         photo = self._current_or_say()
         if photo is None:
             return
+        if self._describe_worker is None:
+            self.announcer.announce(self.describer_note or en.CANNOT_DESCRIBE_HERE, Kind.STATUS)
+            return
         if self._after_removal is None:
-            self._after_removal = AfterRemovalWorker(self.loaded_describer)
+            # The window's describer runs in another process: the copy is checked by one of
+            # its own, built from the same spec on the worker's thread.
+            self._after_removal = AfterRemovalWorker(self._describe_worker.service.spec.build)
             self._after_removal.heard.connect(self._heard_after_removal)
         service = getattr(self.consent_controller, "service", None)
         kinds = (service.redaction(photo.id) if service is not None else ()) or KINDS
-        if self._after_removal.request(photo, kinds, self.settings.verbosity):
-            self.announcer.announce(en.removing_and_checking(photo.path.name), Kind.STATUS,
-                                    interrupt=True)
-        else:
-            self.announcer.announce(en.DESCRIBER_STILL_LOADING, Kind.STATUS)
-
-    def loaded_describer(self):
-        """The window's describer once it has loaded (None before): redacted copies are made
-        and checked with it."""
-        return self._describe_worker.describer if self._describe_worker else None
+        self._after_removal.request(photo, kinds, self.settings.verbosity)
+        self.announcer.announce(en.removing_and_checking(photo.path.name), Kind.STATUS,
+                                interrupt=True)
 
     def _heard_after_removal(self, photo_id: str, sentence: str, details: list, data: bytes) -> None:
         photo = self.current_photo()

@@ -57,7 +57,6 @@ class WorkerFeeds(WindowParts):
             return
         self._describe_worker = DescribeWorker(self.make_describer)
         self._describe_worker.described.connect(self._described)
-        self._describe_worker.failed.connect(self._describe_failed)
         self._describe_worker.ready.connect(self._describer_ready)
         self._describe_worker.unavailable.connect(self._describer_unavailable)
         # Started when the first photos are listed: loading the describer's libraries holds
@@ -75,15 +74,18 @@ class WorkerFeeds(WindowParts):
         self.announcer.announce(message, Kind.ERROR, background=True)
         self._set_status(message)
 
-    def _described(self, photo_id: str, description) -> None:
-        if description.verbosity != self.settings.verbosity:
-            description = description.rephrased(self.settings.verbosity)
-        self.model.set_description(photo_id, description)
-        self._after_description(photo_id)
-
-    def _describe_failed(self, photo_id: str, message: str) -> None:
-        self.model.set_failure(photo_id, message)
-        self._after_description(photo_id)
+    def _described(self, results: list) -> None:
+        """A batch of (photo id, description or None, why not): every photo first, then the
+        progress once."""
+        for photo_id, description, problem in results:
+            if description is None:
+                self.model.set_failure(photo_id, problem)
+            else:
+                if description.verbosity != self.settings.verbosity:
+                    description = description.rephrased(self.settings.verbosity)
+                self.model.set_description(photo_id, description)
+            self._after_description(photo_id)
+        self._description_progress()
 
     def _after_description(self, photo_id: str) -> None:
         current = self.current_photo()
@@ -95,6 +97,8 @@ class WorkerFeeds(WindowParts):
             photo = self.session.photo(photo_id)
             if photo is not None and self.model.accepts(photo) and self.model.row_of(photo_id) is None:
                 self._refilter_keeping_current()
+
+    def _description_progress(self) -> None:
         self.announcer.announce(self.session.progress_sentence(), Kind.PROGRESS)
         self._update_status()
         self._maybe_all_described()

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from pathlib import Path
 
 from PIL import ImageEnhance, ImageOps
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage
 
+from accessshare.describe.service import Described, DescriberReady, DescriberUnavailable
 from accessshare.library import ImageProblem, PhotoInfo, Problem, iter_scan, open_upright
 from accessshare.library.scanner import default_index_dir
 from accessshare.sentences import en
@@ -83,132 +83,60 @@ class ScanWorker(QObject):
 
 
 class DescribeWorker(QObject):
-    """Describes photos one at a time: the ones asked for first (the current photo, then its
-    neighbours), then the rest in list order."""
+    """Adapts the Qt-free ``describe.service.DescribeService`` to signals. The service runs
+    the models in a lower-priority process and hands results over on its own thread, in
+    batches; here they become one queued signal per batch, so the window takes a batch in one
+    go between key presses."""
 
-    described = Signal(str, object)  # photo id, Description
-    failed = Signal(str, str)  # photo id, plain message
-    ready = Signal(str)  # models loaded; a note (e.g. a caption model problem) or ""
+    described = Signal(list)  # [(photo id, Description or None, why it could not be described)]
+    ready = Signal(str)  # describing can start; a note (e.g. a caption model problem) or ""
     unavailable = Signal(str)  # the describer cannot run at all
 
-    def __init__(self, make_describer):
+    def __init__(self, make_service):
         super().__init__()
-        self._make_describer = make_describer
-        self._pending: OrderedDict[str, PhotoInfo] = OrderedDict()
-        self._priority: list[str] = []
-        self._described: dict[str, PhotoInfo] = {}  # to re-phrase them when a twin turns up
-        self._new_dataset = True  # near-duplicates are looked for within one dataset
-        self._deleted: list[str] = []  # deleted photos whose twins must be re-phrased
-        self._condition = threading.Condition()
+        self.service = make_service()
         self._stopped = False
-        self._thread = threading.Thread(target=self._run, name="describe", daemon=True)
 
     def start(self) -> None:
-        if self._thread.ident is None and not self._stopped:  # once only
-            self._thread.start()
+        if not self._stopped:
+            self.service.start(self._hand_over)
 
     def enqueue(self, photos) -> None:
-        with self._condition:
-            for photo in photos:
-                self._pending[photo.id] = photo
-            self._condition.notify()
+        self.service.submit(photos)
 
     def prioritise(self, photo_ids: list[str]) -> None:
-        with self._condition:
-            self._priority = [i for i in photo_ids if i in self._pending]
-            self._condition.notify()
+        self.service.prioritise(photo_ids)
 
     def forget(self, photo_id: str) -> None:
         """A deleted photo: not described any more, and its twins no longer name it."""
-        with self._condition:
-            self._pending.pop(photo_id, None)
-            self._described.pop(photo_id, None)
-            self._deleted.append(photo_id)
-            self._condition.notify()
+        self.service.forget(photo_id)
 
     def clear(self) -> None:
-        with self._condition:
-            self._pending.clear()
-            self._priority.clear()
-            self._described.clear()
-            self._deleted.clear()
-            self._new_dataset = True
+        self.service.clear()
 
     def stop(self, wait_seconds: float = 0.0) -> None:
-        """No more descriptions; wait up to ``wait_seconds`` for the one under way to end
-        (the window waits when it closes, so nothing writes to a closed store)."""
-        with self._condition:
-            self._stopped = True
-            self._condition.notify()
-        if wait_seconds and self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(wait_seconds)
+        """No more descriptions; the describer processes end. Waits up to ``wait_seconds`` for
+        the service's thread, so nothing writes to a store the window is about to close."""
+        self._stopped = True
+        self.service.close(wait_seconds)
 
     @property
     def remaining(self) -> int:
-        return len(self._pending)
+        return self.service.remaining
 
-    @property
-    def describer(self):
-        """The loaded describer, or None before it is ready."""
-        return getattr(self, "_describer", None)
-
-    def _next(self) -> PhotoInfo | str | None:
-        """The next photo to describe, or the id of a deleted photo to forget; None to stop."""
-        with self._condition:
-            while not self._stopped and not self._pending and not self._deleted:
-                self._condition.wait()
-            if self._stopped:
-                return None
-            if self._new_dataset:
-                self._new_dataset = False
-                getattr(self._describer, "start_dataset", lambda: None)()
-            if self._deleted:
-                return self._deleted.pop(0)
-            while self._priority:
-                photo = self._pending.pop(self._priority.pop(0), None)
-                if photo is not None:
-                    return photo
-            return self._pending.popitem(last=False)[1]
-
-    def _run(self) -> None:
-        try:  # models load on first use, so cached descriptions come back at once
-            describer = self._make_describer()
-        except Exception as error:  # noqa: BLE001 - the app keeps working without descriptions
-            self._emit(self.unavailable, f"Photos cannot be described: {error}")
-            return
-        self._describer = describer
-        self._emit(self.ready, getattr(describer, "caption_problem", None) or "")
-        while (job := self._next()) is not None:
-            if isinstance(job, str):
-                self._forget_deleted(describer, job)
-            elif self._describe(describer, job):
-                self._redescribe_twins(describer, job.id)
-
-    def _forget_deleted(self, describer, photo_id: str) -> None:
-        twins_of = getattr(describer, "twins_of", None)
-        twins = twins_of(photo_id) if twins_of else []
-        getattr(describer, "forget_photo", lambda _id: None)(photo_id)
-        for twin_id in twins:
-            with self._condition:
-                twin = self._described.get(twin_id)
-            if twin is not None:
-                self._describe(describer, twin)
-
-    def _describe(self, describer, photo: PhotoInfo) -> bool:
-        if self._stopped:
-            return False
-        try:
-            description = describer.describe(photo)
-        except ImageProblem as problem:
-            self._emit(self.failed, photo.id, str(problem))
-        except Exception as error:  # noqa: BLE001 - one bad photo must not stop the rest
-            self._emit(self.failed, photo.id, f"the describer failed ({error})")
-        else:
-            with self._condition:
-                self._described[photo.id] = photo
-            self._emit(self.described, photo.id, description)
-            return True
-        return False
+    def _hand_over(self, batch: list) -> None:
+        results = []
+        for item in batch:
+            if isinstance(item, Described):
+                results.append((item.photo.id, item.description, ""))
+            elif isinstance(item, DescriberReady):
+                self._emit(self.ready, item.note)
+            elif isinstance(item, DescriberUnavailable):
+                self._emit(self.unavailable, item.message)
+            else:
+                results.append((item.photo.id, None, item.reason))
+        if results:
+            self._emit(self.described, results)
 
     def _emit(self, signal, *args) -> None:
         """Emit unless stopped: after the window closes there is nobody left to tell."""
@@ -219,42 +147,35 @@ class DescribeWorker(QObject):
         except RuntimeError:  # the window and this worker's Qt side are already gone
             self._stopped = True
 
-    def _redescribe_twins(self, describer, photo_id: str) -> None:
-        """A photo described earlier did not know of this near-duplicate; say it now on both.
-        Its findings are cached, so this only re-phrases."""
-        twins_of = getattr(describer, "twins_of", None)
-        for twin_id in twins_of(photo_id) if twins_of else []:
-            with self._condition:
-                twin = self._described.get(twin_id)
-            if twin is not None:
-                self._describe(describer, twin)
-
 
 class AfterRemovalWorker(QObject):
     """Makes a photo's redacted copy in memory and describes it again (describe.redaction), on
-    a thread, with the describer the DescribeWorker loaded: what would be shared, heard and
-    seen before deciding. Nothing is written."""
+    a thread: what would be shared, heard and seen before deciding. Nothing is written.
+
+    The window's describer runs in another process, so this keeps a describer of its own in the
+    app's process, built on its thread the first time it is asked for (models load in a few
+    seconds, never on the UI thread) and kept for the next photo."""
 
     heard = Signal(str, str, list, bytes)  # photo id, sentence, details, the copy's bytes (or b"")
 
-    def __init__(self, describer_of):
+    def __init__(self, make_describer):
         super().__init__()
-        self._describer_of = describer_of  # () -> the loaded describer, or None
+        self._make_describer = make_describer  # () -> a Describer; called on this worker's thread
+        self._describer = None
+        self._lock = threading.Lock()  # one copy at a time: they share one describer
 
-    def request(self, photo: PhotoInfo, kinds, verbosity: str) -> bool:
-        """Start on ``photo``; False if the describer has not loaded yet."""
-        describer = self._describer_of()
-        if describer is None:
-            return False
-        threading.Thread(target=self._run, args=(describer, photo, kinds, verbosity),
+    def request(self, photo: PhotoInfo, kinds, verbosity: str) -> None:
+        threading.Thread(target=self._run, args=(photo, kinds, verbosity),
                          name="after-removal", daemon=True).start()
-        return True
 
-    def _run(self, describer, photo: PhotoInfo, kinds, verbosity: str) -> None:
+    def _run(self, photo: PhotoInfo, kinds, verbosity: str) -> None:
         from accessshare.describe.redaction import Redactor
 
         try:
-            result = Redactor(describer).redact(photo, kinds)
+            with self._lock:
+                if self._describer is None:
+                    self._describer = self._make_describer()
+                result = Redactor(self._describer).redact(photo, kinds)
             sentence, details = result.spoken(verbosity)
             data = result.data or b""
         except Exception as error:  # noqa: BLE001 - said, and the app keeps working

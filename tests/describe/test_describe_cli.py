@@ -85,3 +85,46 @@ def test_broken_caption_model_is_reported_and_the_detectors_describe(tmp_path):
     assert done.returncode == 0
     assert "caption model" in done.stderr
     assert "cup" in json.loads(done.stdout)["sentence"].lower()
+
+
+def test_control_characters_in_a_file_name_never_reach_the_terminal(tmp_path):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    Image.fromarray(data.coffee()).save(folder / "evil\x1b[31m\nname.jpg", quality=90)
+    (folder / "cut\x07.jpg").write_bytes(b"\xff\xd8\xff\xe0 truncated nonsense")
+    done = run_describe(folder / "evil\x1b[31m\nname.jpg", folder / "cut\x07.jpg",
+                        data_dir=tmp_path / "data")
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    first, *rest = done.stdout.splitlines()
+    assert first.startswith(f"{folder}/evil\\x1b[31m\\nname.jpg: ") and "cup" in first.lower()
+    assert rest[-1].startswith(f"{folder}/cut\\x07.jpg: could not be described.")
+
+
+def test_a_missing_model_file_is_one_sentence(tmp_path):
+    """An install that lost a model file (a broken bundle, a deleted file): the package is
+    copied beside an assets folder without the classifier's model."""
+    import shutil
+
+    import accessshare
+    from accessshare.paths import assets_dir
+
+    install = tmp_path / "install"
+    shutil.copytree(Path(accessshare.__file__).parent, install / "accessshare",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for item in assets_dir().iterdir():
+        if item.name != "models":
+            (install / "assets").mkdir(exist_ok=True)
+            (install / "assets" / item.name).symlink_to(item)
+    (install / "assets" / "models").mkdir()
+    for item in (assets_dir() / "models").iterdir():
+        if item.name != "efficientnet_lite0.onnx":
+            (install / "assets" / "models" / item.name).symlink_to(item)
+    folder = dataset(tmp_path / "photos")
+    env = {**os.environ, "ACCESSSHARE_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(install)}
+    done = subprocess.run([sys.executable, "-m", "accessshare", "describe", str(folder / "coffee.jpg")],
+                          capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr == ("accessshare: Photos cannot be described: the model file "
+                           f"efficientnet_lite0.onnx is missing from {install / 'assets' / 'models'}.\n")

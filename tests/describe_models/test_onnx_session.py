@@ -52,7 +52,7 @@ def test_concurrent_first_use_builds_one_session(fresh_cache):
 
 def test_thread_count_follows_the_machine_and_the_override(monkeypatch):
     monkeypatch.delenv(onnx_session.THREADS_ENV, raising=False)
-    monkeypatch.setattr(onnx_session, "_cores_kept_free", 0)
+    monkeypatch.setattr(onnx_session, "_threads_chosen", None)
     monkeypatch.setattr(onnx_session, "usable_cores", lambda: 2)
     assert onnx_session.default_intra_op_threads() == 2
     monkeypatch.setattr(onnx_session, "usable_cores", lambda: 32)
@@ -61,16 +61,21 @@ def test_thread_count_follows_the_machine_and_the_override(monkeypatch):
     assert onnx_session.default_intra_op_threads() == 1
 
 
-def test_the_app_keeps_a_core_for_its_ui_thread(monkeypatch):
+def test_each_describer_process_gets_a_fair_share_of_the_cores(monkeypatch):
     monkeypatch.delenv(onnx_session.THREADS_ENV, raising=False)
-    monkeypatch.setattr(onnx_session, "_cores_kept_free", 0)
+    monkeypatch.setattr(onnx_session, "_threads_chosen", None)
     monkeypatch.setattr(onnx_session, "usable_cores", lambda: 2)
-    onnx_session.keep_cores_free(1)
-    assert onnx_session.default_intra_op_threads() == 1
-    monkeypatch.setattr(onnx_session, "usable_cores", lambda: 1)
-    assert onnx_session.default_intra_op_threads() == 1  # never none
+    assert onnx_session.threads_per_process(1) == 2
+    assert onnx_session.threads_per_process(2) == 1
+    assert onnx_session.threads_per_process(3) == 1  # never none
+    assert onnx_session.threads_per_process(1, cores_kept_free=1) == 1
     monkeypatch.setattr(onnx_session, "usable_cores", lambda: 8)
-    assert onnx_session.default_intra_op_threads() == 4
+    assert onnx_session.threads_per_process(2) == 4
+    assert onnx_session.threads_per_process(1) == 4  # at most four
+    onnx_session.use_threads(3)  # what a describer process does with its share
+    assert onnx_session.default_intra_op_threads() == 3
+    monkeypatch.setenv(onnx_session.THREADS_ENV, "1")  # the override still wins
+    assert onnx_session.default_intra_op_threads() == 1
 
 
 def test_session_options_are_as_documented():

@@ -24,16 +24,22 @@ DESCRIBE_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="session")
-def shared_describer(tmp_path_factory):
-    """One real Describer for the whole session; its cache outlives each test's store."""
-    from accessshare.describe.pipeline import Describer
-
+def shared_describe_cache(tmp_path_factory):
+    """A description cache for the whole session, so later tests are quick: a photo that an
+    earlier test described is answered from it, without a describer process."""
     cache_dir = tmp_path_factory.mktemp("describe-cache")
     cache_store = RecordStore(f"sqlite:///{cache_dir / 'cache.sqlite3'}")
-    describer = Describer(cache=DescriptionCache(cache_store))
-    describer.load()
-    yield describer
+    yield DescriptionCache(cache_store)
     cache_store.close()
+
+
+@pytest.fixture
+def make_describer(shared_describe_cache):
+    """The window's describe service, as the app makes it (one lower-priority describer
+    process with the real models), over the session's cache."""
+    from accessshare.describe.service import DescribeService
+
+    return lambda: DescribeService(cache=shared_describe_cache)
 
 
 @pytest.fixture
@@ -55,14 +61,16 @@ def store(app_paths):
 
 
 @pytest.fixture
-def make_window(qtbot, app_paths, store, shared_describer):
-    """make_window(folder, settings=None, describe=True) -> a shown MainWindow, dataset loaded
-    and (by default) every photo described."""
+def make_window(qtbot, app_paths, store, make_describer):
+    """make_window(folder, settings=None, describe=True, make_service=None) -> a shown
+    MainWindow, dataset loaded and (by default) every photo described. ``make_service`` gives
+    the window a describe service of its own; then it does not wait for descriptions."""
     from accessshare.ui.main_window import MainWindow
 
-    def make(folder: Path, settings: Settings | None = None, describe: bool = True):
+    def make(folder: Path, settings: Settings | None = None, describe: bool = True,
+             make_service=None):
         window = MainWindow(app_paths, settings or Settings(), store,
-                            make_describer=(lambda: shared_describer) if describe else None)
+                            make_describer=make_service or (make_describer if describe else None))
         qtbot.addWidget(window)
         with qtbot.waitActive(window):
             window.show()
@@ -70,7 +78,7 @@ def make_window(qtbot, app_paths, store, shared_describer):
         window.photo_list.setFocus()
         window.open_dataset(folder)
         qtbot.waitUntil(lambda: window.scan_done, timeout=20_000)
-        if describe:
+        if describe and make_service is None:
             qtbot.waitUntil(lambda: all_described(window), timeout=DESCRIBE_TIMEOUT_MS)
         # News ("Opened …", "All N described") waits until focus has rested a moment.
         qtbot.waitUntil(lambda: not window.announcer.held, timeout=5000)

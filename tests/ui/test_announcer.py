@@ -24,7 +24,7 @@ class RecordingModel(QStringListModel):
         return super().setData(index, value, role)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+        if role in (Qt.ItemDataRole.AccessibleDescriptionRole, ANNOUNCEMENT_ROLE):
             return self.described.get(index.row(), "")
         return super().data(index, role)
 

@@ -30,3 +30,21 @@ def test_open_names_a_missing_folder_in_one_spoken_sentence(tmp_path):
                              "--smoke"], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "not a folder that exists" in result.stdout
+
+
+def test_smoke_fails_and_says_why_when_the_first_photo_cannot_be_described(tmp_path):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    whole = (sample_dataset() / "coffee.jpg").read_bytes()
+    damaged = bytearray(whole)
+    scan = damaged.index(b"\xff\xda")  # start of scan: its first component now names none
+    damaged[scan + 5] = 9
+    (folder / "a-damaged.jpg").write_bytes(bytes(damaged))  # its header reads; its pixels do not
+    (folder / "b-coffee.jpg").write_bytes(whole)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ACCESSSHARE_DATA_DIR=str(tmp_path / "data"))
+    result = subprocess.run([sys.executable, "-m", "accessshare", "open", str(folder), "--smoke"],
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, (result.stdout, result.stderr[-2000:])
+    first_item = next(line for line in result.stdout.splitlines() if line.startswith("Photo 1 of"))
+    assert first_item.startswith("Photo 1 of 2. a-damaged.jpg could not be described: ")
+    assert "is damaged and cannot be shown" in first_item

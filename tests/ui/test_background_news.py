@@ -42,8 +42,8 @@ def news_arrives(window) -> list[str]:
     window.session.said_all = False
     window.session.forget_heard()
     window.announcer._last_progress = -1e9  # progress would be due
-    for photo in list(window.model.photos):
-        window._described(photo.id, window.model.descriptions[photo.id])
+    window._described([(photo.id, window.model.descriptions[photo.id], "")
+                       for photo in list(window.model.photos)])
     total = len(window.model.photos)
     current = window.current_photo()
     return ["Opened", f"All {total} photos described", "Described ",

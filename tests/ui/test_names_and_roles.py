@@ -85,3 +85,22 @@ def test_settings_help_and_recent_dialogs(qtbot, tmp_path):
     recent.show()
     assert_all_named(recent, {"Recent datasets": QAccessible.Role.List,
                               "Open": QAccessible.Role.Button})
+
+
+def test_an_alerts_texts_are_read_with_it_not_focusable_objects(qtbot, qapp):
+    """Qt lets the mouse select a message box's text, which made each text a focusable object
+    that the keyboard can never reach; a screen reader reads an alert's texts with it."""
+    from PySide6.QtWidgets import QLabel
+
+    from accessshare.ui.consent_delete_dialog import delete_confirmation
+
+    QAccessible.setActive(True)
+    box = delete_confirmation(None, "letter.jpg", 0)
+    qtbot.addWidget(box)
+    texts = [label for label in box.findChildren(QLabel) if label.text()]
+    assert any("letter.jpg for good?" in label.text() for label in texts)
+    for label in texts:
+        state = QAccessible.queryAccessibleInterface(label).state()
+        assert not state.focusable, label.text()
+    focusable = {name_and_role(w)[0] for w in focusable_widgets(box)}
+    assert focusable == {"Delete", "Cancel"}, focusable

@@ -22,12 +22,12 @@ pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espea
 
 
 def test_ten_fast_down_presses_leave_one_utterance_about_the_current_photo(
-        qtbot, app_paths, store, shared_describer, dataset, press):
+        qtbot, app_paths, store, make_describer, dataset, press):
     from accessshare.ui.main_window import MainWindow
 
     sink, events = RecordingSink(), EventLog()
     window = MainWindow(app_paths, Settings(voice_mode="own-voice"), store,
-                        make_describer=lambda: shared_describer,
+                        make_describer=make_describer,
                         make_speaker=lambda: Speaker(sink, on_event=events))
     qtbot.addWidget(window)
     with qtbot.waitActive(window):

@@ -86,7 +86,7 @@ def test_a_description_arriving_is_said_only_if_the_item_was_read_without_it(mak
     window.model.setData(index, "", PRESENTED_NAME_ROLE)
     window.session.forget_heard()
     said = len(a11y_events.descriptions)
-    window._described(photo.id, description)
+    window._described([(photo.id, description, "")])
     assert not any(body.rstrip(".") in d for d in a11y_events.descriptions[said:])
 
     # Read while it was still "Being described": the description is news, said once.
@@ -97,7 +97,7 @@ def test_a_description_arriving_is_said_only_if_the_item_was_read_without_it(mak
     window.session.forget_heard()
     window.announcer.router.forget_last()  # the test says it again at once
     said = len(a11y_events.descriptions)
-    window._described(photo.id, description)
+    window._described([(photo.id, description, "")])
     news = [d for d in a11y_events.descriptions[said:] if body.rstrip(".") in d]
     assert len(news) == 1, a11y_events.descriptions[said:]
 
@@ -124,3 +124,23 @@ def test_moving_in_the_list_costs_no_event_from_the_photo_view(make_window, data
     assert name == "Photo view"
     assert description.startswith(f"{window.current_photo().path.name}: ")
     assert "Shown fitted to the window." in description
+
+
+def test_two_messages_on_an_item_not_read_yet_are_both_read_with_it(make_window, dataset,
+                                                                    a11y_events):
+    """Focus comes back to the list after a dialog: "Saved." waits on the item, then progress
+    arrives before the screen reader has read the item. Orca must read both with the item, and
+    get no change event (it read "Described …" with the item, then again for the event, and
+    never said "Saved.")."""
+    window = screen_reader_window(make_window, dataset)
+    window.photo_list.setFocus()
+    index = window.photo_list.currentIndex()
+    window.model.setData(index, "", PRESENTED_NAME_ROLE)  # focus came back: not read yet
+    said = len(a11y_events.descriptions)
+    window.announcer.announce("Saved. Remember, it reveals one face.")
+    window.announcer.announce("Described 8 of 10 photos; 6 flagged.")
+    assert a11y_events.descriptions[said:] == []
+    item = QAccessible.queryAccessibleInterface(window.photo_list).focusChild()
+    description = item.text(QAccessible.Text.Description)  # as Orca reads the item out
+    assert description.strip().endswith("Saved. Remember, it reveals one face. "
+                                        "Described 8 of 10 photos; 6 flagged."), description
