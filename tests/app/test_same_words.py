@@ -95,3 +95,20 @@ def test_a_deletion_is_said_alike(capsys, tmp_path, paths, dataset):
     assert not (dataset / "coffee.jpg").exists() and not (twin / "coffee.jpg").exists()
     service.store.close()
 
+
+
+def test_a_condition_on_sharing_is_said_alike(capsys, tmp_path, paths, dataset):
+    service, photos = app_service(paths, dataset)
+    coffee = photos["coffee.jpg"]
+    said_by_app = service.share([coffee], ["research"], redact=["faces", "text"]).sentence
+    others = [arg for p in service.purpose_ids() if p != "research" for arg in ("--purpose", p)]
+    data = tmp_path / "cli-data"
+    cli(capsys, data, "consent", "set", dataset / "coffee.jpg", *others, "--state", "refused")
+    said_by_cli = cli(capsys, data, "consent", "set", dataset / "coffee.jpg",
+                      "--purpose", "research", "--state", "given", "--redact", "faces,text")
+    state = ("Shared for research, faces and text removed, not for training AI models, public "
+             "dataset release or commercial use.")
+    assert said_by_app.startswith(f"Saved. {state}")
+    assert said_by_cli[0] == f"coffee.jpg: {state}" == f"coffee.jpg: {service.spoken_state(coffee.id)}"
+    assert service.redaction(coffee.id) == ("faces", "text")
+    service.store.close()
