@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "export",
     "log",
     "speech",  # speak, voices
+    "study",  # list, export, summary, note, withdraw
 )
 
 
