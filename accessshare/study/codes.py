@@ -27,7 +27,10 @@ def check_code(code: str, what: str = "participant code") -> str:
     if "@" in code:
         raise StudyProblem(f"The {what} {code!r} looks like an e-mail address; {advice}, "
                            "never anything that identifies a person.")
-    if " " in code or "." in code or LETTER_RUN.search(code) or not re.search(r"\d", code):
+    if not re.fullmatch(r"[A-Za-z0-9_. '-]+", code):
+        raise StudyProblem(f"The {what} {code!r} is not a code; {advice}: up to {MAX_LENGTH} "
+                           "letters, digits, '-' or '_'.")
+    if " " in code or "." in code or "'" in code or LETTER_RUN.search(code) or not re.search(r"\d", code):
         raise StudyProblem(f"The {what} {code!r} looks like a name; {advice}: a few letters "
                            "and a number, never anything that identifies a person.")
     if len(code) > MAX_LENGTH or not ALLOWED.fullmatch(code):

@@ -54,7 +54,8 @@ class StudyRecorder:
         self.protocol = protocol
         self.record_speech = record_speech
         self.state = WAITING
-        self.task = 0  # the protocol's task now under way (1-based); 0 before the first
+        self.task = 0  # the protocol's task now under way (1-based); 0 before and after
+        self.tasks_done = False
         self.problem = ""  # why the last batch could not be written, until one is
         self.recorded = 0  # events handed to the writer (for the facilitator's view)
         self._clock = clock
@@ -160,8 +161,8 @@ class StudyRecorder:
             return "The study session has ended."
         if self.task:
             self.record("task_ended", number=self.task)
-        if self.task >= len(self.protocol.tasks):
-            self.task = len(self.protocol.tasks) + 1
+        if self.tasks_done or self.task >= len(self.protocol.tasks):
+            self.task, self.tasks_done = 0, True
             return "All tasks are done."
         self.task += 1
         self.record("task_started", number=self.task)
@@ -170,10 +171,10 @@ class StudyRecorder:
     def current_task(self) -> str:
         if self.protocol is None:
             return "This session has no protocol, so there are no tasks."
+        if self.tasks_done:
+            return "All tasks are done."
         if not self.task:
             return f"{self.protocol.title}. The first task has not started yet."
-        if self.task > len(self.protocol.tasks):
-            return "All tasks are done."
         return self.protocol.task_sentence(self.task)
 
     def note(self, text: str) -> str:
@@ -190,7 +191,7 @@ class StudyRecorder:
         """Close the session: the task and the session end, every event is written."""
         if self.state == ENDED:
             return "The study session has already ended."
-        if self.task and self.protocol and self.task <= len(self.protocol.tasks):
+        if self.task:
             self.record("task_ended", number=self.task)
         self.record("session_ended")
         self.state = ENDED
