@@ -137,7 +137,7 @@ class StudyRecorder:
         return words
 
     def decline(self) -> str:
-        self.state = PAUSED
+        """Nothing is recorded; the participant may still agree later (Study menu)."""
         return "Nothing is recorded. You can start recording from the Study menu."
 
     def toggle_pause(self) -> str:

@@ -172,7 +172,7 @@ class StudyController:
 
     def study_task(self) -> None:
         if not self._no_session():
-            self._say(self.recorder.current_task())
+            self._say(self.recorder.current_task(), asked=True)
 
     def study_next_task(self) -> None:
         if not self._no_session():
@@ -247,6 +247,6 @@ class StudyController:
             words += " " + self.recorder.problem
         self._say(words)
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str, asked: bool = False) -> None:
         if text:
-            self.window.announcer.announce(text, "status")
+            self.window.announcer.announce(text, "status", asked=asked)
