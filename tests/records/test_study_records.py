@@ -1,5 +1,6 @@
-"""The Qt-free study workflow: codes, protocols, the recorder's agreement, pauses, tasks and
-batches, and what exports, summaries, notes and withdrawal give a facilitator."""
+"""The Qt-free study workflow (on SQLite and PostgreSQL, with this folder's store fixture):
+codes, protocols, the recorder's agreement, pauses, tasks and batches, and what exports,
+summaries, notes and withdrawal give a facilitator."""
 
 from __future__ import annotations
 
