@@ -42,9 +42,11 @@ def window(name: str) -> str:
 
 
 def press(window_id: str, *keys: str) -> None:
+    """Without a window manager nothing has focus until it is given by hand; the keys then
+    go through the X server as real presses (not events sent to one window)."""
     subprocess.run(["xdotool", "windowfocus", "--sync", window_id], capture_output=True)
     for key in keys:
-        subprocess.run(["xdotool", "key", "--window", window_id, key], check=True)
+        subprocess.run(["xdotool", "key", "--clearmodifiers", key], check=True)
 
 
 def count(db: Path, kind: str) -> int:
