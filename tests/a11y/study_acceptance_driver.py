@@ -49,6 +49,14 @@ def press(window_id: str, *keys: str) -> None:
         subprocess.run(["xdotool", "key", "--clearmodifiers", key], check=True)
 
 
+def described(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as connection:
+            return connection.execute("SELECT count(*) FROM descriptions").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
 def count(db: Path, kind: str) -> int:
     return sum(1 for k, _ in kinds(db) if k == kind)
 
@@ -56,6 +64,7 @@ def count(db: Path, kind: str) -> int:
 def main() -> int:
     dataset, data_dir, screenshot = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
     db = data_dir / "records.sqlite3"
+    photos = len(list(dataset.glob("*.jpg")))
     app = subprocess.Popen([sys.executable, "-m", "accessshare", "--data-dir", str(data_dir),
                             "open", str(dataset), "--study", "P07"])
     try:
@@ -75,6 +84,8 @@ def main() -> int:
         wait_for("the third move", lambda: count(db, "photo_moved") >= 3)
         press(main_window, "n")
         wait_for("the second decision", lambda: count(db, "decision") >= 2)
+        # Every photo described before the end, so the export is searched for all their words.
+        wait_for("every photo to be described", lambda: described(db) >= photos, timeout=240)
         if screenshot != "-":
             view = window("facilitator's view")
             subprocess.run(["import", "-window", view, screenshot], check=True)
