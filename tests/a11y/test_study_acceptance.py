@@ -41,7 +41,7 @@ def test_a_study_session_under_xvfb_exports_decisions_and_no_image_content(tmp_p
     env.pop("ACCESSSHARE_DB_URL", None)
     run = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable,
                           str(HERE / "study_acceptance_driver.py"), str(dataset), str(data), shot],
-                         cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=420)
     assert run.returncode == 0, (run.stdout[-2000:], run.stderr[-3000:])
     played = json.loads(run.stdout.strip().splitlines()[-1])
     assert played["exit"] == 0 and played["events"][-1] == "session_ended", played
