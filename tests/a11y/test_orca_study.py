@@ -30,7 +30,7 @@ def test_orca_speaks_every_change_of_a_study_session(tmp_path):
         key("ctrl+shift+x", "Task 2 of 2: Decide for a photo with a face."),
         key("ctrl+shift+v", "Facilitator's view hidden."),
         key("ctrl+shift+v", "Facilitator's view shown. It takes no keyboard focus."),
-        key("ctrl+shift+n", "Note:"),
+        key("ctrl+shift+n", "Add a note"),
         key("o"), key("k"),
         key("Return", "Note added."),
         key("alt+s", "Start session"),
