@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import deque
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+REFRESH_MS = 150  # labels are laid out again at most this often, never inside a key press
 LINES_SAID = 4
 LINES_DONE = 6
 POINT_SIZE = 20
@@ -41,6 +42,10 @@ class FacilitatorView(QWidget):
         layout.addWidget(self._heading("Last actions:"))
         layout.addWidget(self.done_label, 2)
         self.resize(900, 640)
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(REFRESH_MS)
+        self._refresh.timeout.connect(self._show_lines)
 
     def _label(self, bold: bool = False) -> QLabel:
         label = QLabel("")  # unnamed: screen readers read its text
@@ -64,8 +69,22 @@ class FacilitatorView(QWidget):
 
     def app_said(self, text: str) -> None:
         self.said.appendleft(text)
-        self.said_label.setText("\n".join(self.said))
+        self._later()
 
     def participant_did(self, text: str) -> None:
         self.done.appendleft(text)
+        self._later()
+
+    def _later(self) -> None:
+        """Wrapped large text costs milliseconds to lay out; doing it after the key press
+        keeps the participant's Down key as quick as without a session."""
+        if self.isVisible() and not self._refresh.isActive():
+            self._refresh.start()
+
+    def _show_lines(self) -> None:
+        self.said_label.setText("\n".join(self.said))
         self.done_label.setText("\n".join(self.done))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._show_lines()
+        super().showEvent(event)

@@ -33,9 +33,13 @@ def test_orca_speaks_every_change_of_a_study_session(tmp_path):
         key("ctrl+shift+n", "Add a note"),
         key("o"), key("k"),
         key("Return", "Note added."),
-        key("alt+s", "Start session"),
+        # The Study menu by keyboard: F10 opens File; Right goes on to Photo, Consent, View,
+        # Study.
+        key("F10", "Open folder"),
+        key("Right", "Say description"), key("Right", "Learn about consent"),
+        key("Right", "Filter"), key("Right", "Start session"),
         key("Down", "Pause or resume recording"),
-        key("Escape"),
+        key("Escape"), key("Escape"),
         key("ctrl+shift+e", "Study session P07 ended."),
         quiet(1.5),
     ]

@@ -64,7 +64,7 @@ def test_a_session_records_only_after_agreement_and_exports_no_image_content(
     key(qtbot, lst, Qt.Key.Key_Down)
     key(qtbot, lst, Qt.Key.Key_N)
     qtbot.waitUntil(lambda: sum(s.startswith("Saved.") for s in spoken) == 2, timeout=5000)
-    assert "Moved to photo 4" in view.done_label.text()
+    qtbot.waitUntil(lambda: "Moved to photo 4" in view.done_label.text(), timeout=2000)
     assert "Saved." in view.said_label.text()
     assert QApplication.focusWidget() is lst  # the view never took it
     window.close()
