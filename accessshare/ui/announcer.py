@@ -38,6 +38,7 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 class Announcer(QObject):
     announced = Signal(str, str)  # text, channel ("screen-reader", "own-voice" or "focus")
+    said = Signal(str, str)  # text, kind ("status", "error", "description"...): what was said
 
     def __init__(self, window: QWidget, speaker=None, mode: str = "auto",
                  clock: Callable[[], float] = time.monotonic):
@@ -106,6 +107,7 @@ class Announcer(QObject):
         if channel is not None:
             self.history.append(text)
             self.announced.emit(text, channel)
+            self.said.emit(text, kind)
 
     @property
     def held(self) -> list[str]:
@@ -126,6 +128,7 @@ class Announcer(QObject):
             return
         self.history.append(text)
         self.announced.emit(text, "focus")
+        self.said.emit(text, kind)
 
     def announce_unless_speaking(self, text: str, kind: str = "status") -> None:
         """A cue that must not cut off what the own voice is saying (arrowing past the last

@@ -127,6 +127,7 @@ class ConsentController:
             self._say(f"Not saved: {error}")
             return
         self._refresh(photo.id)
+        self._tell_study("decision", photo.id, self.consent.states(photo.id))
         self._play_saved()
         self._say(f"Saved. {self.consent.spoken_state(photo.id)} {self._reminder(photo.id)}".strip())
 
@@ -267,6 +268,7 @@ class ConsentController:
             return
         # No photo ids: the folder's default was undone, and any photo may follow it.
         self._refresh_many(undone.photo_ids or None)
+        self._tell_study("undone", len(undone.photo_ids))
         self._play_saved()
         self._say(self._undo_sentence(undone))
 
@@ -306,6 +308,7 @@ class ConsentController:
         except Exception as error:  # noqa: BLE001
             self._say(f"{photo.path.name} was not deleted: {error}")
             return
+        self._tell_study("photo_deleted", photo.id)
         self.window.remove_photo(photo.id)
         self._say(sentence)
 
@@ -320,7 +323,10 @@ class ConsentController:
 
     @needs_form
     def consent_walk(self) -> None:
-        dialog = ConsentWalkDialog(self.consent.walk_driver(), self._say, self.window,
+        driver = self.consent.walk_driver()
+        study = getattr(self.window, "study", None)
+        dialog = ConsentWalkDialog(study.observe_walk(driver) if study else driver, self._say,
+                                   self.window,
                                    announce_with_focus=self._say_with_focus)
         self._show(dialog, lambda accepted: self._walk_closed(accepted))
 
@@ -394,6 +400,12 @@ class ConsentController:
             # focused control), so only the own voice needs the words; both made Orca say an
             # offer three times.
             self._say_with_focus(announce)
+
+    def _tell_study(self, hook: str, *args) -> None:
+        """What happened, for a co-design study session's recorder (if the window has one)."""
+        study = getattr(self.window, "study", None)
+        if study is not None:
+            getattr(study, hook)(*args)
 
     def _current_or_say(self):
         photo = self.window.current_photo()

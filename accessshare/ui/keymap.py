@@ -21,7 +21,7 @@ from dataclasses import dataclass
 SCREEN_READER_MODIFIERS = ("Insert", "CapsLock", "Caps Lock")
 
 # The menu bar, left to right; each title's first letter is its Alt+letter.
-MENUS = ("File", "Photo", "Consent", "View", "Help")
+MENUS = ("File", "Photo", "Consent", "View", "Study", "Help")
 IN_THE_LIST = ""  # the photo list's own keys: listed in help, in no menu
 
 
@@ -116,6 +116,20 @@ BINDINGS: tuple[KeyBinding, ...] = NATIVE_MOVES + (
     _bind("zoom_fit", ["Ctrl+0"], "Fit the photo to the window", "View", "Fit to win&dow"),
     _bind("toggle_high_contrast", ["Ctrl+Shift+H"], "High contrast on or off", "View",
           "&High contrast"),
+    # Study (co-design sessions; ui.study_controller, recorded by accessshare.study)
+    _bind("study_start", ["Ctrl+Shift+S"], "Start a study session, or ask the participant "
+          "again to agree to recording", "Study", "&Start session…"),
+    _bind("study_pause", ["Ctrl+Shift+P"], "Pause or resume recording the study session",
+          "Study", "&Pause or resume recording"),
+    _bind("study_note", ["Ctrl+Shift+N"], "Add a facilitator's note to the study session",
+          "Study", "Add a &note…"),
+    _bind("study_task", ["Ctrl+Shift+T"], "Hear the study task again", "Study",
+          "Hear the &task again"),
+    _bind("study_next_task", ["Ctrl+Shift+X"], "End this study task and start the next",
+          "Study", "Ne&xt task"),
+    _bind("study_view", ["Ctrl+Shift+V"], "Show or hide the facilitator's view", "Study",
+          "&Facilitator's view"),
+    _bind("study_end", ["Ctrl+Shift+E"], "End the study session", "Study", "&End session"),
     # Help
     _bind("show_help", ["F1"], "This list of keys", "Help", "&Keyboard help"),
     _bind("open_menu_bar", ["F10"], "Open the menu bar (Alt does too)", "Help",

@@ -25,6 +25,7 @@ from accessshare.ui.choice_box import ChoiceBox
 from accessshare.ui.details_pane import DetailsPane, details_lines
 from accessshare.ui.help_dialog import HelpDialog
 from accessshare.ui.menus import build_menu_bar, open_first_menu
+from accessshare.ui.study_controller import StudyController
 from accessshare.ui.photo_model import FILTER_WORDS, FILTERS, PhotoListModel
 from accessshare.ui.photo_view import PhotoView
 from accessshare.ui.settings_dialog import SettingsDialog
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self._system_palette = QApplication.palette()
         self.setWindowTitle("AccessShare")
         self.announcer = Announcer(self, mode=settings.voice_mode)
+        self.study = StudyController(self)  # a co-design session's recorder, when one runs
         self.model = PhotoListModel(self)
         self._build()
         self._bind_keys()
@@ -128,7 +130,7 @@ class MainWindow(QMainWindow):
         self.filter_box = ChoiceBox("Show")
         for value, words in FILTERS:
             self.filter_box.addItem(words, value)
-        filter_label = QLabel("&Show:")
+        filter_label = QLabel("Sho&w:")  # Alt+S is the Study menu
         filter_label.setBuddy(self.filter_box)
         self.filter_box.currentIndexChanged.connect(self._filter_chosen)
         self.dataset_label = QLabel("No dataset open")
@@ -183,8 +185,16 @@ class MainWindow(QMainWindow):
 
     def _handler_for(self, binding: keymap.KeyBinding):
         if binding.consent:
-            return lambda: self._consent_action(binding.action)
-        return getattr(self, binding.action)
+            handler = lambda: self._consent_action(binding.action)  # noqa: E731
+        elif binding.menu == "Study":
+            handler = getattr(self.study, binding.action)
+        else:
+            handler = getattr(self, binding.action)
+
+        def dispatch() -> None:
+            self.study.action_used(binding)
+            handler()
+        return dispatch
 
     # The interface the consent controller uses ----------------------------------------------------
 
@@ -318,6 +328,7 @@ class MainWindow(QMainWindow):
             words.append(f"{_count(len(self.scan_problems), 'file')} could not be opened; "
                          f"the first: {self.scan_problems[0].message} Press S to hear all")
         self.announcer.announce(". ".join(words) + ".", "status", background=True)
+        self.study.dataset_opened(total)
         self._update_status()
         self._maybe_all_described()
 
@@ -415,6 +426,8 @@ class MainWindow(QMainWindow):
         self._prioritise_around_current()
         self._heard_body[photo.id] = self.model.body(photo)
         self.announcer.speak_navigation(self.model.item_text(current.row()))
+        self.study.photo_moved(current.row(), photo.id in self.model.descriptions,
+                               self.model.item_text(current.row()))
         self._privacy_earcon(photo)
 
     def _privacy_earcon(self, photo) -> None:
@@ -687,6 +700,7 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, chosen: Settings) -> None:
         verbosity_changed = chosen.verbosity != self.settings.verbosity
+        self.study.settings_changed(self.settings, chosen)
         self.settings = chosen
         self._save_settings()
         self.announcer.set_mode(chosen.voice_mode)
@@ -736,6 +750,8 @@ class MainWindow(QMainWindow):
             self.announcer.error(speaker.unavailable_message)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.study.close()  # the session ends with the app; every event is written first
+        self.study.shut_view()
         self._stop_workers()
         if self._describe_worker is not None:
             self._describe_worker.stop(wait_seconds=CLOSE_WAIT_SECONDS)
