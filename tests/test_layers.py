@@ -18,7 +18,7 @@ def test_import_linter_contract_holds():
 def test_core_packages_import_without_pyside6_loaded():
     code = (
         "import sys, importlib, pkgutil, accessshare\n"
-        "for name in ('library', 'describe', 'records', 'speech', 'consent', 'steward', 'config'):\n"
+        "for name in ('library', 'describe', 'records', 'speech', 'consent', 'steward', 'study', 'config'):\n"
         "    module = importlib.import_module('accessshare.' + name)\n"
         "    for info in pkgutil.walk_packages(getattr(module, '__path__', []), module.__name__ + '.'):\n"
         "        if '.migrations' not in info.name: importlib.import_module(info.name)\n"

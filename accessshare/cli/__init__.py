@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "log",
     "steward",  # import, status, allowed, changes, pin, verify
     "speech",  # speak, voices
+    "study",  # list, export, summary, note, withdraw
 )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from accessshare.records.states import CONSENT_STATES, DELETION_STATUSES  # noqa: F401 (re-exported)
@@ -137,6 +137,8 @@ class StudySession(Base):
     facilitator: Mapped[str | None] = mapped_column(String(64))
     started: Mapped[str] = mapped_column(String(32))
     ended: Mapped[str | None] = mapped_column(String(32))
+    protocol: Mapped[str | None] = mapped_column(String(200))  # the protocol's title
+    record_speech: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class StudyEvent(Base):
@@ -146,3 +148,5 @@ class StudyEvent(Base):
     time: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    elapsed_ms: Mapped[int | None] = mapped_column(Integer)  # since the session started
+    task: Mapped[int | None] = mapped_column(Integer)  # the protocol's task number, if any

@@ -51,6 +51,9 @@ SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 # Study records are pseudonymous and hold no image content: these keys are refused outright.
 CONTENT_KEYS = frozenset({"image", "pixels", "thumbnail", "photo", "path", "filename", "label",
                           "description", "sentence", "text", "ocr", "caption"})
+# The only free text a study keeps: the facilitator's notes, and what the app said when the
+# participant agreed to that being recorded (--record-speech).
+STUDY_FREE_TEXT = {"note": 2000, "said": 2000}
 
 
 class RecordsUnavailable(RuntimeError):
@@ -499,13 +502,15 @@ class RecordStore:
 
     # --- co-design study records (pseudonymous, never image content) -----------------------
 
-    def start_study_session(self, participant: str, facilitator: str | None = None) -> int:
+    def start_study_session(self, participant: str, facilitator: str | None = None, *,
+                            protocol: str | None = None, record_speech: bool = False) -> int:
         _require_pseudonym(participant, "participant code")
         if facilitator is not None:
             _require_pseudonym(facilitator, "facilitator code")
         with self.session() as session, session.begin():
             record = StudySession(participant=participant, facilitator=facilitator,
-                                  started=utc_timestamp())
+                                  started=utc_timestamp(), protocol=(protocol or None) and protocol[:200],
+                                  record_speech=record_speech)
             session.add(record)
             session.flush()
             return record.id
@@ -520,17 +525,54 @@ class RecordStore:
     def record_study_event(self, session_id: int, kind: str,
                            detail: dict[str, Any] | None = None) -> None:
         """What happened in a session, e.g. ("consent_walk_finished", {"questions_wrong": 1})."""
-        _check_study_detail(detail or {})
+        self.record_study_events(session_id, [{"kind": kind, "detail": detail}])
+
+    def record_study_events(self, session_id: int, events: list[dict[str, Any]]) -> None:
+        """Several events in one transaction (the study recorder's batches). Each is a dict
+        with ``kind`` and optionally ``time``, ``elapsed_ms``, ``task`` and ``detail``."""
+        rows = []
+        for item in events:
+            _check_study_detail(item.get("detail") or {})
+            rows.append({"session_id": session_id, "kind": str(item["kind"])[:64],
+                         "time": _checked_time(item.get("time")),
+                         "elapsed_ms": item.get("elapsed_ms"), "task": item.get("task"),
+                         "detail": item.get("detail") or None})
         with self.session() as session, session.begin():
             if session.get(StudySession, session_id) is None:
                 raise ValueError(f"There is no study session {session_id}.")
-            session.add(StudyEvent(session_id=session_id, time=utc_timestamp(), kind=kind,
-                                   detail=detail))
+            if rows:
+                session.execute(insert(StudyEvent), rows)
 
     def study_events(self, session_id: int) -> list[StudyEvent]:
         with self.session() as session:
             return list(session.scalars(select(StudyEvent).where(
                 StudyEvent.session_id == session_id).order_by(StudyEvent.id)))
+
+    def study_sessions(self, participant: str | None = None) -> list[StudySession]:
+        """Sessions in the order they started, optionally only one participant's."""
+        query = select(StudySession).order_by(StudySession.started, StudySession.id)
+        if participant is not None:
+            query = query.where(StudySession.participant == participant)
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    def study_event_counts(self) -> dict[int, int]:
+        with self.session() as session:
+            return dict(session.execute(select(StudyEvent.session_id, func.count()).group_by(
+                StudyEvent.session_id)).all())
+
+    def forget_study_participant(self, participant: str) -> tuple[int, int]:
+        """Remove every study session and study event of one participant (a withdrawal from
+        the study): (sessions, events) removed. Consent and deletion events are not touched."""
+        with self.session() as session, session.begin():
+            ids = list(session.scalars(select(StudySession.id).where(
+                StudySession.participant == participant)))
+            if not ids:
+                return 0, 0
+            events = session.execute(delete(StudyEvent).where(
+                StudyEvent.session_id.in_(ids))).rowcount
+            session.execute(delete(StudySession).where(StudySession.id.in_(ids)))
+            return len(ids), events
 
     # --- description cache -----------------------------------------------------------------
 
@@ -668,7 +710,8 @@ def _check_study_detail(detail: dict[str, Any]) -> None:
             raise ValueError(f"Study records never hold image content; {key!r} is not allowed.")
         if isinstance(value, (bytes, bytearray, dict, list)):
             raise ValueError(f"Study record detail {key!r} must be a number, flag or short word.")
-        if isinstance(value, str) and len(value) > 80:
+        limit = STUDY_FREE_TEXT.get(key, 80)
+        if isinstance(value, str) and len(value) > limit:
             raise ValueError(f"Study record detail {key!r} is too long to be a code or a choice.")
 
 
@@ -778,7 +821,7 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-HEAD_REVISION = "0003"  # the newest migration; tests/records checks it is Alembic's head
+HEAD_REVISION = "0004"  # the newest migration; tests/records checks it is Alembic's head
 
 
 def alembic_config(connection):

@@ -39,6 +39,7 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 class Announcer(QObject):
     announced = Signal(str, str)  # text, channel ("screen-reader", "own-voice" or "focus")
+    said = Signal(str, str)  # text, kind ("status", "error", "description"...): what was said
 
     def __init__(self, window: QWidget, speaker=None, mode: str = "auto",
                  clock: Callable[[], float] = time.monotonic):
@@ -107,6 +108,7 @@ class Announcer(QObject):
         if channel is not None:
             self.history.append(text)
             self.announced.emit(text, channel)
+            self.said.emit(text, kind)
 
     @property
     def held(self) -> list[str]:
@@ -127,6 +129,7 @@ class Announcer(QObject):
             return
         self.history.append(text)
         self.announced.emit(text, "focus")
+        self.said.emit(text, kind)
 
     def announce_unless_speaking(self, text: str, kind: str = Kind.STATUS) -> None:
         """A cue that must not cut off what the own voice is saying (arrowing past the last

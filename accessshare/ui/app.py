@@ -36,7 +36,9 @@ def choose_dataset(folder: str | None, settings: Settings) -> Path:
 
 
 def run_app(paths, folder: str | None = None, *, smoke: bool = False,
-            consent_form: str | None = None, caption_model: str | None = None) -> int:
+            consent_form: str | None = None, caption_model: str | None = None,
+            study: dict | None = None) -> int:
+    """``study``: the checked options of a co-design session (``cli.gui.study_options``)."""
     from accessshare.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -55,6 +57,8 @@ def run_app(paths, folder: str | None = None, *, smoke: bool = False,
     window.show()
     window.photo_list.setFocus()
     window.open_dataset(choose_dataset(folder, settings))
+    if study:
+        window.study.start(**study)
     if smoke:
         return _smoke(app, window)
     code = app.exec()

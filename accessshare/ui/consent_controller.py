@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from accessshare.app.consent import KINDS, ConsentService, FormError
 from accessshare.app.exports import Exports
+from accessshare.app.results import Outcome
 from accessshare.sentences import en
 from accessshare.ui.consent_bulk_dialog import ConsentBulkDialog
 from accessshare.ui.consent_delete_dialog import delete_confirmation
@@ -145,10 +146,14 @@ class ConsentController:
         """One photo's decision is a few rows in one transaction: made at once, in key order.
         A bulk decision may take seconds: made off the UI thread. ``redact``: share on
         condition that these kinds are removed (R, or the purposes dialog)."""
+        def told(_outcome: Outcome) -> None:  # a study session records one photo's decision
+            if len(photos) == 1 and not background:
+                self._tell_study("decision", photos[0].id, self.consent.states(photos[0].id))
+
         self.operations.run(
             lambda: self.consent.decide(photos, decision, purposes, self.window.privacy_reminder,
                                         bulk=background, redact=redact),
-            failed=en.not_saved, background=background)
+            failed=en.not_saved, background=background, committed=told)
 
     # Bulk, the folder's default ----------------------------------------------------------------
 
@@ -211,7 +216,12 @@ class ConsentController:
     @needs_form
     def undo(self) -> None:
         names = {p.id: p.path.name for p in self.window.visible_photos()}
-        self.operations.run(lambda: self.consent.undo(names), failed=en.nothing_undone)
+        def told(outcome: Outcome) -> None:
+            if outcome.saved:
+                self._tell_study("undone", len(outcome.changes.photo_ids))
+
+        self.operations.run(lambda: self.consent.undo(names), failed=en.nothing_undone,
+                            committed=told)
 
     @needs_form
     def history(self) -> None:
@@ -230,9 +240,15 @@ class ConsentController:
         if photo is None:
             return
         box = delete_confirmation(self.parent, photo.path.name, self.consent.exported_copies(photo))
+
+        def told(outcome: Outcome) -> None:  # before the photo leaves the list
+            if outcome.changes.removed:
+                self._tell_study("photo_deleted", photo.id)
+
         self._show(box, lambda _result: was_confirmed(box) and self.operations.run(
             lambda: self.consent.delete(photo),
-            failed=lambda error: en.not_deleted(photo.path.name, error), background=True),
+            failed=lambda error: en.not_deleted(photo.path.name, error), background=True,
+            committed=told),
             announce=f"{box.text()} {box.informativeText()}")
 
     @needs_form
@@ -245,7 +261,10 @@ class ConsentController:
 
     @needs_form
     def consent_walk(self) -> None:
-        dialog = ConsentWalkDialog(self.consent.walk_driver(), self._say, self.parent,
+        driver = self.consent.walk_driver()
+        study = self.window.study
+        dialog = ConsentWalkDialog(study.observe_walk(driver) if study else driver, self._say,
+                                   self.parent,
                                    announce_with_focus=self._say_with_focus)
         self._show(dialog, self._walk_closed)
 
@@ -301,6 +320,12 @@ class ConsentController:
 
         show_dialog(self.parent, dialog, on_finished, announce=self._say_with_focus,
                     words=announce or "", on_closed=closed)
+
+    def _tell_study(self, hook: str, *args: Any) -> None:
+        """What happened, for a co-design study session's recorder (if the window has one)."""
+        study = self.window.study
+        if study is not None:
+            getattr(study, hook)(*args)
 
     def _current_or_say(self):
         photo = self.window.current_photo()

@@ -22,6 +22,7 @@ class ConsentHost(Protocol):
     settings: Settings
     consent_form_path: Path | None
     consent_state_provider: Any  # set by the controller: photo id -> (spoken state, shared)
+    study: Any  # a co-design session's hooks (ui.study_controller.StudyController), or None
 
     @property
     def announcer(self) -> Speaking: ...  # the one way to speak

@@ -22,13 +22,13 @@ from enum import StrEnum
 SCREEN_READER_MODIFIERS = ("Insert", "CapsLock", "Caps Lock")
 
 # The menu bar, left to right; each title's first letter is its Alt+letter.
-MENUS = ("File", "Photo", "Consent", "View", "Help")
+MENUS = ("File", "Photo", "Consent", "View", "Study", "Help")
 IN_THE_LIST = ""  # the photo list's own keys: listed in help, in no menu
 
 
 class Action(StrEnum):
     """Every action of the window, named once (as Picard names its actions): the value is the
-    main window's (or the consent controller's) method that does it."""
+    main window's (or the consent controller's, or the study controller's) method that does it."""
 
     OPEN_FOLDER = "open_folder"
     OPEN_RECENT = "open_recent"
@@ -62,6 +62,13 @@ class Action(StrEnum):
     ZOOM_OUT = "zoom_out"
     ZOOM_FIT = "zoom_fit"
     TOGGLE_HIGH_CONTRAST = "toggle_high_contrast"
+    STUDY_START = "study_start"
+    STUDY_PAUSE = "study_pause"
+    STUDY_NOTE = "study_note"
+    STUDY_TASK = "study_task"
+    STUDY_NEXT_TASK = "study_next_task"
+    STUDY_VIEW = "study_view"
+    STUDY_END = "study_end"
     SHOW_HELP = "show_help"
     OPEN_MENU_BAR = "open_menu_bar"
 
@@ -160,6 +167,20 @@ BINDINGS: tuple[KeyBinding, ...] = NATIVE_MOVES + (
     _bind(Action.ZOOM_FIT, ["Ctrl+0"], "Fit the photo to the window", "View", "Fit to win&dow"),
     _bind(Action.TOGGLE_HIGH_CONTRAST, ["Ctrl+Shift+H"], "High contrast on or off", "View",
           "&High contrast"),
+    # Study (co-design sessions; ui.study_controller, recorded by accessshare.study)
+    _bind(Action.STUDY_START, ["Ctrl+Shift+S"], "Start a study session, or ask the participant "
+          "again to agree to recording", "Study", "&Start session…"),
+    _bind(Action.STUDY_PAUSE, ["Ctrl+Shift+P"], "Pause or resume recording the study session",
+          "Study", "&Pause or resume recording"),
+    _bind(Action.STUDY_NOTE, ["Ctrl+Shift+N"], "Add a facilitator's note to the study session",
+          "Study", "Add a &note…"),
+    _bind(Action.STUDY_TASK, ["Ctrl+Shift+T"], "Hear the study task again", "Study",
+          "Hear the &task again"),
+    _bind(Action.STUDY_NEXT_TASK, ["Ctrl+Shift+X"], "End this study task and start the next",
+          "Study", "Ne&xt task"),
+    _bind(Action.STUDY_VIEW, ["Ctrl+Shift+V"], "Show or hide the facilitator's view", "Study",
+          "&Facilitator's view"),
+    _bind(Action.STUDY_END, ["Ctrl+Shift+E"], "End the study session", "Study", "&End session"),
     # Help
     _bind(Action.SHOW_HELP, ["F1"], "This list of keys", "Help", "&Keyboard help"),
     _bind(Action.OPEN_MENU_BAR, ["F10"], "Open the menu bar (Alt does too)", "Help",

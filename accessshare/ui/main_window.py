@@ -7,7 +7,6 @@ one Announcer. Keys and menus come from ``keymap.BINDINGS`` only (``ui.menus``).
 
 from __future__ import annotations
 
-
 import sys
 from pathlib import Path
 
@@ -18,19 +17,20 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout,
 from accessshare.app.session import DatasetSession
 from accessshare.config import Settings
 from accessshare.sentences import en
-from accessshare.ui import keymap
 from accessshare.ui.announcer import Announcer
 from accessshare.ui.choice_box import ChoiceBox
 from accessshare.ui.details_pane import DetailsPane, details_lines
 from accessshare.ui.dialogs import show_dialog
 from accessshare.ui.help_dialog import HelpDialog
-from accessshare.ui.menus import build_menu_bar, open_first_menu
+from accessshare.ui.menus import open_first_menu
 from accessshare.ui.photo_list import PhotoItemDelegate, PhotoListView
 from accessshare.ui.photo_model import PhotoListModel
+from accessshare.ui.study_controller import StudyController
 from accessshare.ui.photo_view import PhotoView
 from accessshare.ui.recent_dialog import RecentDialog
 from accessshare.ui.window_after_removal import AfterRemoval
 from accessshare.ui.window_feeds import WorkerFeeds
+from accessshare.ui.window_keys import KeyDispatch
 from accessshare.ui.window_settings import WindowSettings
 from accessshare.ui.workers import DescribeWorker, ScanWorker, SpeakerStarter
 from accessshare.vocabulary import AnnouncementKind as Kind
@@ -42,7 +42,7 @@ CLOSE_WAIT_SECONDS = 5.0  # for the photo being described when the window closes
 PAGE_STEP = 10
 
 
-class MainWindow(WorkerFeeds, WindowSettings, AfterRemoval, QMainWindow):
+class MainWindow(WorkerFeeds, WindowSettings, AfterRemoval, KeyDispatch, QMainWindow):
     def __init__(self, paths, settings: Settings, store=None, *, make_describer=None,
                  make_speaker=None, consent_form_path: Path | None = None,
                  store_problem: str = ""):
@@ -64,6 +64,7 @@ class MainWindow(WorkerFeeds, WindowSettings, AfterRemoval, QMainWindow):
         self._system_palette = QApplication.palette()
         self.setWindowTitle("AccessShare")
         self.announcer = Announcer(self, mode=settings.voice_mode)
+        self.study = StudyController(self)  # a co-design session's recorder, when one runs
         self.model = PhotoListModel(self, self.session)
         self._build()
         self._bind_keys()
@@ -103,7 +104,7 @@ class MainWindow(WorkerFeeds, WindowSettings, AfterRemoval, QMainWindow):
         self.filter_box = ChoiceBox("Show")
         for value, words in self.session.filter_choices():
             self.filter_box.addItem(words, value)
-        filter_label = QLabel("&Show:")
+        filter_label = QLabel("Sho&w:")  # Alt+S is the Study menu
         filter_label.setBuddy(self.filter_box)
         self.filter_box.currentIndexChanged.connect(self._filter_chosen)
         self.dataset_label = QLabel("No dataset open")
@@ -140,15 +141,6 @@ class MainWindow(WorkerFeeds, WindowSettings, AfterRemoval, QMainWindow):
         QWidget.setTabOrder(self.photo_list, self.details)
         QWidget.setTabOrder(self.details, self.photo_view)
         self.resize(1100, 760)
-
-    def _bind_keys(self) -> None:
-        """The menu bar from the key map; its items are the keys (ui.menus)."""
-        self.actions_by_name = build_menu_bar(self, self.review_area, self._handler_for)
-
-    def _handler_for(self, binding: keymap.KeyBinding):
-        if binding.consent:
-            return lambda: self._consent_action(keymap.Action(binding.action))
-        return getattr(self, keymap.Action(binding.action).value)
 
     # The interface the consent controller uses ----------------------------------------------------
 
@@ -250,6 +242,8 @@ class MainWindow(WorkerFeeds, WindowSettings, AfterRemoval, QMainWindow):
         self._prioritise_around_current()
         self.session.heard(photo.id, self.model.body(photo))
         self.announcer.speak_navigation(self.model.item_text(current.row()))
+        self.study.photo_moved(current.row(), photo.id in self.model.descriptions,
+                               self.model.item_text(current.row()))
         self._privacy_earcon(photo)
 
     def next_flagged(self) -> None:
@@ -368,12 +362,6 @@ class MainWindow(WorkerFeeds, WindowSettings, AfterRemoval, QMainWindow):
     def _set_status(self, text: str) -> None:
         self.status_label.setText(text)
 
-    def _consent_action(self, action: keymap.Action) -> None:
-        if self.consent_controller is None:
-            self.announcer.error(en.cannot_yet(self.store is not None))
-            return
-        getattr(self.consent_controller, action.value)()
-
     # App --------------------------------------------------------------------------------------------
 
     def open_folder(self) -> None:
@@ -428,6 +416,8 @@ class MainWindow(WorkerFeeds, WindowSettings, AfterRemoval, QMainWindow):
         self.close()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.study.close()  # the session ends with the app; every event is written first
+        self.study.shut_view()
         self._stop_workers()
         if self.consent_controller is not None:
             self.consent_controller.operations.wait()  # a decision being saved is finished

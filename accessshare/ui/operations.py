@@ -50,17 +50,18 @@ class OperationRunner:
         self._relays: set[_Relay] = set()
 
     def run(self, work: Work, *, failed: Failed, background: bool = False,
-            done: Done | None = None) -> None:
-        """Run ``work``; refresh what its outcome changed, play the saved cue, say its
-        sentence, then call ``done``. ``background`` for what may take long (many photos,
-        deletion): the UI thread stays free, and the result arrives as a queued signal."""
+            done: Done | None = None, committed: Done | None = None) -> None:
+        """Run ``work``; call ``committed`` (the outcome, before the screen changes: a study
+        session records where the photo was), refresh what its outcome changed, play the saved
+        cue, say its sentence, then call ``done``. ``background`` for what may take long (many
+        photos, deletion): the UI thread stays free, and the result arrives as a queued signal."""
         if not background:
             try:
                 outcome = work()
             except Exception as error:  # noqa: BLE001 - every failure is said, never lost
                 self._say(failed(error))
                 return
-            self._finish(outcome, done)
+            self._finish(outcome, done, committed)
             return
         relay = _Relay()
         self._relays.add(relay)
@@ -70,7 +71,7 @@ class OperationRunner:
             if error is not None or outcome is None:
                 self._say(failed(error or RuntimeError("no result")))
             else:
-                self._finish(outcome, done)
+                self._finish(outcome, done, committed)
 
         relay.finished.connect(arrived)
         self.pool.start(_Job(work, relay))
@@ -79,7 +80,9 @@ class OperationRunner:
         """Wait for operations still running (closing the window)."""
         return self.pool.waitForDone(milliseconds)
 
-    def _finish(self, outcome: Outcome, done: Done | None) -> None:
+    def _finish(self, outcome: Outcome, done: Done | None, committed: Done | None) -> None:
+        if committed is not None:
+            committed(outcome)
         self.refresh(outcome.changes)
         if outcome.saved:
             self.play_saved()

@@ -40,6 +40,7 @@ class WorkerFeeds(WindowParts):
             return
         self.session.scan_done = True
         self.announcer.announce(self.session.opened_sentence(), Kind.STATUS, background=True)
+        self.study.dataset_opened(self.model.counts()[0])
         self._update_status()
         self._maybe_all_described()
 

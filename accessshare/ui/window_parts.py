@@ -1,4 +1,4 @@
-"""What the main window's parts (``WorkerFeeds``, ``WindowSettings``, ``AfterRemoval``) use of the window: declared
+"""What the main window's parts (``WorkerFeeds``, ``WindowSettings``, ``AfterRemoval``, ``KeyDispatch``) use of the window: declared
 here for the type checker only, so each part says what it needs (nothing exists at run time)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from PySide6.QtGui import QFont, QPalette
+    from PySide6.QtWidgets import QSplitter
 
     from accessshare.app.session import DatasetSession
     from accessshare.config import AppPaths, Settings
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from accessshare.ui.photo_list import PhotoListView
     from accessshare.ui.photo_model import PhotoListModel
     from accessshare.ui.photo_view import PhotoView
+    from accessshare.ui.study_controller import StudyController
     from accessshare.ui.workers import DescribeWorker
 
     class WindowParts(QMainWindow):
@@ -30,8 +32,11 @@ if TYPE_CHECKING:
         store: Any
         photo_view: PhotoView
         photo_list: PhotoListView
+        review_area: QSplitter
+        actions_by_name: Any
         details: DetailsPane
         consent_controller: Any
+        study: StudyController
         make_describer: Any
         describer_ready: bool
         describer_note: str

@@ -69,6 +69,7 @@ class WindowSettings(WindowParts):
                                 Kind.STATUS)
 
     def apply_settings(self, chosen: Settings) -> None:
+        self.study.settings_changed(self.settings, chosen)
         verbosity_changed = chosen.verbosity != self.settings.verbosity
         self.settings = chosen
         self._save_settings()

@@ -50,9 +50,11 @@ def test_suggested_and_reserved_keys_are_present():
 def test_every_action_exists_on_the_window_or_consent_controller():
     from accessshare.ui.consent_controller import ConsentController
     from accessshare.ui.main_window import MainWindow
+    from accessshare.ui.study_controller import StudyController
 
     for binding in keymap.bound_actions():
-        owner = ConsentController if binding.consent else MainWindow
+        owner = (ConsentController if binding.consent
+                 else StudyController if binding.menu == "Study" else MainWindow)
         assert callable(getattr(owner, binding.action, None)), binding.action
 
 

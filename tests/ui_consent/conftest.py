@@ -64,6 +64,7 @@ class StandInMainWindow(QMainWindow):
         self.dataset = None  # set by the fixture: the open folder
         self.announcer = RecordingAnnouncer()
         self.consent_state_provider = lambda photo_id: ("Not yet decided.", False)
+        self.study = None  # no co-design session
         self.removed: list[str] = []
         self.reminders: dict[str, str] = {}  # photo id -> what it gives away, as the describer says
         self.setWindowTitle("AccessShare stand-in")

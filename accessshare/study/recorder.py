@@ -1,0 +1,247 @@
+"""The study recorder: what happened in a session, written off the UI thread in batches.
+
+The UI calls ``record`` (cheap: a dict appended under a lock) where actions are dispatched;
+a writer thread stores what has gathered every ``BATCH_SECONDS`` in one transaction. Nothing
+is kept until the participant agrees (``agree``), and nothing while recording is paused.
+
+Every event carries its time, the milliseconds since the session started and the protocol's
+task; its detail holds only numbers, flags and short codes (positions, purposes, states,
+action ids from the key map), never image content. See ``EVENT_KINDS``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from accessshare.records.chain import utc_timestamp
+from accessshare.study.codes import check_code
+from accessshare.study.protocol import Protocol
+
+BATCH_SECONDS = 0.5
+WAITING, RECORDING, PAUSED, ENDED = "waiting for agreement", "recording", "paused", "ended"
+
+# What a session can record, and the detail each kind carries.
+EVENT_KINDS = {
+    "recording_agreed": "the participant agreed; detail: record_speech",
+    "dataset_opened": "photos: how many (never the folder)",
+    "photo_moved": "position: the photo's place in the list (never its name)",
+    "description_heard": "verbosity: brief or detailed; position",
+    "action": "action: the key map's id of the key or menu item used",
+    "walk_part_shown": "part and parts: the consent walk's page",
+    "walk_answer": "correct: whether the answer was right; part",
+    "decision": "position, purpose (those shared, or all), state",
+    "decision_undone": "photos: how many decisions the undo touched",
+    "photo_deleted": "position",
+    "settings_changed": "setting: which one (verbosity, voice, rate, contrast, font…)",
+    "error_spoken": "an error was said (its words are kept only with --record-speech)",
+    "recording_paused": "", "recording_resumed": "",
+    "task_started": "task", "task_ended": "task",
+    "note": "note: the facilitator's words",
+    "spoken": "said: what the app said (only with --record-speech)",
+    "session_ended": "",
+}
+
+
+class StudyRecorder:
+    def __init__(self, store, session_id: int, participant: str, *,
+                 protocol: Protocol | None = None, record_speech: bool = False,
+                 clock: Callable[[], float] = time.monotonic,
+                 batch_seconds: float = BATCH_SECONDS):
+        self.store, self.session_id, self.participant = store, session_id, participant
+        self.protocol = protocol
+        self.record_speech = record_speech
+        self.state = WAITING
+        self.task = 0  # the protocol's task now under way (1-based); 0 before and after
+        self.tasks_done = False
+        self.problem = ""  # why the last batch could not be written, until one is
+        self.recorded = 0  # events handed to the writer (for the facilitator's view)
+        self._clock = clock
+        self._started = clock()
+        self._photo_count: int | None = None  # told before the participant agreed
+        self._pending: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = False
+        self._batch_seconds = batch_seconds
+        self._writer = threading.Thread(target=self._write_loop, name="study-recorder",
+                                        daemon=True)
+        self._writer.start()
+
+    # What the participant hears first -------------------------------------------------------
+
+    def intro(self, pause_key: str) -> str:
+        said = (" It also records everything the app says to you, including the descriptions "
+                "of your photos, as you agreed for this study." if self.record_speech else "")
+        return (f"This is study session {self.participant}. If you agree, AccessShare records "
+                "what you do, not what your photos show: the number of the photo you are on, "
+                "the keys you use, your decisions, and the time. It never records file names, "
+                f"descriptions, text in your photos, or the photos themselves.{said} You can "
+                f"pause recording at any time with {pause_key}, or from the Study menu. "
+                "Do you agree to recording?")
+
+    # Recording --------------------------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        return self.state == RECORDING
+
+    def elapsed_ms(self) -> int:
+        return int((self._clock() - self._started) * 1000)
+
+    def record(self, kind: str, *, position: int | None = None, purpose: str | None = None,
+               state: str | None = None, **detail: Any) -> bool:
+        """Queue one event; False (and nothing kept) unless recording. Called on the UI thread."""
+        if self.state != RECORDING:
+            return False
+        for key, value in (("position", position), ("purpose", purpose), ("state", state)):
+            if value is not None:
+                detail[key] = value
+        self._queue(kind, detail)
+        return True
+
+    def _queue(self, kind: str, detail: dict[str, Any]) -> None:
+        event = {"kind": kind, "time": utc_timestamp(), "elapsed_ms": self.elapsed_ms(),
+                 "task": self.task or None, "detail": detail or None}
+        with self._lock:
+            self._pending.append(event)
+        self.recorded += 1
+
+    def dataset_opened(self, photos: int) -> None:
+        """Said before agreement too: the count is recorded once the participant agrees."""
+        self._photo_count = photos
+        self.record("dataset_opened", photos=photos)
+
+    def spoken(self, text: str, error: bool = False) -> None:
+        if error:
+            detail: dict[str, Any] = {"said": text} if self.record_speech else {}
+            self.record("error_spoken", **detail)
+        elif self.record_speech:
+            self.record("spoken", said=text[:2000])
+
+    # The session's states ----------------------------------------------------------------------
+
+    def agree(self) -> str:
+        """The participant agreed: recording starts (with the first task, if any); returns
+        what to say next."""
+        if self.state != WAITING:
+            return ""
+        self.state = RECORDING
+        self._queue("recording_agreed", {"record_speech": self.record_speech})
+        if self._photo_count is not None:
+            self._queue("dataset_opened", {"photos": self._photo_count})
+        words = "Recording started."
+        if self.protocol is not None:
+            words += " " + self.next_task()
+        return words
+
+    def decline(self) -> str:
+        """Nothing is recorded; the participant may still agree later (Study menu)."""
+        return "Nothing is recorded. You can start recording from the Study menu."
+
+    def toggle_pause(self) -> str:
+        if self.state == RECORDING:
+            self._queue("recording_paused", {})
+            self.state = PAUSED
+            return "Recording paused. Nothing is recorded until you resume it."
+        if self.state == WAITING:
+            return self.agree()
+        if self.state == PAUSED:
+            self.state = RECORDING
+            self._queue("recording_resumed", {})
+            return "Recording resumed."
+        return "The study session has ended."
+
+    def next_task(self) -> str:
+        """End the task under way and start the next one; returns the sentence to say."""
+        if self.protocol is None:
+            return "This session has no protocol, so there are no tasks."
+        if self.state == ENDED:
+            return "The study session has ended."
+        if self.task:
+            self.record("task_ended", number=self.task)
+        if self.tasks_done or self.task >= len(self.protocol.tasks):
+            self.task, self.tasks_done = 0, True
+            return "All tasks are done."
+        self.task += 1
+        self.record("task_started", number=self.task)
+        return self.protocol.task_sentence(self.task)
+
+    def current_task(self) -> str:
+        if self.protocol is None:
+            return "This session has no protocol, so there are no tasks."
+        if self.tasks_done:
+            return "All tasks are done."
+        if not self.task:
+            return f"{self.protocol.title}. The first task has not started yet."
+        return self.protocol.task_sentence(self.task)
+
+    def note(self, text: str) -> str:
+        text = " ".join(text.split())
+        if not text:
+            return "The note is empty; nothing was added."
+        if self.state == ENDED:
+            return "The study session has ended."
+        # A note is the facilitator's, kept even while the participant's actions are not.
+        self._queue("note", {"note": text[:2000]})
+        return "Note added."
+
+    def end(self) -> str:
+        """Close the session: the task and the session end, every event is written."""
+        if self.state == ENDED:
+            return "The study session has already ended."
+        if self.task:
+            self.record("task_ended", number=self.task)
+        self.record("session_ended")
+        self.state = ENDED
+        self._stop = True
+        self._wake.set()
+        self._writer.join(timeout=10)
+        self._flush()
+        try:
+            self.store.end_study_session(self.session_id)
+        except Exception as error:  # noqa: BLE001 - said by the caller, never a traceback
+            self.problem = f"The end of the study session could not be saved: {error}"
+        return f"Study session {self.participant} ended."
+
+    # The writer thread --------------------------------------------------------------------------
+
+    def _write_loop(self) -> None:
+        while not self._stop:
+            self._wake.wait(self._batch_seconds)
+            self._wake.clear()
+            self._flush()
+
+    def _flush(self) -> None:
+        with self._lock:
+            batch, self._pending = self._pending, []
+        if not batch:
+            return
+        try:
+            self.store.record_study_events(self.session_id, batch)
+            self.problem = ""
+        except Exception as error:  # noqa: BLE001 - kept and tried again with the next batch
+            self.problem = f"Study events could not be saved: {error}"
+            with self._lock:
+                self._pending[:0] = batch
+
+    def flush(self) -> None:
+        """Write what is queued now (tests, and before a report)."""
+        self._flush()
+
+
+def start_session(store, participant: str, facilitator: str | None = None, *,
+                  protocol: Protocol | None = None, record_speech: bool = False,
+                  **options: Any) -> StudyRecorder:
+    """Check the codes, open the session in the store and return its recorder (which records
+    nothing until the participant agrees). Raises ``StudyProblem`` for a code that is not one."""
+    participant = check_code(participant)
+    if facilitator:
+        facilitator = check_code(facilitator, "facilitator code")
+    session_id = store.start_study_session(
+        participant, facilitator or None, protocol=protocol.title if protocol else None,
+        record_speech=record_speech)
+    return StudyRecorder(store, session_id, participant, protocol=protocol,
+                         record_speech=record_speech, **options)

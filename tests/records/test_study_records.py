@@ -1,0 +1,165 @@
+"""The Qt-free study workflow (on SQLite and PostgreSQL, with this folder's store fixture):
+codes, protocols, the recorder's agreement, pauses, tasks and batches, and what exports,
+summaries, notes and withdrawal give a facilitator."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from accessshare.study import StudyProblem, check_code, load_protocol, start_session
+from accessshare.study import report
+from accessshare.study.protocol import parse_protocol
+
+PROTOCOL = """# Reviewing photos, session 1
+Notes for the facilitator are ignored.
+1. Find a photo that shows a face and decide whether to share it.
+2) Delete a photo you would not share.
+"""
+
+
+@pytest.mark.parametrize("code", ["P07", "F2", "S1-P07", "p_12"])
+def test_pseudonymous_codes_are_taken(code):
+    assert check_code(code) == code
+
+
+@pytest.mark.parametrize("code, words", [
+    ("Alice", "looks like a name"), ("Jane Doe", "looks like a name"),
+    ("jane.doe", "looks like a name"), ("Anna1", "looks like a name"),
+    ("jane@example.org", "looks like an e-mail address"), ("", "is empty"),
+    ("P07/../x", "is not a code")])
+def test_codes_that_could_identify_someone_are_refused_with_one_sentence(code, words):
+    with pytest.raises(StudyProblem) as refused:
+        check_code(code)
+    message = str(refused.value)
+    assert words in message and "such as P07" in message and "\n" not in message
+
+
+def test_a_protocol_has_a_title_and_numbered_tasks(tmp_path):
+    path = tmp_path / "protocol.md"
+    path.write_text(PROTOCOL, encoding="utf-8")
+    protocol = load_protocol(path)
+    assert protocol.title == "Reviewing photos, session 1"
+    assert protocol.tasks == ("Find a photo that shows a face and decide whether to share it.",
+                              "Delete a photo you would not share.")
+    assert protocol.task_sentence(2) == "Task 2 of 2: Delete a photo you would not share."
+    with pytest.raises(StudyProblem, match="has no numbered tasks"):
+        parse_protocol("# Only a title\n")
+    (tmp_path / "bad.md").write_bytes(b"\xff\xfe1. x")
+    with pytest.raises(StudyProblem, match="is not UTF-8 text"):
+        load_protocol(tmp_path / "bad.md")
+    with pytest.raises(StudyProblem, match="cannot be read"):
+        load_protocol(tmp_path / "missing.md")
+
+
+def test_nothing_is_recorded_before_agreement_or_while_paused(store):
+    recorder = start_session(store, "P07", "F2")
+    recorder.dataset_opened(12)
+    assert not recorder.record("photo_moved", position=1)  # not agreed yet
+    assert recorder.agree() == "Recording started."
+    recorder.record("photo_moved", position=2)
+    assert recorder.toggle_pause().startswith("Recording paused")
+    assert not recorder.record("photo_moved", position=3)
+    assert recorder.toggle_pause() == "Recording resumed."
+    recorder.record("decision", position=4, purpose="research", state="given")
+    assert recorder.end() == "Study session P07 ended."
+    rows = report.event_rows(store)
+    assert [(r["event"], r["photo_position"]) for r in rows] == [
+        ("recording_agreed", None), ("dataset_opened", None), ("photo_moved", 2),
+        ("recording_paused", None), ("recording_resumed", None), ("decision", 4),
+        ("session_ended", None)]
+    assert rows[1]["detail"] == {"photos": 12}
+    assert rows[5]["purpose"] == "research" and rows[5]["state"] == "given"
+    elapsed = [r["elapsed_ms"] for r in rows]
+    assert elapsed == sorted(elapsed) and all(e >= 0 for e in elapsed)
+    assert store.study_sessions()[0].ended is not None
+
+
+def test_events_are_written_off_the_calling_thread_in_batches(store):
+    writes = []
+    real = store.record_study_events
+
+    def counting(session_id, events):
+        writes.append(len(events))
+        real(session_id, events)
+
+    store.record_study_events = counting
+    recorder = start_session(store, "P08", batch_seconds=30)  # the writer waits: one batch
+    recorder.agree()
+    for position in range(1, 201):
+        recorder.record("photo_moved", position=position)
+    assert writes == []  # record() only queued them
+    recorder.end()
+    assert writes == [202]  # agreed, 200 moves, ended: one transaction
+    assert len(store.study_events(recorder.session_id)) == 202
+
+
+def test_tasks_give_time_on_task_and_notes_are_kept(store, tmp_path):
+    recorder = start_session(store, "P09", protocol=parse_protocol(PROTOCOL))
+    said = recorder.agree()
+    assert said.endswith("Task 1 of 2: Find a photo that shows a face and decide whether to "
+                         "share it.")
+    recorder.record("photo_moved", position=1)
+    assert recorder.note("Participant asked = what a face means") == "Note added."
+    assert recorder.next_task().startswith("Task 2 of 2")
+    recorder.record("action", action="delete")
+    assert recorder.next_task() == "All tasks are done."
+    recorder.end()
+    rows = report.event_rows(store, "P09")
+    assert [(r["event"], r["task"]) for r in rows] == [
+        ("recording_agreed", None), ("task_started", 1), ("photo_moved", 1), ("note", 1),
+        ("task_ended", 1), ("task_started", 2), ("action", 2), ("task_ended", 2),
+        ("session_ended", None)]
+    report.export(store, tmp_path / "study.csv", "csv")
+    with open(tmp_path / "study.csv", newline="", encoding="utf-8") as handle:
+        table = list(csv.DictReader(handle))
+    assert list(table[0]) == list(report.COLUMNS)
+    note = next(r for r in table if r["event"] == "note")
+    assert json.loads(note["detail"]) == {"note": "Participant asked = what a face means"}
+    summary = report.summary_lines(store, "P09")
+    assert summary[1].startswith("  Before any task:")
+    assert "Task 1: " in summary[2] and "1 photos reviewed" in summary[2]
+    assert "keys used most: delete (1)" in summary[3]
+
+
+def test_export_json_is_nested_by_session_and_withdrawal_removes_only_study_records(store, tmp_path):
+    for code in ("P07", "P08"):
+        recorder = start_session(store, code)
+        recorder.agree()
+        recorder.record("decision", position=1, purpose="research", state="given")
+        recorder.end()
+    store.append_consent(purpose="research", state="given", actor="contributor",
+                         photo_hash="a" * 64)
+    report.export(store, tmp_path / "study.json", "json", participant="P07")
+    exported = json.loads((tmp_path / "study.json").read_text(encoding="utf-8"))
+    assert [s["participant"] for s in exported["sessions"]] == ["P07"]
+    assert [e["event"] for e in exported["sessions"][0]["events"]] == [
+        "recording_agreed", "decision", "session_ended"]
+    said = report.withdraw(store, "P07")
+    assert said == ("Removed the study records of P07: 1 session and 3 events. Their own "
+                    "consent decisions are theirs and were not touched.")
+    assert [s.participant for s in store.study_sessions()] == ["P08"]
+    assert len(store.events()) == 1 and store.verify().ok
+
+
+def test_a_note_from_another_terminal_goes_to_the_open_session(store):
+    with pytest.raises(StudyProblem, match="No study session is running"):
+        report.add_note(store, "too early")
+    recorder = start_session(store, "P10", protocol=parse_protocol(PROTOCOL))
+    recorder.agree()
+    recorder.flush()
+    assert report.add_note(store, "  looks   unsure ") == (
+        f"Note added to P10's session {recorder.session_id}.")
+    recorder.end()
+    note = next(r for r in report.event_rows(store) if r["event"] == "note")
+    assert note["detail"] == {"note": "looks unsure"} and note["task"] == 1
+    assert note["elapsed_ms"] >= 0
+
+
+def test_image_content_is_refused_by_the_store(store):
+    recorder = start_session(store, "P11")
+    with pytest.raises(ValueError, match="never hold image content"):
+        store.record_study_events(recorder.session_id, [{"kind": "x", "detail": {"path": "/a"}}])
+    recorder.end()
