@@ -132,7 +132,7 @@ BINDINGS: tuple[KeyBinding, ...] = NATIVE_MOVES + (
     _bind("study_end", ["Ctrl+Shift+E"], "End the study session", "Study", "&End session"),
     # Help
     _bind("show_help", ["F1"], "This list of keys", "Help", "&Keyboard help"),
-    _bind("open_menu_bar", ["F10"], "Open the menu bar (Alt does too)", "Help",
+    _bind("open_menu_bar", ["F10"], "Open the menu bar", "Help",
           "&Menu bar"),
 )
 
