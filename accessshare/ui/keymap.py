@@ -183,7 +183,7 @@ BINDINGS: tuple[KeyBinding, ...] = NATIVE_MOVES + (
     _bind(Action.STUDY_END, ["Ctrl+Shift+E"], "End the study session", "Study", "&End session"),
     # Help
     _bind(Action.SHOW_HELP, ["F1"], "This list of keys", "Help", "&Keyboard help"),
-    _bind(Action.OPEN_MENU_BAR, ["F10"], "Open the menu bar (Alt does too)", "Help",
+    _bind(Action.OPEN_MENU_BAR, ["F10"], "Open the menu bar", "Help",
           "&Menu bar"),
 )
 

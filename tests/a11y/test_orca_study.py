@@ -39,9 +39,8 @@ def test_orca_speaks_every_change_of_a_study_session(tmp_path):
         key("Right", "Say description"), key("Right", "Learn about consent"),
         key("Right", "Filter"), key("Right", "Start session"),
         key("Down", "Pause or resume recording"),
-        # Escape closes the Study menu and leaves its name on the menu bar; the second Escape,
-        # after that is heard, leaves the bar (as in test_orca_walk: sent at once, the second
-        # reached the closing menu and the bar stayed active, so Ctrl+Shift+E went to the bar).
+        # Each Escape waits for its words: sent at once, the second reaches the closing menu
+        # and the menu bar stays active (as in the keyboard walk).
         key("Escape", "Study."), key("Escape", "Photo 1 of 10."),
         key("ctrl+shift+e", "Study session P07 ended."),
         quiet(1.5),
