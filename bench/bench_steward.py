@@ -183,7 +183,7 @@ def timed_queries(url: str) -> dict[str, float | int]:
 
     figures: dict[str, float | int] = {}
     with StewardStore(url) as store:
-        for run in range(3):  # the first run reads from disk; report the best
+        for _run in range(3):  # the first run reads from disk; report the best
             start = time.perf_counter()
             answer = allowed(store, "research")
             figures["allowed_s"] = min(figures.get("allowed_s", 1e9), time.perf_counter() - start)

@@ -26,7 +26,6 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 import tarfile
 import tempfile
 from pathlib import Path

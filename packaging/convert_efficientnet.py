@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from build_venv import ensure_venv, sha256_of

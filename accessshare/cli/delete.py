@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from accessshare.cli.common import add_command, error, say
-from accessshare.cli.consent import opened_store, reported
+from accessshare.cli.common import add_command, error, opened_store, reported, say
 from accessshare.config import AppPaths
+from accessshare.sentences import en
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,23 +25,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 @reported
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
-    from accessshare.consent.deletion import DeletionProblem, delete_photo, known_dataset_roots
+    from accessshare.app.consent import delete_paths
 
     if not args.yes:
-        count = len(args.paths)
-        error(f"Nothing was deleted. Deleting {count} {'photo' if count == 1 else 'photos'} "
-              "is permanent and cannot be undone; add --yes to confirm.")
+        error(en.delete_needs_yes(len(args.paths)))
         return 2
-    refused = remains = False
     with opened_store(paths.ensure()) as store:
-        roots = known_dataset_roots(store)
-        for path in args.paths:
-            try:
-                report = delete_photo(store, paths, path, args.reason, roots=roots)
-            except DeletionProblem as problem:
-                error(str(problem))
-                refused = True
-                continue
-            say(report.message)
-            remains = remains or not report.ok
+        outcomes = delete_paths(store, paths, args.paths, args.reason)
+    for outcome in outcomes:
+        (say if outcome.changes.removed else error)(outcome.sentence)
+    refused = any(not o.changes.removed for o in outcomes)
+    remains = any(not o.ok for o in outcomes if o.changes.removed)
     return 2 if refused else 1 if remains else 0

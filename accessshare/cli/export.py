@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from accessshare.cli.common import add_command, error, say
-from accessshare.cli.consent import FORM_HELP, chosen_form, opened_store, reported
+from accessshare.cli.common import (FORM_HELP, add_command, chosen_form, error, opened_store,
+                                    reported, say)
 from accessshare.config import AppPaths
+from accessshare.vocabulary import ExportKind
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       "ISO/IEC TS 27560 as mapped by W3C DPV (dpv-27560): one record per "
                       "contributor with every event, its hash and the hash before it; check it "
                       "with 'accessshare log verify FILE'. CSV has one row per event.")
-    log.add_argument("--format", choices=("json", "csv"), default="json")
+    log.add_argument("--format", choices=(ExportKind.JSON, ExportKind.CSV), default=ExportKind.JSON)
     log.add_argument("-o", "--output", metavar="FILE", required=True)
     log.add_argument("--consent-form", metavar="FILE", help=FORM_HELP)
     log.set_defaults(handler=run_consent)
@@ -36,39 +37,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 @reported
 def run_consent(args: argparse.Namespace, paths: AppPaths) -> int:
-    from accessshare.consent.export import (ExportProblem, export_consent_csv,
-                                            export_consent_json)
-
-    form = chosen_form(args)
-    with opened_store(paths.ensure()) as store:
-        try:
-            if args.format == "json":
-                count = export_consent_json(store, args.output, form)
-            else:
-                count = export_consent_csv(store, args.output)
-        except ExportProblem as problem:
-            error(str(problem))
-            return 2
-        except OSError as problem:
-            error(f"{args.output} cannot be written ({problem.strerror}).")
-            return 2
-    say(f"Exported {count} {'event' if count == 1 else 'events'} to {args.output}.")
-    return 0
+    return _export(args, paths, ExportKind(args.format))
 
 
 @reported
 def run_photos(args: argparse.Namespace, paths: AppPaths) -> int:
-    from accessshare.consent.export import ExportProblem, export_photos
+    return _export(args, paths, ExportKind.PHOTOS, args.purpose)
+
+
+def _export(args: argparse.Namespace, paths: AppPaths, kind: ExportKind,
+            purpose: str | None = None) -> int:
+    """One export through the application layer, said as the window says it."""
+    from pathlib import Path
+
+    from accessshare.app.exports import Exports
 
     form = chosen_form(args)
     with opened_store(paths.ensure()) as store:
-        try:
-            report = export_photos(store, paths, args.purpose, args.output, form)
-        except ExportProblem as problem:
-            error(str(problem))
-            return 2
-        except OSError as problem:
-            error(f"{args.output} cannot be written ({problem.strerror}).")
-            return 2
-    say(report.message)
+        outcome = Exports(store, paths, form).outcome(kind, Path(args.output), purpose)
+    if not outcome.ok:
+        error(outcome.sentence)
+        return 2
+    say(outcome.sentence)
     return 0

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from accessshare.cli.common import add_command, error, print_json_line, say
 from accessshare.config import AppPaths
+
+if TYPE_CHECKING:  # loaded when run: --help loads no PIL or numpy
+    from accessshare.library import PhotoInfo
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

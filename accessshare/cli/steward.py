@@ -17,6 +17,7 @@ from typing import Any
 
 from accessshare.cli.common import error, say, shown
 from accessshare.config import AppPaths
+from accessshare.vocabulary import ConsentStatus
 
 STORE_ENV = "ACCESSSHARE_STEWARD_DB"
 FORMATS = ("text", "csv", "json")
@@ -142,13 +143,14 @@ def _command(body):
 @_command
 def run_import(args: argparse.Namespace, store) -> int:
     from accessshare.steward import import_files
+    from accessshare.steward.importer import ImportOutcome
 
     jobs = args.jobs or ((os.cpu_count() or 1) if len(args.files) >= MANY_FILES else 1)
     refused = imported = added = 0
     for result in import_files(store, args.files, jobs=jobs, pinned_only=args.pinned_only):
         (say if result.ok else error)(result.sentence)
         refused += not result.ok
-        imported += result.outcome == "imported"
+        imported += result.outcome == ImportOutcome.IMPORTED
         added += result.events_added
     if len(args.files) > 1:
         say(f"{imported} of {len(args.files)} logs added something ({added} new "
@@ -239,8 +241,9 @@ def run_verify(args: argparse.Namespace, store) -> int:
 
 # --- words and tables ------------------------------------------------------------------------
 
-CHANGE_WORDS = {"withdrawn": "withdrawn", "refused": "now refused",
-                "pending": "no longer decided (undecided again)", "deleted": "deleted",
+CHANGE_WORDS = {ConsentStatus.WITHDRAWN: "withdrawn", ConsentStatus.REFUSED: "now refused",
+                ConsentStatus.PENDING: "no longer decided (undecided again)",
+                ConsentStatus.DELETED: "deleted",
                 "unlisted": "no longer in the contributor's log"}
 
 

@@ -6,30 +6,19 @@ event's ``detail`` as ``"redact": [sorted kinds]`` (kinds "faces", "text", "loca
 is hashed into the chain, exported with the log and checked by ``log verify``. A steward's
 tools read the same key.
 
-Pure Python: the command line reads a condition without loading any model.
+Pure Python: the command line reads a condition without loading any model. The kinds and their
+parsing live in ``library.removal``, below both consent and describe.redaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-KINDS = ("faces", "text", "location")
+from accessshare.library.removal import KINDS, parse_kinds
+from accessshare.sentences.en import condition_words
+from accessshare.vocabulary import ConsentStatus
 
-
-def parse_kinds(text: str | Iterable[str]) -> frozenset[str]:
-    """"faces,text" or "all" (or an iterable of kinds) -> the kinds; ValueError in one sentence."""
-    words = [w.strip().lower() for w in (text.split(",") if isinstance(text, str) else text)]
-    words = [w for w in words if w]
-    if words == ["all"]:
-        return frozenset(KINDS)
-    unknown = [w for w in words if w not in KINDS]
-    if unknown or not words:
-        choices = ", ".join(KINDS) + " or all"
-        if not unknown:
-            raise ValueError(f"Say what to remove: {choices}.")
-        raise ValueError(f"'{unknown[0]}' is not something that can be removed; choose {choices}.")
-    return frozenset(words)
+__all__ = ["KINDS", "condition_words", "parse_kinds", "redaction_of"]
 
 
 def redaction_of(detail: dict[str, Any], state: str) -> tuple[str, ...]:
@@ -37,18 +26,8 @@ def redaction_of(detail: dict[str, Any], state: str) -> tuple[str, ...]:
     only means something on a decision to share; one naming a kind this version does not know
     removes every kind it does (more removed, never less)."""
     kinds = detail.get("redact")
-    if state != "given" or not isinstance(kinds, list) or not kinds:
+    if state != ConsentStatus.GIVEN or not isinstance(kinds, list) or not kinds:
         return ()
     if not all(kind in KINDS for kind in kinds):
         return tuple(sorted(KINDS))
     return tuple(sorted(set(kinds)))
-
-
-def condition_words(kinds: Iterable[str]) -> str:
-    """"faces and text removed", "faces, text, location and camera details removed"."""
-    kinds = set(kinds)
-    words = [kind for kind in ("faces", "text") if kind in kinds]
-    words += ["location", "camera details"] if "location" in kinds else []
-    if len(words) <= 1:
-        return "".join(words) + " removed"
-    return f"{', '.join(words[:-1])} and {words[-1]} removed"

@@ -29,19 +29,27 @@ from typing import Any
 
 from sqlalchemy import select
 
-from accessshare.consent.conditions import condition_words, parse_kinds
+from accessshare.consent.conditions import parse_kinds
 from accessshare.consent.form import ConsentForm, load_form
-from accessshare.consent.state import (DELETED, PENDING, UNVERIFIED, ConsentState, Effective,
-                                       Step, event_detail)
+from accessshare.consent.state import (
+    DELETED,
+    PENDING,
+    UNVERIFIED,
+    ConsentState,
+    Effective,
+    Step,
+    event_detail,
+)
 from accessshare.library.files import resolve_safely
 from accessshare.records import CONSENT_STATES, RecordStore
 from accessshare.records.chain import parse_timestamp
 from accessshare.records.models import Photo
+from accessshare.sentences import en
+from accessshare.vocabulary import ConsentStatus, DecidedBy
 
 IN_CHUNK = 500  # hashes per IN (...) list
-HISTORY_VERBS = {"given": "shared {it}", "refused": "refused {it}", "withdrawn": "withdrew {it}",
-                 "pending": "set {it} back to undecided"}
-NOT_VERIFIED = "Not shared: the consent log failed verification."
+HISTORY_VERBS = en.HISTORY_VERBS
+NOT_VERIFIED = en.NOT_VERIFIED
 
 
 @dataclass(frozen=True)
@@ -56,11 +64,12 @@ def resolve(purpose: str, photo_event: Any | None, dataset_event: Any | None) ->
     """Latest per-photo event wins, unless it hands back to the dataset default (for events
     given as dicts, e.g. read back from an export)."""
     if photo_event is not None and not event_detail(photo_event).get("inherit"):
-        return Effective(purpose, _field(photo_event, "state"), "photo", _field(photo_event, "hash"))
+        return Effective(purpose, _field(photo_event, "state"), DecidedBy.PHOTO,
+                         _field(photo_event, "hash"))
     if dataset_event is not None:
-        return Effective(purpose, _field(dataset_event, "state"), "dataset",
+        return Effective(purpose, _field(dataset_event, "state"), DecidedBy.DATASET,
                          _field(dataset_event, "hash"))
-    return Effective(purpose, PENDING, "none", None)
+    return Effective(purpose, PENDING, DecidedBy.NONE, None)
 
 
 def dataset_key(root: str | Path) -> str:
@@ -162,8 +171,9 @@ class Decisions:
         to every other purpose (the Y key), one decision. Saying no to a purpose that was
         shared withdraws it (ISO/IEC TS 27560)."""
         chosen = set(self._checked_purposes(purposes))
-        condition = _condition("given", redact)
-        return self._per_photo(photo_hashes, lambda p, old: "given" if p in chosen else refusal(old),
+        condition = _condition(ConsentStatus.GIVEN, redact)
+        return self._per_photo(photo_hashes,
+                               lambda p, old: ConsentStatus.GIVEN if p in chosen else refusal(old),
                                condition)
 
     def refuse_all(self, photo_hashes: Iterable[str]) -> int:
@@ -183,7 +193,7 @@ class Decisions:
             for p in self.purpose_ids:
                 state = new_state(p, current[h][p].state)
                 rows.append(self._row(p, state, photo_hash=h,
-                                      **(condition if state == "given" and condition else {})))
+                                      **(condition if state == ConsentStatus.GIVEN and condition else {})))
         self._append(rows)
         return len(hashes)
 
@@ -299,23 +309,15 @@ class Decisions:
             return NOT_VERIFIED
         grouped = {state: [self.purpose_words(p) for p, s in states.items() if s == state]
                    for state in (*CONSENT_STATES, DELETED)}
-        shared, refused, withdrawn, pending = (grouped[s] for s in CONSENT_STATES)
+        shared = grouped[ConsentStatus.GIVEN]
         if conditions:
-            shared = _with_conditions([p for p, s in states.items() if s == "given"],
+            shared = _with_conditions([p for p, s in states.items() if s == ConsentStatus.GIVEN],
                                       conditions, self.purpose_words)
-        if grouped[DELETED]:
-            return _after_deletion(shared, refused, withdrawn, pending)
-        if not shared and not refused and not withdrawn:
-            return "Not yet decided."
-        if not shared and not pending:
-            if not withdrawn:
-                return "Not shared for any purpose."
-            if not refused:
-                return "Withdrawn from every purpose."
-        sentence = ", ".join(_decided_parts(shared, refused, withdrawn))
-        if pending:
-            sentence += "; other purposes not yet decided"
-        return sentence[:1].upper() + sentence[1:] + "."
+        return en.consent_summary(shared=shared,
+                                  refused=grouped[ConsentStatus.REFUSED],
+                                  withdrawn=grouped[ConsentStatus.WITHDRAWN],
+                                  pending=grouped[ConsentStatus.PENDING],
+                                  deleted=grouped[DELETED])
 
     def history(self, photo_hash: str, dataset: str | Path | None = None) -> list[str]:
         """Plain sentences, one per purpose: "You shared this for research on 3 March and
@@ -326,12 +328,11 @@ class Decisions:
         sentences = []
         if root is not None:
             sentences += _sentences(state.folder_steps.get(root, []), self.purpose_words,
-                                    "You", "the whole folder")
+                                    en.HISTORY_YOU, en.HISTORY_FOLDER)
         sentences += _sentences(state.photo_steps.get(photo_hash, []), self.purpose_words,
-                                "You", "this")
+                                en.HISTORY_YOU, en.HISTORY_THIS)
         if photo_hash in state.deleted_at:
-            sentences.append("You deleted this photo earlier; decisions made before that no "
-                             "longer count.")
+            sentences.append(en.HISTORY_DELETED)
         return sentences
 
     # Undo -------------------------------------------------------------------------------
@@ -355,11 +356,11 @@ class Decisions:
         photos = tuple(dict.fromkeys(e.photo_hash for e in batch if e.photo_hash))
         datasets = tuple(dict.fromkeys(e.dataset for e in batch if e.scope == "dataset"))
         if len(photos) == 1 and not datasets:
-            sentence = f"Undone. {self.summary(photos[0])}"
+            sentence = en.undone_one(self.summary(photos[0]))
         elif photos:
-            sentence = f"Undone for {len(photos)} photos."
+            sentence = en.undone_many(len(photos))
         else:
-            sentence = "Undone for the whole folder."
+            sentence = en.UNDONE_FOLDER
         return Undone(photos, datasets, len(rows), sentence)
 
     def _restoring_row(self, event: Step, previous: Step | None, state: ConsentState,
@@ -390,15 +391,14 @@ def _condition(state: str, redact: Iterable[str] | None) -> dict[str, Any]:
     """The detail that carries a condition on sharing: {"detail": {"redact": [sorted kinds]}}."""
     if not redact:
         return {}
-    if state != "given":
-        raise ValueError("Removing faces, text or location is a condition on sharing; it goes "
-                         "only with the state given.")
+    if state != ConsentStatus.GIVEN:
+        raise ValueError(en.CONDITION_ONLY_WHEN_SHARED)
     return {"detail": {"redact": sorted(parse_kinds(redact))}}
 
 
 def conditions_of(effective: dict[str, Effective]) -> dict[str, tuple[str, ...]]:
     """purpose -> kinds removed, for the purposes shared on a condition."""
-    return {p: e.redact for p, e in effective.items() if e.state == "given" and e.redact}
+    return {p: e.redact for p, e in effective.items() if e.state == ConsentStatus.GIVEN and e.redact}
 
 
 def _with_conditions(shared: list[str], conditions: dict[str, tuple[str, ...]], words) -> list[str]:
@@ -410,9 +410,8 @@ def _with_conditions(shared: list[str], conditions: dict[str, tuple[str, ...]], 
     groups = {kinds: names for kinds, names in groups.items() if names}
     if len(groups) == 1 and () not in groups:
         kinds, names = next(iter(groups.items()))
-        return [join_words(names) + ", " + condition_words(kinds)]
-    return [join_words(names) + (f" with {condition_words(kinds)}" if kinds else "")
-            for kinds, names in groups.items()]
+        return [en.shared_on_condition(names, kinds)]
+    return [en.shared_with_condition(names, kinds) for kinds, names in groups.items()]
 
 
 def _previous(state: ConsentState, event: Step, before_seq: int) -> Step | None:
@@ -428,34 +427,12 @@ def _previous(state: ConsentState, event: Step, before_seq: int) -> Step | None:
     return earlier
 
 
-def _decided_parts(shared: list[str], refused: list[str], withdrawn: list[str]) -> list[str]:
-    """"shared for research", "not for commercial use", "withdrawn from public release"."""
-    parts = []
-    if shared:
-        parts.append(f"shared for {join_words(shared)}")
-    if refused:
-        parts.append(f"not {'shared ' if not shared else ''}for {join_words(refused, 'or')}")
-    if withdrawn:
-        parts.append(f"withdrawn from {join_words(withdrawn)}")
-    return parts
-
-
-def _after_deletion(shared: list[str], refused: list[str], withdrawn: list[str],
-                    pending: list[str]) -> str:
-    """Words for a photo whose content was deleted, decided again for some purposes or none."""
-    parts = _decided_parts(shared, refused, withdrawn)
-    if pending:
-        parts.append(f"not yet decided for {join_words(pending)}")
-    if not parts:
-        return "Deleted earlier; not shared."
-    sentence = ", ".join(parts) + "; deleted earlier, so not shared for the other purposes"
-    return sentence[:1].upper() + sentence[1:] + "."
-
-
 def refusal(old_state: str) -> str:
     """No to a purpose that was shared (or may have been: the log failed verification) is a
     withdrawal; otherwise a refusal."""
-    return "withdrawn" if old_state in ("given", "withdrawn", UNVERIFIED) else "refused"
+    if old_state in (ConsentStatus.GIVEN, ConsentStatus.WITHDRAWN, UNVERIFIED):
+        return ConsentStatus.WITHDRAWN
+    return ConsentStatus.REFUSED
 
 
 def _last_undoable(state: ConsentState) -> tuple[str, list[Step]] | None:
@@ -519,7 +496,7 @@ def _steps(chain: tuple[tuple[str, str, str | None, bool, tuple], ...], what: st
         clock = f"at {minute[11:16]}" if timed else ""
         when = clock if timed and day == previous_day else f"on {day} {clock}".strip()
         if redact and reason != "undo" and not inherit:
-            when = f"with {condition_words(redact)} {when}".strip()
+            when = f"{en.with_condition(redact)} {when}".strip()
         verb = _verb(state, reason, inherit).format(it=what if index == 0 else "it")
         steps.append(f"{verb}\t{when}" if index == 0 else f"{verb} {when}")
         previous_day = day
@@ -528,9 +505,9 @@ def _steps(chain: tuple[tuple[str, str, str | None, bool, tuple], ...], what: st
 
 def _verb(state: str, reason: str | None, inherit: bool) -> str:
     if reason == "undo":
-        return "undid that"
+        return en.HISTORY_UNDONE
     if inherit:
-        return "gave {it} back to the folder's decision"
+        return en.HISTORY_GIVEN_BACK
     return HISTORY_VERBS.get(state, state + " {it}")
 
 
@@ -554,10 +531,7 @@ def spoken_time(timestamp: str) -> str:
     return timestamp[11:16]
 
 
-def join_words(words: list[str], last: str = "and") -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+join_words = en.join_words
 
 
 def _field(event: Any, name: str) -> Any:

@@ -49,11 +49,19 @@ from accessshare.consent.register import ExportRegister
 from accessshare.consent.state import ConsentState
 from accessshare.library import ThumbnailCache
 from accessshare.library.decode import IMAGE_EXTENSIONS
-from accessshare.library.files import (LinkProblem, hash_file, is_inside, iter_blocks,
-                                       open_regular, resolve_safely, write_atomically)
+from accessshare.library.files import (
+    LinkProblem,
+    hash_file,
+    is_inside,
+    iter_blocks,
+    open_regular,
+    resolve_safely,
+    write_atomically,
+)
 from accessshare.library.scanner import default_index_dir
 from accessshare.records import RecordStore
 from accessshare.records.models import Dataset, Description, Photo
+from accessshare.sentences import en
 
 TEXT_SUFFIXES = {".json", ".jsonl", ".csv", ".txt", ".md", ".tmp", ".partial"}
 MIN_TEXT = 8  # recognised text shorter than this ("EXIT") proves nothing when found
@@ -82,27 +90,9 @@ class DeletionReport:
 
     @property
     def message(self) -> str:
-        if self.resumed:
-            said = f"Finished deleting a photo whose deletion was interrupted ({self.name})"
-        else:
-            copies = []
-            if self.other_copies:
-                copies.append(f"{_copies(self.other_copies, 'other')} in your folders")
-            if self.exported_copies:
-                copies.append(_copies(self.exported_copies, "exported"))
-            said = f"Deleted {self.name}"
-            if copies:
-                said += (f", {copies[0]} and {copies[1]}" if len(copies) == 2
-                         else f" and {copies[0]}")
-        if self.ok:
-            return f"{said}. No copy remains."
-        found = "; ".join(self.remaining)
-        return (f"{said}, but {len(self.remaining)} "
-                f"{'copy remains' if len(self.remaining) == 1 else 'copies remain'}: {found}.")
-
-
-def _copies(count: int, kind: str) -> str:
-    return f"1 {kind} copy" if count == 1 else f"{count} {kind} copies"
+        """What was deleted and whether any copy remains (``sentences.en.deleted``)."""
+        return en.deleted(self.name, self.other_copies, self.exported_copies, self.remaining,
+                          self.resumed)
 
 
 def file_hash(path: Path) -> str:

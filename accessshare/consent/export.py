@@ -40,7 +40,8 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -49,18 +50,20 @@ from accessshare.consent.decisions import Decisions
 from accessshare.consent.form import ConsentForm, FormError, form_from_bytes, load_form
 from accessshare.consent.register import ExportRegister, copy_hash
 from accessshare.consent.state import DELETED, ConsentState
-from accessshare.library.files import (atomic_writer, copy_atomically, hash_file, is_inside,
-                                       resolve_safely)
+from accessshare.library.files import atomic_writer, copy_atomically, hash_file, is_inside, resolve_safely
 from accessshare.records import RecordStore, VerifyReport
 from accessshare.records.chain import CHAINED_FIELDS, GENESIS_HASH, first_break, utc_timestamp
 from accessshare.records.models import Dataset, Photo
 from accessshare.records.signing import (DeviceKey, KeyProblem, check_signature,
                                          sign_document)
+from accessshare.sentences import en
+from accessshare.vocabulary import ConsentStatus
 
 SCHEMA_VERSION = "accessshare-consent-27560/1"
 MAPPING = "ISO/IEC TS 27560 as mapped by W3C DPV dpv-27560 (https://w3id.org/dpv/guides/consent-27560)"
-DPV_STATUS = {"given": "dpv:ConsentGiven", "refused": "dpv:ConsentRefused",
-              "withdrawn": "dpv:ConsentWithdrawn", "pending": "dpv:ConsentRequested",
+DPV_STATUS = {ConsentStatus.GIVEN: "dpv:ConsentGiven", ConsentStatus.REFUSED: "dpv:ConsentRefused",
+              ConsentStatus.WITHDRAWN: "dpv:ConsentWithdrawn",
+              ConsentStatus.PENDING: "dpv:ConsentRequested",
               DELETED: "dpv:ConsentWithdrawn"}  # deleting the photo ends consent for it
 EVENT_FIELDS = (*CHAINED_FIELDS, "hash")
 CONSENT_EXTRA = {"consent_status", "notice"}  # derived, and checked against the hashed fields
@@ -431,6 +434,13 @@ def _summary_problem(listed: list[tuple[dict, Any]], log: dict) -> tuple[None, s
 
 # --- the consented photos -------------------------------------------------------------------
 
+class Redacting(Protocol):
+    """What the export needs of ``describe.redaction.Redactor``: a checked copy of one photo."""
+
+    def redact(self, photo: Path, kinds: frozenset[str], *,
+               expected_hash: str | None = None) -> Any: ...
+
+
 @dataclass
 class PhotoExportReport:
     purpose: str
@@ -443,33 +453,23 @@ class PhotoExportReport:
 
     @property
     def message(self) -> str:
-        count = len(self.copied)
-        sentence = (f"Copied {count} {'photo' if count == 1 else 'photos'} shared for "
-                    f"{self.purpose} to {self.folder}, with manifest.csv.")
-        if self.redacted:
-            done = len(self.redacted)
-            sentence += (f" {done} {'is a redacted copy' if done == 1 else 'are redacted copies'}"
-                         ", each described again to check that what was to be removed is gone.")
-        words = {"refused": "not shared", "withdrawn": "withdrawn", "pending": "not yet decided",
-                 "deleted": "deleted"}
-        parts = [f"{self.left_out[state]} {word}" for state, word in words.items()
-                 if self.left_out.get(state)]
-        if self.not_verified:
-            parts.append(f"{len(self.not_verified)} whose redacted copy could not be verified")
-        if parts:
-            sentence += f" Left out: {', '.join(parts)}."
+        sentence = en.photos_exported(len(self.copied), self.purpose, self.folder, self.left_out,
+                                      redacted=len(self.redacted),
+                                      not_verified=len(self.not_verified))
         return " ".join([sentence, *self.problems])
 
 
 def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: str | Path,
-                  form: ConsentForm | None = None, redactor=None) -> PhotoExportReport:
+                  form: ConsentForm | None = None, redactor: Redacting | None = None, *,
+                  make_redactor: Callable[[], Redacting] | None = None) -> PhotoExportReport:
     """Copy only the photos whose effective consent for ``purpose`` is given, with a manifest,
     and register every copy so that deleting the photo later removes it too.
 
     A photo shared on condition that faces, text or location are removed gets a redacted copy
-    made and checked by ``redactor`` (a ``describe.redaction.Redactor``; one is made, with the
-    describer's models, only if such a photo is exported), named in the manifest's ``redact``
-    column. A photo whose copy cannot be verified is left out and named in the report.
+    made and checked by ``redactor`` (a ``describe.redaction.Redactor``, handed in from above:
+    consent never imports the describer; ``make_redactor`` builds one only if such a photo is
+    exported), named in the manifest's ``redact`` column. Without either, such a photo is left
+    out and named, never copied as it is. A photo whose copy cannot be verified is left out and named in the report.
 
     The state comes from a fresh, whole verification of the chain; a log that fails it exports
     nothing. Every file is written through a temporary file and a rename, never through a
@@ -492,7 +492,7 @@ def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: st
     chosen, conditioned = [], []
     for content_hash, source, label in rows:
         effective = states[content_hash][purpose]
-        if effective.state != "given":
+        if effective.state != ConsentStatus.GIVEN:
             report.left_out[effective.state] = report.left_out.get(effective.state, 0) + 1
         elif not Path(source).is_file():
             report.problems.append(f"{Path(source).name} is no longer in its folder, so it "
@@ -512,24 +512,26 @@ def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: st
         report.copied.append(name)
         manifest.append([name, content_hash, label or "", purpose, event_hash or "", ""])
     if conditioned:
+        redactor = redactor or (make_redactor() if make_redactor is not None else None)
         manifest += _export_redacted(conditioned, folder, purpose, register, report, used,
-                                     redactor or _default_redactor())
+                                     redactor)
     _write_manifest(folder / "manifest.csv", sorted(manifest, key=lambda row: row[0].lower()))
     return report
 
 
 def _export_redacted(photos: list[tuple], folder: Path, purpose: str, register: ExportRegister,
-                     report: PhotoExportReport, used: set[str], redactor) -> list[list[str]]:
+                     report: PhotoExportReport, used: set[str],
+                     redactor: Redacting | None) -> list[list[str]]:
     """Write a verified redacted copy of each photo shared on a condition; a photo whose copy
     could not be verified (or that changed since the decision) is left out and named, never
     copied as it is. Each copy is registered, with its own hash, before it is written."""
-    from accessshare.describe.redaction import RedactionJob
-
-    jobs = [RedactionJob(source, frozenset(redact), expected_hash=content_hash)
-            for content_hash, source, _label, _event, redact in photos]
     rows = []
-    for (content_hash, source, label, event_hash, redact), result in zip(
-            photos, redactor.redact_many(jobs)):
+    for content_hash, source, label, event_hash, redact in photos:
+        if redactor is None:
+            report.not_verified.append(source.name)
+            report.problems.append(en.no_describer_to_check(source.name))
+            continue
+        result = redactor.redact(source, frozenset(redact), expected_hash=content_hash)
         if not result.verified:
             report.not_verified.append(source.name)
             report.problems.append(result.reason)
@@ -548,14 +550,6 @@ def _export_redacted(photos: list[tuple], folder: Path, purpose: str, register: 
         rows.append([target.name, content_hash, label or "", purpose, event_hash or "",
                      ",".join(redact)])
     return rows
-
-
-def _default_redactor():
-    """The describer's models, loaded only when a photo is shared on a condition."""
-    from accessshare.describe.pipeline import Describer
-    from accessshare.describe.redaction import Redactor
-
-    return Redactor(Describer())
 
 
 def known_roots(store: RecordStore, state: ConsentState) -> list[Path]:

@@ -63,7 +63,7 @@ class ExportRegister:
     def copy_hashes_of(self, photo_hash: str) -> dict[Path, str]:
         """Each registered copy of a photo, with the hash its bytes had when written (the
         photo's own, or a redacted copy's)."""
-        return {Path(e["path"]): copy_hash(e) for e in self.entries()
+        return {Path(e["path"]): copy_hash(e) or photo_hash for e in self.entries()
                 if e.get("kind") == "copy" and e.get("photo_hash") == photo_hash}
 
     def folders(self) -> list[Path]:

@@ -35,10 +35,11 @@ from typing import Any, NamedTuple
 
 from accessshare.consent.conditions import redaction_of
 from accessshare.records import RecordStore, VerifyReport
+from accessshare.vocabulary import ConsentStatus, DecidedBy
 
-PENDING = "pending"
-DELETED = "deleted"  # the content was deleted after every decision about it
-UNVERIFIED = "unverified"  # the chain failed verification: nothing counts as shared
+PENDING = ConsentStatus.PENDING
+DELETED = ConsentStatus.DELETED  # the content was deleted after every decision about it
+UNVERIFIED = ConsentStatus.UNVERIFIED  # the chain failed verification: nothing counts as shared
 
 
 class Effective(NamedTuple):
@@ -47,7 +48,7 @@ class Effective(NamedTuple):
 
     purpose: str
     state: str
-    source: str  # "photo", "dataset", "deletion", "unverified" or "none"
+    source: DecidedBy
     event_hash: str | None = None  # the event that decided it
     redact: tuple[str, ...] = ()  # shared on condition that these are removed (sorted kinds)
 
@@ -161,20 +162,20 @@ class ConsentState:
         """``effective`` for each of ``purposes``: the same rules, in one call per photo (a
         folder of 20,000 photos asks 80,000 times)."""
         if not self.verified.ok:
-            return {p: Effective(p, UNVERIFIED, "unverified", None) for p in purposes}
+            return {p: Effective(p, UNVERIFIED, DecidedBy.UNVERIFIED, None) for p in purposes}
         deleted = self.deleted_at.get(photo_hash)
         latest_photo, latest_folder = self.latest_photo, self.latest_folder
         result = {}
         for purpose in purposes:
             own = latest_photo.get((photo_hash, purpose))
             if own is not None and (deleted is None or own.seq > deleted) and not own.inherit:
-                result[purpose] = Effective(purpose, own.state, "photo", own.hash, own.redact)
+                result[purpose] = Effective(purpose, own.state, DecidedBy.PHOTO, own.hash, own.redact)
             elif deleted is not None:
-                result[purpose] = Effective(purpose, DELETED, "deletion", None)
+                result[purpose] = Effective(purpose, DELETED, DecidedBy.DELETION, None)
             elif root is not None and (folder := latest_folder.get((root, purpose))) is not None:
-                result[purpose] = Effective(purpose, folder.state, "dataset", folder.hash, folder.redact)
+                result[purpose] = Effective(purpose, folder.state, DecidedBy.DATASET, folder.hash, folder.redact)
             else:
-                result[purpose] = Effective(purpose, PENDING, "none", None)
+                result[purpose] = Effective(purpose, PENDING, DecidedBy.NONE, None)
         return result
 
     def purposes_decided(self, photo_hash: str) -> set[str]:

@@ -160,7 +160,7 @@ class FaceDetector:
 
     def load(self) -> None:
         """Create the model session now rather than on the first photo."""
-        self._session
+        self._session  # noqa: B018 - reading the cached property creates it
 
     def detect(self, image: Image.Image | np.ndarray) -> list[DetectedFace]:
         """Faces in an upright RGB image, most confident first."""

@@ -133,7 +133,7 @@ class ObjectDetector:
 
     def load(self) -> None:
         """Create the model session now rather than on the first photo."""
-        self._session
+        self._session  # noqa: B018 - reading the cached property creates it
 
     def detect(self, image: Image.Image | np.ndarray) -> list[DetectedObject]:
         """Objects in an upright RGB image, most confident first."""

@@ -43,7 +43,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageOps
 
-from accessshare.consent.conditions import KINDS, parse_kinds
+from accessshare.library.removal import KINDS, parse_kinds
 from accessshare.describe.faces import ROTATED_MIN_CONFIDENCE, DetectedFace
 from accessshare.describe.phrasing import en
 from accessshare.describe.pipeline import DETECTOR_SIDE, Describer, Description, shrunk
@@ -83,6 +83,7 @@ COVERING_SHARE = 0.6  # an object found this much inside a covered area is the c
 FILL_SIDE = 1024  # covered areas are filled from a copy this long: a smooth wash needs no more
 CHECKS = 2  # describe again after covering; cover what is still found; describe once more
 Area = tuple[float, float, float, float]  # left, top, right, bottom
+Tile = tuple[int, int, int, int]  # an area in whole pixels
 
 
 class PhotoChanged(Exception):
@@ -339,7 +340,7 @@ def without_covering(findings: dict, covered: list[Area]) -> dict:
 # ---- searching -------------------------------------------------------------------------------
 
 def tiles(width: int, height: int, side: int, near: list[Area] | None = None,
-          overlap: float = TILE_OVERLAP) -> list[Area]:
+          overlap: float = TILE_OVERLAP) -> list[Tile]:
     """Overlapping squares of ``side`` pixels (left, top, right, bottom) covering the image;
     with ``near``, only those that meet one of those areas."""
     def starts(length: int) -> list[int]:
@@ -348,7 +349,8 @@ def tiles(width: int, height: int, side: int, near: list[Area] | None = None,
         count = math.ceil((length - side) / (side * (1 - overlap))) + 1
         return [round(i * (length - side) / (count - 1)) for i in range(count)]
 
-    every = [(x, y, min(width, x + side), min(height, y + side)) for y in starts(height) for x in starts(width)]
+    every: list[Tile] = [(x, y, min(width, x + side), min(height, y + side))
+                         for y in starts(height) for x in starts(width)]
     if near is None:
         return every
     return [tile for tile in every if any(share_inside(area, tile) > 0 for area in near)]
@@ -491,11 +493,11 @@ def coverage(size: tuple[int, int], found: Found) -> tuple[np.ndarray, list[Cove
     draw = ImageDraw.Draw(text_mask)
     for corners, _origin in found.text:
         draw.polygon([tuple(point) for point in padded_quad(corners)], fill=255)
-    text_mask = np.asarray(text_mask) > 0
+    text_pixels = np.asarray(text_mask) > 0
     regions = [CoveredRegion("face", fractions(box, width, height), origin) for box, origin in heads]
     regions += [CoveredRegion("text", fractions(box, width, height), origin)
-                for box, origin in text_areas(text_mask, found.text)]
-    return (np.asarray(heads_mask) > 0) | text_mask, regions
+                for box, origin in text_areas(text_pixels, found.text)]
+    return (np.asarray(heads_mask) > 0) | text_pixels, regions
 
 
 def cover(image: Image.Image, found: Found) -> tuple[Image.Image, list[CoveredRegion], float]:
@@ -520,7 +522,8 @@ def fill_from_surroundings(image: Image.Image, mask: np.ndarray) -> Image.Image:
     known = (~touched).astype(np.float32)
     filled = np.clip(push_pull(work * known[..., None], known) + 0.5, 0, 255).astype(np.uint8)
     if scale < 1.0:
-        filled = cv2.resize(filled, (width, height), interpolation=cv2.INTER_LINEAR)
+        filled = np.asarray(cv2.resize(filled, (width, height), interpolation=cv2.INTER_LINEAR),
+                            dtype=np.uint8)
     pixels = np.array(image)
     pixels[mask] = filled[mask]
     return Image.fromarray(pixels)
@@ -551,16 +554,16 @@ def merged_heads(heads: list[tuple[Area, str]]) -> list[tuple[Area, str]]:
     """Heads overlapping by more than SAME_FACE_OVERLAP of the smaller joined into their union
     (one face found in two tiles or two turns is one face); a head the search found keeps
     "search" as its origin."""
-    merged: list[tuple[list[float], str]] = []
+    merged: list[tuple[Area, str]] = []
     for box, origin in sorted(heads, key=lambda head: head[1] != "search"):
-        for existing, _origin in merged:
+        for index, (existing, kept) in enumerate(merged):
             if overlap_of_smaller(existing, box) > SAME_FACE_OVERLAP:
-                existing[:] = [min(existing[0], box[0]), min(existing[1], box[1]),
-                               max(existing[2], box[2]), max(existing[3], box[3])]
+                merged[index] = ((min(existing[0], box[0]), min(existing[1], box[1]),
+                                  max(existing[2], box[2]), max(existing[3], box[3])), kept)
                 break
         else:
-            merged.append((list(box), origin))
-    return [(tuple(box), origin) for box, origin in merged]
+            merged.append((box, origin))
+    return merged
 
 
 def text_areas(mask: np.ndarray, regions: list[tuple[np.ndarray, str]]) -> list[tuple[Area, str]]:

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import wait as wait_for_ready
+from typing import Any
 
 from accessshare.describe.describer_process import DescriberSpec, cannot_describe, child_main
 
@@ -44,13 +45,13 @@ STOPPED = "the describer stopped"
 
 @dataclass
 class Described:
-    photo: object  # PhotoInfo
+    photo: Any  # PhotoInfo
     description: object  # pipeline.Description
 
 
 @dataclass
 class NotDescribed:
-    photo: object
+    photo: Any  # PhotoInfo
     reason: str  # a plain phrase: "the describer stopped", "x.jpg is cut short ..."
     final: bool = True  # False when the photo will be tried once more
 
@@ -69,7 +70,7 @@ class DescriberUnavailable:
 class _Found:
     """Findings of the models, from the cache or a describer process, not yet phrased."""
 
-    photo: object
+    photo: Any  # PhotoInfo
     findings: dict
 
 
@@ -152,13 +153,14 @@ class _Child:
         self.process.start()
         child_end.close()
         self.ready = False
-        self.photo = None
+        self.photo: Any = None  # a PhotoInfo while it describes one
         self.generation = 0  # the dataset its photo belongs to
         self.since = time.monotonic()  # started, or given its photo, or last idle
 
     @property
-    def pid(self) -> int | None:
-        return self.process.pid
+    def pid(self) -> int:
+        pid = self.process.pid
+        return pid if pid is not None else -1  # started in __init__, so always known
 
     def give(self, photo, generation: int) -> bool:
         try:
@@ -218,7 +220,7 @@ class DescribeService:
         self._thread = threading.Thread(target=self._run, name="describe-service", daemon=True)
         # Below: used by the service's thread only.
         self._children: list[_Child] = []
-        self._assembler: _Assembler | None = None
+        self._assembler: _Assembler | None = None  # built on the service's thread
         self._described: dict[str, object] = {}  # this dataset's described photos, for twins
         self._said_twin: set[str] = set()  # those whose phrasing already names a near-duplicate
         self._remembered: dict[str, dict] = {}  # findings, when there is no cache to keep them
@@ -339,6 +341,13 @@ class DescribeService:
         self._check_children()
         return False
 
+    @property
+    def _assembled(self) -> _Assembler:
+        """The assembler, once the service's thread has built it (before any photo is read)."""
+        if self._assembler is None:
+            raise RuntimeError("the describe service has not started")
+        return self._assembler
+
     def _start_dataset(self) -> None:
         self._described.clear()
         self._said_twin.clear()
@@ -346,7 +355,7 @@ class DescribeService:
         self._remembered.clear()
         self._batch = [item for item in self._batch if not isinstance(item, (Described, NotDescribed))]
         if self.phrase:
-            self._assembler.describer.start_dataset()
+            self._assembled.describer.start_dataset()
 
     def _hand_out(self) -> bool:
         """Serve cached photos and give the next to idle processes; True if more can be done
@@ -405,7 +414,7 @@ class DescribeService:
         if self.cache is None:
             return self._remembered.get(photo_id)
         try:
-            found = self.cache.get(photo_id, self._assembler.models_key)
+            found = self.cache.get(photo_id, self._assembled.models_key)
         except Exception:  # noqa: BLE001 - a cache that cannot be read: describe again
             return None
         return found if found and "hash" in found else None
@@ -495,7 +504,7 @@ class DescribeService:
             self._remembered[photo_id] = findings
             return
         try:
-            self.cache.put(photo_id, self._assembler.models_key, findings)
+            self.cache.put(photo_id, self._assembled.models_key, findings)
         except Exception:  # noqa: BLE001 - not cached: it is described again next time
             self._remembered[photo_id] = findings
 
@@ -554,13 +563,13 @@ class DescribeService:
         self._add_description(photo, findings)
         # An earlier photo that already names a near-duplicate stays true; re-phrasing every
         # twin each time made a burst of 10,000 similar photos cost O(n) phrasings per photo.
-        for twin_id in self._assembler.describer.twins_of(photo.id):
+        for twin_id in self._assembled.describer.twins_of(photo.id):
             if twin_id not in self._said_twin:
                 self._rephrase(twin_id)
 
     def _add_description(self, photo, findings: dict) -> None:
         try:
-            description = self._assembler.describe(photo, findings)
+            description = self._assembled.describe(photo, findings)
         except Exception as error:  # noqa: BLE001 - one bad photo must not stop the rest
             self._add(NotDescribed(photo, f"the describer failed ({error})"))
             return
@@ -581,7 +590,7 @@ class DescribeService:
     def _forget(self, photo_id: str) -> None:
         if not self.phrase:
             return
-        describer = self._assembler.describer
+        describer = self._assembled.describer
         twins = describer.twins_of(photo_id)
         describer.forget_photo(photo_id)
         self._described.pop(photo_id, None)
@@ -627,7 +636,11 @@ def describe_in_order(photos: list, service: DescribeService,
             on_note(text)
 
     note(assembler.describer.caption_problem or "")
-    service.start(lambda batch: [arrived.put(item) for item in batch])
+    def hand_over(batch: list) -> None:
+        for item in batch:
+            arrived.put(item)
+
+    service.start(hand_over)
     service.submit(photos)
     outcomes: dict[str, object] = {}
     still_to_show = collections.Counter(photo.id for photo in photos)  # a copy shares its outcome

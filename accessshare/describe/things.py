@@ -142,7 +142,7 @@ class ThingClassifier:
         return get_session(self.model_path, memory_arena=False)
 
     def load(self) -> None:
-        self._session
+        self._session  # noqa: B018 - reading the cached property creates it
         words()
 
     def classify(self, image: Image.Image | np.ndarray) -> Classification:

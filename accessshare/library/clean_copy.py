@@ -37,7 +37,9 @@ def in_srgb(image: Image.Image, header: Image.Image) -> Image.Image:
         source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
         if source.profile.xcolor_space.strip() != "RGB":
             return image
-        return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+        converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"),
+                                              outputMode="RGB")
+        return converted if converted is not None else image
     except (ImageCms.PyCMSError, OSError, ValueError):
         return image
 
@@ -67,7 +69,8 @@ def metadata_left(data: bytes) -> list[str]:
 
 
 def _jpeg_extras(data: bytes) -> list[str]:
-    found, position = [], 2
+    found: list[str] = []
+    position = 2
     while position + 4 <= len(data):
         if data[position] != 0xFF:
             return found + ["a damaged segment"]

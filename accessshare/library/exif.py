@@ -80,7 +80,7 @@ def read_facts(image: Image.Image) -> ExifFacts:
     it reads only the header's blocks."""
     try:
         exif = Image.Image.getexif(image)
-    except Exception:  # Pillow raises many types for broken EXIF; the photo is still usable
+    except Exception:  # noqa: BLE001 - Pillow raises many types for broken EXIF; the photo is still usable
         return ExifFacts()
     return facts_from_exif(exif)
 
@@ -104,7 +104,7 @@ def facts_from_exif(exif: Image.Exif) -> ExifFacts:
 def _sub_ifd(exif: Image.Exif, tag: int) -> dict:
     try:
         return dict(exif.get_ifd(tag))
-    except Exception:
+    except Exception:  # noqa: BLE001 - as above: a broken block, a usable photo
         return {}
 
 

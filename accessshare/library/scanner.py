@@ -289,7 +289,7 @@ def _header_facts(head: bytes, handle, path: Path, max_pixels: int
                 warnings.simplefilter("ignore")
                 exif.load(jpeg.exif)
                 facts = facts_from_exif(exif)
-        except Exception:  # a broken EXIF block: the photo is still usable
+        except Exception:  # noqa: BLE001 - a broken EXIF block: the photo is still usable
             pass
     return jpeg.width, jpeg.height, "JPEG", facts
 

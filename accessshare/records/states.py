@@ -1,5 +1,7 @@
 """The words of the consent and deletion events, without the database (the command line's
 ``--help`` lists them without loading SQLAlchemy)."""
 
-CONSENT_STATES = ("given", "refused", "withdrawn", "pending")  # ISO/IEC TS 27560
+from accessshare.vocabulary import STORED_STATUSES
+
+CONSENT_STATES = STORED_STATUSES  # ISO/IEC TS 27560: given, refused, withdrawn, pending
 DELETION_STATUSES = ("requested", "done", "verified")

@@ -16,8 +16,10 @@ from __future__ import annotations
 import time
 from typing import Callable, Protocol
 
+from accessshare.vocabulary import AnnouncementKind as Kind
+
 MODES = ("auto", "screen-reader", "own-voice", "both")
-KINDS = ("status", "description", "progress", "error")
+KINDS = tuple(Kind)
 
 
 class Voice(Protocol):
@@ -54,7 +56,7 @@ class Router:
         if self._mode == "auto":
             return "screen-reader" if self.screen_reader_active() else "own-voice"
         if self._mode == "both":
-            return "own-voice" if kind == "description" else "screen-reader"
+            return "own-voice" if kind == Kind.DESCRIPTION else "screen-reader"
         return self._mode
 
     def forget_last(self) -> None:
@@ -62,7 +64,7 @@ class Router:
         repeats the last one."""
         self._last = None
 
-    def announce(self, text: str, kind: str = "status", interrupt: bool = False) -> str | None:
+    def announce(self, text: str, kind: str = Kind.STATUS, interrupt: bool = False) -> str | None:
         """Send ``text`` to one channel; returns that channel, or None when it was a repeat."""
         if kind not in KINDS:
             raise ValueError(f"Announcement kind must be one of {', '.join(KINDS)}, not {kind!r}.")
@@ -74,7 +76,7 @@ class Router:
         self._last = (text, now)
         channel = self.channel_for(kind)
         if channel == "own-voice":
-            self.speaker.say(text, "high" if interrupt or kind == "error" else "normal")
+            self.speaker.say(text, "high" if interrupt or kind == Kind.ERROR else "normal")
         else:
             self.screen_reader(text, interrupt)
         return channel

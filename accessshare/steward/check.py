@@ -26,6 +26,7 @@ from accessshare.records.signing import Head, compare
 from accessshare.steward.importer import event_conditions
 from accessshare.steward.schema import CURRENT_COLUMNS, EVENT_COLUMNS
 from accessshare.steward.store import StewardStore
+from accessshare.vocabulary import ConsentStatus
 
 
 @dataclass
@@ -145,7 +146,7 @@ def _current_problem(store: StewardStore, who: str, events: list[dict[str, Any]]
                     for row in current_states(own, photos, purposes)}
         for _subject, photo, purpose, _dataset, state, decided_by, event_hash, condition in held:
             row = expected[(photo, purpose)]
-            given = conditions.get(event_hash) if state == "given" else None
+            given = conditions.get(event_hash) if state == ConsentStatus.GIVEN else None
             if (row["state"], row["decided_by"], row["event_hash"], given) != \
                     (state, decided_by, event_hash, condition):
                 return (f"photo {photo[:12]}… for {purpose} is held as {state}, but its events "

@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import stat
+from enum import StrEnum
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,6 +40,7 @@ from accessshare.consent.form import PURPOSE_ID
 from accessshare.consent.state import event_detail
 from accessshare.records.chain import GENESIS_HASH, parse_timestamp, utc_timestamp
 from accessshare.records.signing import short_fingerprint
+from accessshare.vocabulary import STORED_STATUSES, ConsentStatus
 from accessshare.records.store import PSEUDONYM, SHA256_HEX
 from accessshare.steward.schema import (CHANGE_COLUMNS, CURRENT_COLUMNS, CURRENT_KEY,
                                         CURRENT_VALUES, EVENT_COLUMNS)
@@ -47,7 +49,15 @@ from accessshare.steward.store import (StewardProblem, StewardStore, StoreWriteP
 
 MAX_EXPORT_BYTES = 1 << 30  # a log of a million events is about 600 MB
 TIDY_AFTER = 8  # files imported at once, after which the tables are tidied (see StewardStore.tidy)
-STATES = ("given", "refused", "withdrawn", "pending", "deleted")
+class ImportOutcome(StrEnum):
+    """What became of one imported file."""
+
+    IMPORTED = "imported"
+    NOTHING_NEW = "nothing new"
+    REFUSED = "refused"
+
+
+STATES = (*STORED_STATUSES, ConsentStatus.DELETED)
 # The event fields the steward's tables hold in narrow columns, and their widths
 NARROW_COLUMNS = (("kind", 16), ("scope", 16), ("state", 16), ("status", 16), ("actor", 64),
                   ("purpose", 64), ("form_version", 64), ("form_hash", 64), ("photo_hash", 64))
@@ -75,7 +85,7 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        return self.outcome != "refused"
+        return self.outcome != ImportOutcome.REFUSED
 
 
 class Refused(Exception):
@@ -206,7 +216,7 @@ def _content(document: dict[str, Any], name: str, sha256: str, fingerprint: str)
                                  "knows")
             log.rows[(subject, photo, purpose)] = (
                 row["dataset"], state, row["decided_by"], event,
-                conditions.get(event) if state == "given" else None)
+                conditions.get(event) if state == ConsentStatus.GIVEN else None)
     return log
 
 
@@ -280,9 +290,9 @@ def _apply(store: StewardStore, log: VerifiedLog, pinned_only: bool) -> ImportRe
         changes = _replace_current(store, connection, log)
         if new_events or changes.written or held["store_id"] is None:
             _advance(connection, held, log, now)
-            outcome = "imported"
+            outcome = ImportOutcome.IMPORTED
         else:
-            outcome = "nothing new"
+            outcome = ImportOutcome.NOTHING_NEW
         entry = store.append_log(connection, "import", {
             "file": log.name, "sha256": log.sha256, "contributor": log.contributor,
             "fingerprint": log.fingerprint, "outcome": outcome, "events_added": len(new_events),
@@ -366,17 +376,17 @@ def _replace_current(store: StewardStore, connection: Connection, log: VerifiedL
     for key in (*changed, *gone):
         before = held[key]
         after = new.get(key)
-        if before[1] != "given":
+        if before[1] != ConsentStatus.GIVEN:
             continue
         subject, photo, purpose = key
         if after is None:
             result.rows.append((subject, photo, purpose, "unlisted", None, times.latest(photo)))
-        elif after[1] != "given":
+        elif after[1] != ConsentStatus.GIVEN:
             result.rows.append((subject, photo, purpose, after[1], None,
                                 times.of(photo, after[1], after[3])))
         elif after[4] != before[4]:
             result.rows.append((subject, photo, purpose, "condition", after[4],
-                                times.of(photo, "given", after[3])))
+                                times.of(photo, ConsentStatus.GIVEN, after[3])))
     return result
 
 
@@ -430,7 +440,7 @@ def _advance(connection: Connection, held: dict[str, Any], log: VerifiedLog, now
 def _imported_sentence(log: VerifiedLog, held: dict[str, Any], outcome: str, added: int,
                        changes: _Changes) -> str:
     who = log.contributor
-    if outcome == "nothing new":
+    if outcome == ImportOutcome.NOTHING_NEW:
         verb = "is" if log.head_seq == 1 else "are"
         return (f"{log.name} from {who} holds nothing new: its {log.head_seq} "
                 f"{_events(log.head_seq)} {verb} already held.")
@@ -454,9 +464,9 @@ def _events(count: int) -> str:
 
 def _refuse(store: StewardStore, name: str, sha256: str | None, refusal: Refused) -> ImportResult:
     sentence = f"Refused {name} ({refusal.kind}): {refusal.why}. Nothing from it was stored."
-    entry = store.record("refused", {"file": name, "sha256": sha256, "refusal": refusal.kind,
+    entry = store.record(ImportOutcome.REFUSED, {"file": name, "sha256": sha256, "refusal": refusal.kind,
                                      "sentence": sentence})
-    return ImportResult(name, "refused", sentence, refusal=refusal.kind, log_seq=entry.seq)
+    return ImportResult(name, ImportOutcome.REFUSED, sentence, refusal=refusal.kind, log_seq=entry.seq)
 
 
 # --- many files -----------------------------------------------------------------------------
@@ -507,4 +517,4 @@ def _import_in_worker(task: tuple[str, bool]) -> ImportResult:
     try:
         return import_file(_worker_store, path, pinned_only=pinned_only)
     except StewardProblem as problem:
-        return ImportResult(path, "refused", str(problem), refusal="store")
+        return ImportResult(path, ImportOutcome.REFUSED, str(problem), refusal="store")

@@ -116,7 +116,8 @@ class StudyRecorder:
 
     def spoken(self, text: str, error: bool = False) -> None:
         if error:
-            self.record("error_spoken", **({"said": text} if self.record_speech else {}))
+            detail: dict[str, Any] = {"said": text} if self.record_speech else {}
+            self.record("error_spoken", **detail)
         elif self.record_speech:
             self.record("spoken", said=text[:2000])
 

@@ -20,6 +20,7 @@ from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessible
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 
 from accessshare.speech.router import Router
+from accessshare.vocabulary import AnnouncementKind as Kind
 
 PROGRESS_INTERVAL = 10.0
 HELD_NEWS_CHECK_MS = 250
@@ -77,7 +78,7 @@ class Announcer(QObject):
     def speaker(self):
         return self.router.speaker
 
-    def announce(self, text: str, kind: str = "status", interrupt: bool = False, *,
+    def announce(self, text: str, kind: str = Kind.STATUS, interrupt: bool = False, *,
                  background: bool = False, asked: bool = False) -> None:
         """``background``: news the user did not ask for at this moment (a description that
         arrived, the dataset opened, all photos described, a describer error). While a dialog,
@@ -90,11 +91,11 @@ class Announcer(QObject):
 
         ``asked``: the user asked for exactly this (Space, Enter): said whole, even right after
         the same words, and even where the focused item says them too."""
-        if (background or kind == "progress") and not self._free_for_news(kind):
-            if kind != "progress":
+        if (background or kind == Kind.PROGRESS) and not self._free_for_news(kind):
+            if kind != Kind.PROGRESS:
                 self._hold(text, kind)
             return
-        if kind == "progress":
+        if kind == Kind.PROGRESS:
             now = self._clock()
             if now - self._last_progress < PROGRESS_INTERVAL:
                 return
@@ -119,7 +120,7 @@ class Announcer(QObject):
         straight after "Opened …" (with cached descriptions it was already out of date)."""
         self._last_progress = self._clock()
 
-    def announce_with_focus(self, text: str, kind: str = "status") -> None:
+    def announce_with_focus(self, text: str, kind: str = Kind.STATUS) -> None:
         """``text`` is what the widget taking focus now presents, as its name and description.
         A screen reader reads that on focus, and an announcement as well would make it say
         everything twice (measured under Orca 43), so only the own voice speaks it."""
@@ -130,7 +131,7 @@ class Announcer(QObject):
         self.announced.emit(text, "focus")
         self.said.emit(text, kind)
 
-    def announce_unless_speaking(self, text: str, kind: str = "status") -> None:
+    def announce_unless_speaking(self, text: str, kind: str = Kind.STATUS) -> None:
         """A cue that must not cut off what the own voice is saying (arrowing past the last
         photo while its description plays): dropped then, since the description is the point."""
         if self.router.channel_for(kind) == "own-voice" and getattr(self.speaker, "speaking", False):
@@ -138,12 +139,12 @@ class Announcer(QObject):
         self.announce(text, kind)
 
     def error(self, text: str) -> None:
-        self.announce(text, "error", interrupt=True)
+        self.announce(text, Kind.ERROR, interrupt=True)
 
     def speak_navigation(self, text: str) -> None:
         """The screen reader already reads the newly focused list item; the own voice does not,
         so moving to a photo is spoken only when the own voice is the channel (latest wins)."""
-        if self.router.channel_for("description") == "own-voice":
+        if self.router.channel_for(Kind.DESCRIPTION) == "own-voice":
             self.router.speaker.say(text, "normal")
             self.announced.emit(text, "own-voice")
 
@@ -265,7 +266,7 @@ class Announcer(QObject):
     def _moved(self, *_indexes) -> None:
         """Focus moved, or a list's current item did: the new object is read now."""
         self._moved_at = self._clock()
-        self._held = [(t, k) for t, k in self._held if k != "description"]
+        self._held = [(t, k) for t, k in self._held if k != Kind.DESCRIPTION]
 
     def _watch_moves(self, widget: QWidget) -> None:
         mark = f"watched_by_announcer_{id(self)}"

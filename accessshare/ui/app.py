@@ -13,28 +13,12 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from accessshare.app.stores import describer_factory, open_store
 from accessshare.config import Settings
 from accessshare.paths import sample_dataset
 from accessshare.ui.desktop_integration import present_to_desktop
 
 SMOKE_TIMEOUT_MS = 120_000
-# One describer process (each holds every model: about 450 MB). It runs below the app's
-# priority, so it may use every core: the scheduler gives the window its core when it wants one.
-APP_DESCRIBER_PROCESSES = 1
-APP_CORES_KEPT_FREE = 0
-
-
-def describer_factory(paths, store, settings: Settings, caption_model: Path | None):
-    """Makes the window's describe service: models in one lower-priority process."""
-    def make():
-        from accessshare.describe.service import DescriberSpec, DescribeService
-        from accessshare.records.store import DescriptionCache
-        spec = DescriberSpec(caption_model=caption_model, verbosity=settings.verbosity,
-                             models_dir=paths.models_dir)
-        cache = DescriptionCache(store) if store is not None else None
-        return DescribeService(spec, cache=cache, workers=APP_DESCRIBER_PROCESSES,
-                               cores_kept_free=APP_CORES_KEPT_FREE)
-    return make
 
 
 def speaker_factory(settings: Settings):
@@ -42,14 +26,6 @@ def speaker_factory(settings: Settings):
         from accessshare.speech import Speaker
         return Speaker(rate=settings.speech_rate, voice=settings.voice_id, volume=settings.volume)
     return make
-
-
-def open_store(paths):
-    from accessshare.records import RecordStore
-    try:
-        return RecordStore.open(paths), ""
-    except Exception as error:  # noqa: BLE001 - the app still shows and describes photos
-        return None, f"Consent records are not available: {error}"
 
 
 def choose_dataset(folder: str | None, settings: Settings) -> Path:

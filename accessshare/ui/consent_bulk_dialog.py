@@ -11,19 +11,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from accessshare.sentences import en
 from accessshare.ui.consent_widgets import ChoiceRadio, make_button, name_widget, titled_group
+from accessshare.vocabulary import Decision
 
-# The decision keys, in the order offered.
-BULK_DECISIONS = ("share", "dont_share", "undecided")
+# The decisions, in the order offered.
+BULK_DECISIONS = tuple(Decision)
 
 
 class ConsentBulkDialog(QDialog):
     """Offers Share (for the contributor's chosen purposes), Don't share and Undecided."""
 
-    def __init__(self, count: int, choice_texts: dict[str, str], parent: QWidget | None = None,
+    def __init__(self, count: int, choice_texts: dict[Decision, str], parent: QWidget | None = None,
                  *, title: str | None = None, group_title: str | None = None):
         super().__init__(parent)
-        photos = "1 photo" if count == 1 else f"{count} photos"
+        photos = en.photos(count)
         self.setWindowTitle(title or f"Decide for all {photos} shown")
         self.setAccessibleName(self.windowTitle())
         group, group_layout = titled_group(group_title or f"Decision for all {photos} shown",
@@ -49,5 +51,5 @@ class ConsentBulkDialog(QDialog):
         layout.addWidget(buttons)
         self._choices.button(0).setFocus()
 
-    def decision(self) -> str:
+    def decision(self) -> Decision:
         return BULK_DECISIONS[self._choices.checkedId()]

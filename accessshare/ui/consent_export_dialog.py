@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from accessshare.ui.choice_box import ChoiceBox
+from accessshare.ui.dialogs import show_dialog
 from accessshare.ui.consent_widgets import (
     ChoiceRadio,
     ReadingPane,
@@ -31,11 +32,12 @@ from accessshare.ui.consent_widgets import (
     name_widget,
     titled_group,
 )
+from accessshare.vocabulary import ExportKind
 
 
 @dataclass(frozen=True)
-class ExportKind:
-    key: str
+class ExportChoice:
+    key: ExportKind
     choice_text: str  # the radio button
     path_label: str  # the path field's label for this choice
     run_text: str  # the action button
@@ -44,10 +46,11 @@ class ExportKind:
 
 
 EXPORT_KINDS = (
-    ExportKind("json", "Consent log as &JSON", "Save log to", "E&xport", False, True),
-    ExportKind("csv", "Consent log as &CSV", "Save log to", "E&xport", False, True),
-    ExportKind("photos", "&Photos shared for a purpose", "Copy photos into folder", "E&xport", True, True),
-    ExportKind("verify", "&Verify a consent log", "Log file to check", "Verify &now", False, False),
+    ExportChoice(ExportKind.JSON, "Consent log as &JSON", "Save log to", "E&xport", False, True),
+    ExportChoice(ExportKind.CSV, "Consent log as &CSV", "Save log to", "E&xport", False, True),
+    ExportChoice(ExportKind.PHOTOS, "&Photos shared for a purpose", "Copy photos into folder",
+                 "E&xport", True, True),
+    ExportChoice(ExportKind.VERIFY, "&Verify a consent log", "Log file to check", "Verify &now", False, False),
 )
 
 
@@ -117,10 +120,10 @@ class ConsentExportDialog(QDialog):
         self._apply_kind()
         self._kind_buttons.button(0).setFocus()
 
-    def kind(self) -> ExportKind:
+    def kind(self) -> ExportChoice:
         return EXPORT_KINDS[max(self._kind_buttons.checkedId(), 0)]
 
-    def choose(self, key: str) -> None:
+    def choose(self, key: ExportKind | str) -> None:
         index = next(i for i, kind in enumerate(EXPORT_KINDS) if kind.key == key)
         self._kind_buttons.button(index).setChecked(True)
 
@@ -137,7 +140,7 @@ class ConsentExportDialog(QDialog):
 
     def _apply_kind(self) -> None:
         kind = self.kind()
-        self.purpose.setEnabled(kind.key == "photos")
+        self.purpose.setEnabled(kind.key == ExportKind.PHOTOS)
         self._path_label.setText(kind.path_label)
         name_widget(self.path, kind.path_label,
                     "Type a path, or press Tab to reach Browse.")
@@ -147,7 +150,7 @@ class ConsentExportDialog(QDialog):
             self.path.setText(str(self._actions.default_path(kind.key, self._purpose_id())))
 
     def _purpose_id(self) -> str | None:
-        return self.purpose.currentData() if self.kind().key == "photos" else None
+        return self.purpose.currentData() if self.kind().key == ExportKind.PHOTOS else None
 
     def _browse(self) -> None:
         kind = self.kind()
@@ -160,17 +163,13 @@ class ConsentExportDialog(QDialog):
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         else:
             dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.finished.connect(lambda result: self._browsed(dialog, result))
-        self.file_dialog = dialog
-        dialog.open()
+        self.file_dialog = show_dialog(self, dialog, lambda accepted: self._browsed(dialog, accepted))
 
-    def _browsed(self, dialog: QFileDialog, result: int) -> None:
-        if result and dialog.selectedFiles():
+    def _browsed(self, dialog: QFileDialog, accepted: bool) -> None:
+        if accepted and dialog.selectedFiles():
             self.path.setText(dialog.selectedFiles()[0])
             self._edited_paths = True
         self.file_dialog = None
-        dialog.deleteLater()
-        self.activateWindow()
         self.path.setFocus()
 
     def _run(self) -> None:

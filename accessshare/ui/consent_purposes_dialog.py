@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -13,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from accessshare.app.results import PurposeChoice
 from accessshare.ui.consent_widgets import make_button, name_widget, titled_group
 
 
@@ -23,17 +22,6 @@ REMOVAL_EXPLANATIONS = {
     "location": "Where and when it was taken, the camera, its owner and the small preview "
                 "picture are removed from the file.",
 }
-
-
-@dataclass(frozen=True)
-class PurposeChoice:
-    """One purpose as the checklist shows it."""
-
-    purpose_id: str
-    label: str  # e.g. "Research"
-    explanation: str  # one plain sentence from the form
-    state_words: str  # the current state, spoken, e.g. "shared", "not shared", "not yet decided"
-    checked: bool
 
 
 class ConsentPurposesDialog(QDialog):

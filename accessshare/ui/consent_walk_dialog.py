@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from accessshare.consent.walk import WalkStep, as_sentence, numbered_choices
+from accessshare.app.consent import WalkStep, as_sentence, numbered_choices
 from accessshare.ui.consent_widgets import (
     ChoiceRadio,
     ReadingPane,
@@ -35,6 +35,7 @@ from accessshare.ui.consent_widgets import (
     titled_group,
     was_confirmed,
 )
+from accessshare.ui.dialogs import show_dialog
 
 
 WalkPage = WalkStep  # what one step of the walk shows
@@ -218,7 +219,7 @@ class ConsentWalkDialog(QDialog):
             button.hide()
             button.deleteLater()
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         self._focus_page()
 
@@ -288,13 +289,10 @@ class ConsentWalkDialog(QDialog):
             self, "Stop the consent walk?", "Stop the consent walk?",
             "Nothing is recorded until you finish. You can start again with Control+I.",
             confirm_text="&Stop", cancel_text="&Keep going")
-        box.finished.connect(lambda _result: self._stop_answered(box))
-        self._stop_box = box
-        box.open()
+        self._stop_box = show_dialog(self, box, lambda _accepted: self._stop_answered(box))
 
     def _stop_answered(self, box) -> None:
         self._stop_box = None
-        box.deleteLater()
         if was_confirmed(box):
             self._announce("Consent walk stopped.")
             super().reject()

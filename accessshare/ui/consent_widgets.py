@@ -56,7 +56,7 @@ class ChoiceRadio(QRadioButton):
 
     _STEPS = {Qt.Key.Key_Up: -1, Qt.Key.Key_Left: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_Right: 1}
 
-    def keyPressEvent(self, event) -> None:
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         step = self._STEPS.get(Qt.Key(event.key()))
         group = self.group()
         if step is None or group is None or event.modifiers() not in (

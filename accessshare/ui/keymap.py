@@ -17,6 +17,7 @@ No key uses Insert or CapsLock (screen reader modifiers), and none needs a mouse
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 SCREEN_READER_MODIFIERS = ("Insert", "CapsLock", "Caps Lock")
 
@@ -25,9 +26,59 @@ MENUS = ("File", "Photo", "Consent", "View", "Study", "Help")
 IN_THE_LIST = ""  # the photo list's own keys: listed in help, in no menu
 
 
+class Action(StrEnum):
+    """Every action of the window, named once (as Picard names its actions): the value is the
+    main window's (or the consent controller's, or the study controller's) method that does it."""
+
+    OPEN_FOLDER = "open_folder"
+    OPEN_RECENT = "open_recent"
+    EXPORT = "export"
+    OPEN_SETTINGS = "open_settings"
+    QUIT = "quit"
+    REPEAT_DESCRIPTION = "repeat_description"
+    READ_DETAILS = "read_details"
+    READ_TEXT = "read_text"
+    NEXT_FLAGGED = "next_flagged"
+    PREVIOUS_FLAGGED = "previous_flagged"
+    HEAR_AFTER_REMOVAL = "hear_after_removal"
+    DELETE = "delete"
+    CONSENT_WALK = "consent_walk"
+    SHARE = "share"
+    SHARE_REDACTED = "share_redacted"
+    DONT_SHARE = "dont_share"
+    UNDECIDED = "undecided"
+    CHOOSE_PURPOSES = "choose_purposes"
+    HISTORY = "history"
+    UNDO = "undo"
+    BULK_DECIDE = "bulk_decide"
+    FOLDER_DEFAULT = "folder_default"
+    FOCUS_FILTER = "focus_filter"
+    CYCLE_PANES = "cycle_panes"
+    CYCLE_PANES_BACK = "cycle_panes_back"
+    SAY_STATUS = "say_status"
+    TOGGLE_VERBOSITY = "toggle_verbosity"
+    STOP_SPEECH = "stop_speech"
+    ZOOM_IN = "zoom_in"
+    ZOOM_OUT = "zoom_out"
+    ZOOM_FIT = "zoom_fit"
+    TOGGLE_HIGH_CONTRAST = "toggle_high_contrast"
+    STUDY_START = "study_start"
+    STUDY_PAUSE = "study_pause"
+    STUDY_NOTE = "study_note"
+    STUDY_TASK = "study_task"
+    STUDY_NEXT_TASK = "study_next_task"
+    STUDY_VIEW = "study_view"
+    STUDY_END = "study_end"
+    SHOW_HELP = "show_help"
+    OPEN_MENU_BAR = "open_menu_bar"
+
+
+NATIVE = ""  # a move the photo list makes itself: no action of ours
+
+
 @dataclass(frozen=True)
 class KeyBinding:
-    action: str  # the main window method (or consent controller method) it calls
+    action: Action | str  # the action it calls (NATIVE for the list's own moves)
     keys: tuple[str, ...]  # QKeySequence portable strings; the first is the one shown first
     description: str
     menu: str  # one of MENUS, or IN_THE_LIST
@@ -48,91 +99,91 @@ def _bind(action, keys, description, menu, label="", scope="window", consent=Fal
 # Arrows, Home, End, Page Up and Page Down belong to the photo list itself (Qt's list view moves
 # the current photo); they are listed so that help and README show them.
 NATIVE_MOVES = (
-    _bind("", ["Down", "Up"], "Next or previous photo", IN_THE_LIST, scope="review"),
-    _bind("", ["Home", "End"], "First or last photo", IN_THE_LIST, scope="review"),
-    _bind("", ["PgDown", "PgUp"], "Ten photos forward or back", IN_THE_LIST, scope="review"),
+    _bind(NATIVE, ["Down", "Up"], "Next or previous photo", IN_THE_LIST, scope="review"),
+    _bind(NATIVE, ["Home", "End"], "First or last photo", IN_THE_LIST, scope="review"),
+    _bind(NATIVE, ["PgDown", "PgUp"], "Ten photos forward or back", IN_THE_LIST, scope="review"),
 )
 
 BINDINGS: tuple[KeyBinding, ...] = NATIVE_MOVES + (
     # File
-    _bind("open_folder", ["Ctrl+O"], "Open a folder of photos", "File", "&Open folder…"),
-    _bind("open_recent", ["Ctrl+Shift+O"], "Open a recent dataset", "File", "Open &recent…"),
-    _bind("export", ["Ctrl+E"], "Export and verify the consent records", "File",
+    _bind(Action.OPEN_FOLDER, ["Ctrl+O"], "Open a folder of photos", "File", "&Open folder…"),
+    _bind(Action.OPEN_RECENT, ["Ctrl+Shift+O"], "Open a recent dataset", "File", "Open &recent…"),
+    _bind(Action.EXPORT, ["Ctrl+E"], "Export and verify the consent records", "File",
           "&Export and verify records…", consent=True),
-    _bind("open_settings", ["Ctrl+,"], "Settings: verbosity, voice, speech rate, contrast, "
+    _bind(Action.OPEN_SETTINGS, ["Ctrl+,"], "Settings: verbosity, voice, speech rate, contrast, "
           "font size", "File", "&Settings…"),
-    _bind("quit", ["Ctrl+Q"], "Quit", "File", "&Quit"),
+    _bind(Action.QUIT, ["Ctrl+Q"], "Quit", "File", "&Quit"),
     # Photo
-    _bind("repeat_description", ["Space"], "Say the photo's description again", "Photo",
+    _bind(Action.REPEAT_DESCRIPTION, ["Space"], "Say the photo's description again", "Photo",
           "&Say description", "review"),
-    _bind("read_details", ["Return", "Enter"], "Read every finding about the photo", "Photo",
+    _bind(Action.READ_DETAILS, ["Return", "Enter"], "Read every finding about the photo", "Photo",
           "Read every &finding", "review"),
-    _bind("read_text", ["T"], "Read the text recognised in the photo", "Photo", "Read &text",
+    _bind(Action.READ_TEXT, ["T"], "Read the text recognised in the photo", "Photo", "Read &text",
           "review"),
-    _bind("next_flagged", ["F"], "Next photo with a privacy or quality flag", "Photo",
+    _bind(Action.NEXT_FLAGGED, ["F"], "Next photo with a privacy or quality flag", "Photo",
           "&Next flagged photo", "review"),
-    _bind("previous_flagged", ["Shift+F"], "Previous flagged photo", "Photo",
+    _bind(Action.PREVIOUS_FLAGGED, ["Shift+F"], "Previous flagged photo", "Photo",
           "&Previous flagged photo", "review"),
-    _bind("hear_after_removal", ["Shift+R"], "Hear and see this photo as it would be shared "
-          "with faces, text and location removed (nothing is saved)", "Photo",
+    _bind(Action.HEAR_AFTER_REMOVAL, ["Shift+R"], "Hear and see this photo as it would be "
+          "shared with faces, text and location removed (nothing is saved)", "Photo",
           "Hear it after &removal", "review"),
-    _bind("delete", ["Delete"], "Delete this photo, after saying what will be removed", "Photo",
+    _bind(Action.DELETE, ["Delete"], "Delete this photo, after saying what will be removed", "Photo",
           "&Delete photo…", "review", consent=True),
     # Consent
-    _bind("consent_walk", ["Ctrl+I"], "Go through the consent form, part by part", "Consent",
+    _bind(Action.CONSENT_WALK, ["Ctrl+I"], "Go through the consent form, part by part", "Consent",
           "&Learn about consent…", consent=True),
-    _bind("share", ["Y"], "Share this photo (for the purposes chosen with P)", "Consent",
+    _bind(Action.SHARE, ["Y"], "Share this photo (for the purposes chosen with P)", "Consent",
           "&Share", "review", consent=True),
-    _bind("share_redacted", ["R"], "Share this photo with faces, text and location removed "
+    _bind(Action.SHARE_REDACTED, ["R"], "Share this photo with faces, text and location removed "
           "(for the purposes chosen with P)", "Consent", "Share with faces, text and location "
           "&removed", "review", consent=True),
-    _bind("dont_share", ["N"], "Do not share this photo", "Consent", "&Don't share", "review",
+    _bind(Action.DONT_SHARE, ["N"], "Do not share this photo", "Consent", "&Don't share", "review",
           consent=True),
-    _bind("undecided", ["U"], "Set this photo back to not yet decided", "Consent",
+    _bind(Action.UNDECIDED, ["U"], "Set this photo back to not yet decided", "Consent",
           "&Not yet decided", "review", consent=True),
-    _bind("choose_purposes", ["P"], "Choose the purposes to share this photo for", "Consent",
+    _bind(Action.CHOOSE_PURPOSES, ["P"], "Choose the purposes to share this photo for", "Consent",
           "Choose &purposes…", "review", consent=True),
-    _bind("history", ["H"], "Hear this photo's decision history", "Consent", "&History…",
+    _bind(Action.HISTORY, ["H"], "Hear this photo's decision history", "Consent", "&History…",
           "review", consent=True),
-    _bind("undo", ["Ctrl+Z"], "Undo the last decision", "Consent", "&Undo last decision",
+    _bind(Action.UNDO, ["Ctrl+Z"], "Undo the last decision", "Consent", "&Undo last decision",
           consent=True),
-    _bind("bulk_decide", ["Ctrl+B"], "Decide for every photo in the current filter", "Consent",
+    _bind(Action.BULK_DECIDE, ["Ctrl+B"], "Decide for every photo in the current filter", "Consent",
           "Decide for &all shown…", consent=True),
-    _bind("folder_default", ["Ctrl+D"], "Set the folder's default, for photos with no decision "
+    _bind(Action.FOLDER_DEFAULT, ["Ctrl+D"], "Set the folder's default, for photos with no decision "
           "of their own", "Consent", "&Folder default…", consent=True),
     # View
-    _bind("focus_filter", ["Ctrl+F"], "Filter the photos: all, undecided, flagged, shared, "
+    _bind(Action.FOCUS_FILTER, ["Ctrl+F"], "Filter the photos: all, undecided, flagged, shared, "
           "not shared", "View", "&Filter…"),
-    _bind("cycle_panes", ["F6"], "Next pane: photo list, details, photo view", "View",
+    _bind(Action.CYCLE_PANES, ["F6"], "Next pane: photo list, details, photo view", "View",
           "&Next pane"),
-    _bind("cycle_panes_back", ["Shift+F6"], "Previous pane", "View", "&Previous pane"),
-    _bind("say_status", ["S"], "Say where you are: dataset, filter, progress", "View",
+    _bind(Action.CYCLE_PANES_BACK, ["Shift+F6"], "Previous pane", "View", "&Previous pane"),
+    _bind(Action.SAY_STATUS, ["S"], "Say where you are: dataset, filter, progress", "View",
           "Say &where you are", "review"),
-    _bind("toggle_verbosity", ["V"], "Switch between brief and detailed descriptions", "View",
+    _bind(Action.TOGGLE_VERBOSITY, ["V"], "Switch between brief and detailed descriptions", "View",
           "&Brief or detailed", "review"),
-    _bind("stop_speech", ["Escape"], "Stop speaking", "View", "S&top speaking"),
-    _bind("zoom_in", ["Ctrl+=", "Ctrl++"], "Zoom the photo in", "View", "Zoom &in"),
-    _bind("zoom_out", ["Ctrl+-"], "Zoom the photo out", "View", "Zoom &out"),
-    _bind("zoom_fit", ["Ctrl+0"], "Fit the photo to the window", "View", "Fit to win&dow"),
-    _bind("toggle_high_contrast", ["Ctrl+Shift+H"], "High contrast on or off", "View",
+    _bind(Action.STOP_SPEECH, ["Escape"], "Stop speaking", "View", "S&top speaking"),
+    _bind(Action.ZOOM_IN, ["Ctrl+=", "Ctrl++"], "Zoom the photo in", "View", "Zoom &in"),
+    _bind(Action.ZOOM_OUT, ["Ctrl+-"], "Zoom the photo out", "View", "Zoom &out"),
+    _bind(Action.ZOOM_FIT, ["Ctrl+0"], "Fit the photo to the window", "View", "Fit to win&dow"),
+    _bind(Action.TOGGLE_HIGH_CONTRAST, ["Ctrl+Shift+H"], "High contrast on or off", "View",
           "&High contrast"),
     # Study (co-design sessions; ui.study_controller, recorded by accessshare.study)
-    _bind("study_start", ["Ctrl+Shift+S"], "Start a study session, or ask the participant "
+    _bind(Action.STUDY_START, ["Ctrl+Shift+S"], "Start a study session, or ask the participant "
           "again to agree to recording", "Study", "&Start session…"),
-    _bind("study_pause", ["Ctrl+Shift+P"], "Pause or resume recording the study session",
+    _bind(Action.STUDY_PAUSE, ["Ctrl+Shift+P"], "Pause or resume recording the study session",
           "Study", "&Pause or resume recording"),
-    _bind("study_note", ["Ctrl+Shift+N"], "Add a facilitator's note to the study session",
+    _bind(Action.STUDY_NOTE, ["Ctrl+Shift+N"], "Add a facilitator's note to the study session",
           "Study", "Add a &note…"),
-    _bind("study_task", ["Ctrl+Shift+T"], "Hear the study task again", "Study",
+    _bind(Action.STUDY_TASK, ["Ctrl+Shift+T"], "Hear the study task again", "Study",
           "Hear the &task again"),
-    _bind("study_next_task", ["Ctrl+Shift+X"], "End this study task and start the next",
+    _bind(Action.STUDY_NEXT_TASK, ["Ctrl+Shift+X"], "End this study task and start the next",
           "Study", "Ne&xt task"),
-    _bind("study_view", ["Ctrl+Shift+V"], "Show or hide the facilitator's view", "Study",
+    _bind(Action.STUDY_VIEW, ["Ctrl+Shift+V"], "Show or hide the facilitator's view", "Study",
           "&Facilitator's view"),
-    _bind("study_end", ["Ctrl+Shift+E"], "End the study session", "Study", "&End session"),
+    _bind(Action.STUDY_END, ["Ctrl+Shift+E"], "End the study session", "Study", "&End session"),
     # Help
-    _bind("show_help", ["F1"], "This list of keys", "Help", "&Keyboard help"),
-    _bind("open_menu_bar", ["F10"], "Open the menu bar", "Help",
+    _bind(Action.SHOW_HELP, ["F1"], "This list of keys", "Help", "&Keyboard help"),
+    _bind(Action.OPEN_MENU_BAR, ["F10"], "Open the menu bar", "Help",
           "&Menu bar"),
 )
 

@@ -7,47 +7,59 @@ none yet), then the consent state.
 
 from __future__ import annotations
 
-from typing import Callable
-
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 
+from accessshare.app.session import DatasetSession, StateProvider
+from accessshare.sentences import en
 from accessshare.ui.announcer import ANNOUNCEMENT_ROLE, PRESENTED_NAME_ROLE
+from accessshare.vocabulary import PhotoFilter
 
-FILTERS = (
-    ("all", "All photos"),
-    ("undecided", "Not yet decided"),
-    ("privacy", "Photos with privacy flags"),
-    ("quality", "Photos with quality flags"),
-    ("shared", "Shared"),
-    ("not-shared", "Not shared"),
-)
-FILTER_WORDS = dict(FILTERS)
+FILTER_WORDS = en.FILTER_WORDS
+FILTERS = tuple(FILTER_WORDS.items())
 PHOTO_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-NOT_DECIDED = "Not yet decided."
-
-
-def consent_unknown(_photo_id: str) -> tuple[str, bool]:
-    return NOT_DECIDED, False
 
 
 class PhotoListModel(QAbstractListModel):
-    def __init__(self, parent=None):
+    """The dataset session's photos as list items; the session holds the photos, their
+    descriptions and the filter, this model the rows shown and what a screen reader read."""
+
+    def __init__(self, parent=None, session: DatasetSession | None = None):
         super().__init__(parent)
-        self.photos: list = []  # every photo of the dataset, in scan order
+        self.session = session if session is not None else DatasetSession()
         self.visible: list = []  # the photos the current filter lets through
-        self.descriptions: dict = {}  # photo id -> Description
-        self._flagged: set[str] = set()  # kept as descriptions come and go: counts() is per event
-        self.failures: dict[str, str] = {}  # photo id -> why it could not be described
-        self.filter = "all"
-        self.state_provider: Callable[[str], tuple[str, bool]] = consent_unknown
         self._row_of: dict[str, int] = {}
-        self._ids: set[str] = set()
         self._announcement: tuple[int, str] | None = None  # (row, text) for the focused item
         self._presented: dict[int, str] = {}  # row -> its text as assistive technology read it
 
+    # The session's data, read where the list needs it --------------------------------------------
+
+    @property
+    def photos(self) -> list:
+        return self.session.photos
+
+    @property
+    def descriptions(self) -> dict:
+        return self.session.descriptions
+
+    @property
+    def failures(self) -> dict[str, str]:
+        return self.session.failures
+
+    @property
+    def filter(self) -> PhotoFilter:
+        return self.session.filter
+
+    @property
+    def state_provider(self) -> StateProvider:
+        return self.session.state_provider
+
+    @state_provider.setter
+    def state_provider(self, provider: StateProvider) -> None:
+        self.session.state_provider = provider
+
     # Qt's model interface -----------------------------------------------------------------------
 
-    def rowCount(self, parent=QModelIndex()) -> int:
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008 - Qt's name and idiom
         return 0 if parent.isValid() else len(self.visible)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -76,7 +88,7 @@ class PhotoListModel(QAbstractListModel):
             return self.visible[row].id
         return None
 
-    def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if not index.isValid():
             return False
         if role == PRESENTED_NAME_ROLE:  # "": focus came back, the item is read afresh
@@ -92,16 +104,15 @@ class PhotoListModel(QAbstractListModel):
     def item_text(self, row: int) -> str:
         photo = self.visible[row]
         spoken_state, _shared = self.state_provider(photo.id)
-        return f"Photo {row + 1} of {len(self.visible)}. {self.body(photo)} {spoken_state}"
+        return en.list_item(row + 1, len(self.visible), self.body(photo), spoken_state)
 
     def body(self, photo) -> str:
         description = self.descriptions.get(photo.id)
         if description is not None:
             return _sentence(description.sentence)
         if photo.id in self.failures:
-            return f"{photo.path.name} could not be described: {_sentence(self.failures[photo.id])}"
-        name = f"Labelled {photo.label}" if photo.label else photo.path.name
-        return f"{name}. Being described."
+            return en.not_described(photo.path.name, self.failures[photo.id])
+        return en.being_described(photo.path.name, photo.label)
 
     def current_moved(self, previous_row: int) -> None:
         """The current item changed: its message is gone, and the item left is unread again."""
@@ -110,13 +121,9 @@ class PhotoListModel(QAbstractListModel):
 
     # Photos ---------------------------------------------------------------------------------------
 
-    def set_photos(self, photos) -> None:
+    def dataset_opened(self) -> None:
+        """The session started a new dataset: no rows until its photos arrive."""
         self.beginResetModel()
-        self.photos = list(photos)
-        self._ids = {p.id for p in self.photos}
-        self.descriptions.clear()
-        self._flagged.clear()
-        self.failures.clear()
         self._announcement = None
         self._presented.clear()
         self._rebuild_visible()
@@ -124,11 +131,9 @@ class PhotoListModel(QAbstractListModel):
 
     def add_photos(self, photos) -> None:
         """Photos arriving from a scan in progress; positions of all rows change."""
-        added = [p for p in photos if p.id not in self._ids]
+        added = self.session.add_photos(photos)
         if not added:
             return
-        self.photos.extend(added)
-        self._ids.update(p.id for p in added)
         accepted = [p for p in added if self.accepts(p)]
         if accepted:
             first = len(self.visible)
@@ -139,11 +144,7 @@ class PhotoListModel(QAbstractListModel):
         self.texts_changed()
 
     def remove_photo(self, photo_id: str) -> None:
-        self.photos = [p for p in self.photos if p.id != photo_id]
-        self._ids.discard(photo_id)
-        self.descriptions.pop(photo_id, None)
-        self._flagged.discard(photo_id)
-        self.failures.pop(photo_id, None)
+        self.session.remove_photo(photo_id)
         row = self._row_of.get(photo_id)
         if row is not None:
             self.beginRemoveRows(QModelIndex(), row, row)
@@ -154,16 +155,11 @@ class PhotoListModel(QAbstractListModel):
             self.texts_changed()
 
     def set_description(self, photo_id: str, description) -> None:
-        self.descriptions[photo_id] = description
-        if description.privacy or description.quality:
-            self._flagged.add(photo_id)
-        else:
-            self._flagged.discard(photo_id)
-        self.failures.pop(photo_id, None)
+        self.session.set_description(photo_id, description)
         self.photo_changed(photo_id)
 
     def set_failure(self, photo_id: str, message: str) -> None:
-        self.failures[photo_id] = message
+        self.session.set_failure(photo_id, message)
         self.photo_changed(photo_id)
 
     def photo_changed(self, photo_id: str) -> None:
@@ -189,7 +185,7 @@ class PhotoListModel(QAbstractListModel):
         if name not in FILTER_WORDS:
             raise ValueError(f"Unknown filter {name!r}")
         self.beginResetModel()
-        self.filter = name
+        self.session.filter = PhotoFilter(name)
         self._announcement = None
         self._presented.clear()
         self._rebuild_visible()
@@ -199,36 +195,18 @@ class PhotoListModel(QAbstractListModel):
         self.set_filter(self.filter)
 
     def accepts(self, photo) -> bool:
-        if self.filter == "all":
-            return True
-        if self.filter in ("privacy", "quality"):
-            description = self.descriptions.get(photo.id)
-            return bool(description and getattr(description, self.filter))
-        spoken, shared = self.state_provider(photo.id)
-        undecided = spoken.strip() == NOT_DECIDED
-        return {"undecided": undecided, "shared": shared,
-                "not-shared": not shared and not undecided}[self.filter]
+        return self.session.accepts(photo)
 
     def is_flagged(self, photo) -> bool:
-        description = self.descriptions.get(photo.id)
-        return bool(description and (description.privacy or description.quality))
+        return self.session.is_flagged(photo)
 
     def decision_counts(self) -> tuple[int, int, int]:
         """(shared, not shared, not yet decided) over the whole dataset."""
-        shared = not_shared = undecided = 0
-        for photo in self.photos:
-            spoken, is_shared = self.state_provider(photo.id)
-            if spoken.strip() == NOT_DECIDED:
-                undecided += 1
-            elif is_shared:
-                shared += 1
-            else:
-                not_shared += 1
-        return shared, not_shared, undecided
+        return self.session.decision_counts()
 
     def counts(self) -> tuple[int, int, int]:
         """(photos, described, flagged) over the whole dataset."""
-        return len(self.photos), len(self.descriptions), len(self._flagged)
+        return self.session.counts()
 
     def _rebuild_visible(self) -> None:
         self.visible = [p for p in self.photos if self.accepts(p)]

@@ -18,6 +18,8 @@ from accessshare.study.walk import ObservedWalk
 from accessshare.ui import keymap
 from accessshare.ui.consent_widgets import confirmation_box, was_confirmed
 from accessshare.ui.study_view import FacilitatorView
+from accessshare.vocabulary import AnnouncementKind as Kind
+from accessshare.vocabulary import ConsentStatus
 
 SETTINGS_RECORDED = ("verbosity", "voice_mode", "voice_id", "speech_rate", "volume",
                      "high_contrast", "font_point_size", "earcons")
@@ -67,8 +69,14 @@ class StudyController:
             cancel_text="Do &not record", confirm_description="Start recording this session.",
             cancel_description="Record nothing.")
         self.window.announcer.announce_with_focus(f"{box.text()} {box.informativeText()}")
-        agreed = self.window.run_dialog(box) or was_confirmed(box)
-        self._tell(self.recorder.agree() if agreed else self.recorder.decline())
+
+        def answered(accepted: bool) -> None:  # window-modal, no nested event loop
+            if self.recorder is None or self.recorder.state == ENDED:
+                return
+            agreed = accepted or was_confirmed(box)
+            self._tell(self.recorder.agree() if agreed else self.recorder.decline())
+
+        self.window.show_dialog(box, answered)
 
     # Hooks from the main window and the consent controller ----------------------------------------
 
@@ -98,9 +106,9 @@ class StudyController:
     def decision(self, photo_id: str, states: dict[str, str]) -> None:
         if self.recorder is None:
             return
-        given = sorted(p for p, s in states.items() if s == "given")
+        given = sorted(p for p, s in states.items() if s == ConsentStatus.GIVEN)
         kinds = set(states.values())
-        state = "given" if given else (kinds.pop() if len(kinds) == 1 else "mixed")
+        state = ConsentStatus.GIVEN if given else (kinds.pop() if len(kinds) == 1 else "mixed")
         position = self._position(photo_id)
         self.recorder.record("decision", position=position, state=state,
                              purpose=" ".join(given) if given else "all")
@@ -127,8 +135,8 @@ class StudyController:
     def _said(self, text: str, kind: str) -> None:
         if self.recorder is None:
             return
-        self.recorder.spoken(text, error=kind == "error")
-        if kind == "description":
+        self.recorder.spoken(text, error=kind == Kind.ERROR)
+        if kind == Kind.DESCRIPTION:
             self.recorder.record("description_heard", verbosity="detailed"
                                  if self._last_action == "read_details"
                                  else self.window.settings.verbosity)
@@ -144,9 +152,10 @@ class StudyController:
         if self.recorder is not None and self.recorder.state == RECORDING:
             self._say(f"Study session {self.recorder.participant} is already recording.")
             return
-        code, ok = QInputDialog.getText(self.window, "Start a study session",
-                                        "Participant code (like P07):", QLineEdit.EchoMode.Normal)
-        self.window.return_focus()
+        dialog = _text_dialog(self.window, "Start a study session", "Participant code (like P07):")
+        self.window.show_dialog(dialog, lambda ok: self._code_given(dialog.textValue(), ok))
+
+    def _code_given(self, code: str, ok: bool) -> None:
         if not ok:
             self._say("No study session was started.")
             return
@@ -165,10 +174,10 @@ class StudyController:
     def study_note(self) -> None:
         if self._no_session():
             return
-        text, ok = QInputDialog.getText(self.window, "Add a note", "Note:",
-                                        QLineEdit.EchoMode.Normal)
-        self.window.return_focus()
-        self._tell(self.recorder.note(text) if ok else "No note was added.")
+        dialog = _text_dialog(self.window, "Add a note", "Note:")
+        self.window.show_dialog(dialog, lambda ok: self._tell(
+            self.recorder.note(dialog.textValue()) if ok and self.recorder is not None
+            else "No note was added."))
 
     def study_task(self) -> None:
         if not self._no_session():
@@ -249,4 +258,13 @@ class StudyController:
 
     def _say(self, text: str, asked: bool = False) -> None:
         if text:
-            self.window.announcer.announce(text, "status", asked=asked)
+            self.window.announcer.announce(text, Kind.STATUS, asked=asked)
+
+
+def _text_dialog(parent, title: str, label: str) -> QInputDialog:
+    """One line of text, opened through the window's ``show_dialog`` (no nested event loop)."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+    return dialog

@@ -17,6 +17,7 @@ from PySide6.QtGui import QImage
 from accessshare.describe.service import Described, DescriberReady, DescriberUnavailable
 from accessshare.library import ImageProblem, PhotoInfo, Problem, iter_scan, open_upright
 from accessshare.library.scanner import default_index_dir
+from accessshare.sentences import en
 
 SCAN_BATCH = 64
 SCAN_BATCH_SECONDS = 0.1
@@ -178,7 +179,7 @@ class AfterRemovalWorker(QObject):
             sentence, details = result.spoken(verbosity)
             data = result.data or b""
         except Exception as error:  # noqa: BLE001 - said, and the app keeps working
-            sentence, details, data = f"The copy of {photo.path.name} could not be made ({error}).", [], b""
+            sentence, details, data = en.copy_not_made(photo.path.name, error), [], b""
         try:
             self.heard.emit(photo.id, sentence, details, data)
         except RuntimeError:  # the window is gone

@@ -13,7 +13,7 @@ import re
 import shutil
 
 import pytest
-from orca_harness import app_command, expect, key, quiet, run_orca, skip_without_orca
+from orca_harness import app_command, key, quiet, run_orca, skip_without_orca
 
 pytestmark = pytest.mark.xvfb
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from orca_harness import (app_command, describe_first, expect, key, private_env, quiet, run_orca,
+from orca_harness import (app_command, describe_first, key, private_env, quiet, run_orca,
                           skip_without_orca)
 
 pytestmark = pytest.mark.xvfb

@@ -24,8 +24,8 @@ def test_round_trip_set_show_export_verify_delete(capsys, dataset, tmp_path):
     assert run(capsys, "consent", "set", coins, "--purpose", "research", "--state", "refused")[0] == 0
     code, out, _ = run(capsys, "consent", "set", dataset, "--purpose", "commercial",
                        "--state", "refused")
-    assert out == ("Saved. Folder my photos: Not shared for commercial use; other purposes not "
-                   "yet decided.\n")
+    assert out == ("Saved. Folder my photos, for photos with no decision of their own: Not shared "
+                   "for commercial use; other purposes not yet decided.\n")
 
     code, out, _ = run(capsys, "consent", "show", coffee, "--json")
     shown = json.loads(out)
@@ -39,7 +39,7 @@ def test_round_trip_set_show_export_verify_delete(capsys, dataset, tmp_path):
 
     log, table = tmp_path / "log.json", tmp_path / "log.csv"
     assert run(capsys, "export", "consent", "--format", "json", "-o", log)[1] == \
-        f"Exported 5 events to {log}.\n"
+        f"Saved the consent log with 5 events to {log}.\n"
     assert run(capsys, "export", "consent", "--format", "csv", "-o", table)[0] == 0
     assert table.read_bytes().startswith(b"\xef\xbb\xbfseq,time,data_subject,")
     with open(table, encoding="utf-8-sig", newline="") as source:

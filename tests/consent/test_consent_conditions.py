@@ -150,7 +150,7 @@ def test_the_kinds_and_their_words():
 def test_a_folder_shared_on_condition_says_so(capsys, dataset):
     code, out, _ = run(capsys, "consent", "set", dataset, "--purpose", "research", "--state", "given",
                        "--redact", "faces")
-    assert out == ("Saved. Folder my photos: Shared for research, faces removed; other purposes not "
-                   "yet decided.\n")
+    assert out == ("Saved. Folder my photos, for photos with no decision of their own: Shared for "
+                   "research, faces removed; other purposes not yet decided.\n")
     out = run(capsys, "consent", "show", dataset / "coffee.jpg")[1]
     assert out.startswith("coffee.jpg: Shared for research, faces removed;")

@@ -361,9 +361,10 @@ def test_9_the_database_work_of_set_and_show_does_not_grow_with_the_photos(capsy
     counts = []
     for size in (30, 90):
         photos = photo_folder(tmp_path / f"f{size}", size)
-        setting = counted_statements(lambda: run(capsys, "consent", "set", *photos,
-                                                 "--purpose", "all", "--state", "given"))
-        showing = counted_statements(lambda: run(capsys, "consent", "show", photos[0].parent))
+        setting = counted_statements(lambda photos=photos: run(
+            capsys, "consent", "set", *photos, "--purpose", "all", "--state", "given"))
+        showing = counted_statements(lambda photos=photos: run(capsys, "consent", "show",
+                                                               photos[0].parent))
         counts.append((setting, showing))
     assert counts[0] == counts[1]
 
@@ -534,7 +535,8 @@ def test_11_folder_withdrawal_names_photos_that_stay_shared(capsys, dataset):
         "given")
     code, out, _ = run(capsys, "consent", "set", dataset, "--purpose", "all", "--state",
                        "withdrawn")
-    assert out == ("Saved. Folder my photos: Withdrawn from every purpose.\n"
+    assert out == ("Saved. Folder my photos, for photos with no decision of their own: Withdrawn "
+                   "from every purpose.\n"
                    "1 photo you decided one by one keeps its own decision and is still shared: "
                    "coffee.jpg. To withdraw it too, give its path.\n")
 

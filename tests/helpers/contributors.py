@@ -42,7 +42,7 @@ class Contributor:
     def export(self, name: str) -> Path:
         target = self.data.parent / name
         code, out, err = self.cli("export", "consent", "--format", "json", "-o", target)
-        assert code == 0 and out.startswith("Exported "), out + err
+        assert code == 0 and out.startswith("Saved the consent log with "), out + err
         self.pseudonym = json.loads(target.read_text(encoding="utf-8"))["contributor"]
         return target
 

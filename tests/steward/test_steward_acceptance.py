@@ -35,7 +35,7 @@ def share_and_import(contributor, steward):
     code, out, err = steward("import", *exports)
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0].startswith(f"Imported alice-1.json, signed by the key ")
+    assert lines[0].startswith("Imported alice-1.json, signed by the key ")
     assert lines[0].endswith(f", now pinned for {alice.pseudonym} (first use): 3 new events, "
                              "3 held.")
     assert lines[1].endswith(f"now pinned for {bob.pseudonym} (first use): 3 new events, 3 held.")

@@ -57,7 +57,7 @@ def test_two_imports_at_once_keep_every_history_whole(tmp_path, steward_db):
                 for file, outcome, refusal, _sentence in report["results"]]
     for file, outcome, refusal in outcomes:  # an older log may be met after its newer one
         assert outcome in ("imported", "nothing new") or refusal == "older log", (file, refusal)
-    for older, newer in made:  # each log went in once, by one process or the other
+    for _older, newer in made:  # each log went in once, by one process or the other
         assert [o for f, o, _ in outcomes if f == newer].count("imported") == 1
     with StewardStore(steward_db) as store:
         held = status(store)

@@ -38,9 +38,9 @@ OPENERS = {
 def news_arrives(window) -> list[str]:
     """What a dataset's scan and describer report, all at once; returns the texts that would
     be said about it."""
-    window._scan_finished(window._scan_number, 0.1)
-    window._said_all = False
-    window._heard_body.clear()
+    window._scan_finished(window.session.scan_number, 0.1)
+    window.session.said_all = False
+    window.session.forget_heard()
     window.announcer._last_progress = -1e9  # progress would be due
     window._described([(photo.id, window.model.descriptions[photo.id], "")
                        for photo in list(window.model.photos)])

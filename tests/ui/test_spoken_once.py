@@ -84,7 +84,7 @@ def test_a_description_arriving_is_said_only_if_the_item_was_read_without_it(mak
 
     # Not read yet (focus just came back): the item will be read with its description in it.
     window.model.setData(index, "", PRESENTED_NAME_ROLE)
-    window._heard_body.clear()
+    window.session.forget_heard()
     said = len(a11y_events.descriptions)
     window._described([(photo.id, description, "")])
     assert not any(body.rstrip(".") in d for d in a11y_events.descriptions[said:])
@@ -94,7 +94,7 @@ def test_a_description_arriving_is_said_only_if_the_item_was_read_without_it(mak
     window.model.descriptions.pop(photo.id)
     QAccessible.queryAccessibleInterface(window.photo_list).focusChild().text(
         QAccessible.Text.Description)  # what a screen reader does as it reads the item out
-    window._heard_body.clear()
+    window.session.forget_heard()
     window.announcer.router.forget_last()  # the test says it again at once
     said = len(a11y_events.descriptions)
     window._described([(photo.id, description, "")])

@@ -52,15 +52,19 @@ class RecordingAnnouncer:
 
 
 class StandInMainWindow(QMainWindow):
-    """The parts of the main window the consent controller uses, over a real scan and a real
-    SQLite store: a photo list whose item texts come from ``consent_state_provider``."""
+    """The parts of the main window the consent controller uses (``ui.consent_host.ConsentHost``),
+    over a real scan and a real SQLite store: a photo list whose item texts come from
+    ``consent_state_provider``."""
 
     def __init__(self, photos, store, paths):
         super().__init__()
         self.photos = list(photos)
         self.store, self.paths, self.settings = store, paths, Settings()
+        self.consent_form_path = None  # the default form
+        self.dataset = None  # set by the fixture: the open folder
         self.announcer = RecordingAnnouncer()
         self.consent_state_provider = lambda photo_id: ("Not yet decided.", False)
+        self.study = None  # no co-design session
         self.removed: list[str] = []
         self.reminders: dict[str, str] = {}  # photo id -> what it gives away, as the describer says
         self.setWindowTitle("AccessShare stand-in")

@@ -212,7 +212,7 @@ def test_escape_or_enter_on_the_offer_decides_nothing_and_says_so(stand_in_windo
         offer = active_modal(besides=window)
         assert not _consent_events(window.store, photo.id)  # nothing saved yet
         press(key)
-        qtbot.waitUntil(lambda: _closed(offer))
+        qtbot.waitUntil(lambda offer=offer: _closed(offer))
         assert window.announcer.log[-1] == (
             "Nothing was decided. Press Y, N or U again when you are ready.")
         assert not window.store.events(kind="consent")

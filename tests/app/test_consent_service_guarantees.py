@@ -1,4 +1,5 @@
-"""The app's Qt-free consent core (ui/consent_core.py) on the guarantees of issue 11: the list
+"""The application layer's consent service (app/consent.py, once ui/consent_core.py) on the
+guarantees of issue 11, without Qt: the list
 reads states from the verified chain only, a deletion's words name every copy removed, and an
 interrupted deletion is finished when the app starts."""
 
@@ -11,9 +12,9 @@ from pathlib import Path
 from sqlalchemy import text
 
 from accessshare.library import scan
-from accessshare.ui.consent_core import ConsentCore
+from accessshare.app.consent import ConsentService as ConsentCore
 
-CHILD = Path(__file__).parent / "deletion_child.py"
+CHILD = Path(__file__).parents[1] / "consent" / "deletion_child.py"
 
 
 def photos_of(store, dataset):
@@ -25,7 +26,7 @@ def photos_of(store, dataset):
 def test_the_list_says_nothing_is_shared_when_the_log_fails_verification(store, paths, dataset):
     core = ConsentCore(store, paths)
     coffee = photos_of(store, dataset)["coffee.jpg"]
-    core.share(coffee, ["research"])
+    core.share([coffee], ["research"])
     assert core.is_shared(coffee.id)
     with store.engine.begin() as connection:
         connection.execute(text("DROP TRIGGER events_no_update"))
@@ -39,8 +40,8 @@ def test_deleting_in_the_app_names_the_other_copies_and_ends_consent(store, path
     (dataset / "again.jpg").write_bytes((dataset / "coffee.jpg").read_bytes())
     core = ConsentCore(store, paths)
     photos = photos_of(store, dataset)
-    core.share(photos["coffee.jpg"], ["research"])
-    assert core.delete(photos["coffee.jpg"]) == ("Deleted coffee.jpg and 1 other copy in your "
+    core.share([photos["coffee.jpg"]], ["research"])
+    assert core.delete(photos["coffee.jpg"]).sentence == ("Deleted coffee.jpg and 1 other copy in your "
                                                  "folders. No copy remains.")
     assert not (dataset / "again.jpg").exists()
     assert core.spoken_state(photos["coffee.jpg"].id) == "Deleted earlier; not shared."
@@ -48,7 +49,7 @@ def test_deleting_in_the_app_names_the_other_copies_and_ends_consent(store, path
 
 def test_a_deletion_interrupted_last_time_is_finished_when_the_app_starts(store, paths, dataset):
     coffee = photos_of(store, dataset)["coffee.jpg"]
-    ConsentCore(store, paths).share(coffee, ["research"])
+    ConsentCore(store, paths).share([coffee], ["research"])
     child = subprocess.run([sys.executable, str(CHILD), str(paths.data_dir), str(coffee.path),
                             "requested"], capture_output=True, text=True, timeout=120)
     assert child.returncode == -9 and coffee.path.exists()
