@@ -2,8 +2,8 @@
 log is complete when it is stopped), and blind to every other Orca of this user.
 
 Orca refuses to start while any process of the same user is named "orca" (``otherOrcas`` runs
-``pgrep -u UID -x orca``), which is why tests used to pass ``--replace``, and ``--replace``
-kills every other Orca of the user: a parallel test's, or the developer's own screen reader.
+``pgrep -u UID -x orca``), which is why tests used to ask Orca to replace the running one, and
+that option kills every other Orca of the user: a parallel test's, or the developer's own screen reader.
 Here that check is switched off for this instance only, and the instance names itself
 "orca-test", so it neither sees nor is seen by another Orca. It never kills anything.
 
@@ -12,7 +12,7 @@ object an event comes from: reading those, Orca asked the app for each list item
 as it logged an event, well before reading the item out, which no Orca without a debug log does
 (the app takes that question as the sign that the item was read, see ui.announcer).
 
-Usage: /usr/bin/python3 orca_private.py ORCA-ARGUMENTS...  (never --replace)
+Usage: /usr/bin/python3 orca_private.py ORCA-ARGUMENTS...  (Orca's replace option is refused)
 """
 
 import builtins
@@ -20,8 +20,9 @@ import sys
 
 ORCA = "/usr/bin/orca"
 
-if "--replace" in sys.argv or "-r" in sys.argv:
-    sys.exit("orca_private.py: --replace would end other Orcas of this user; it is refused.")
+# Orca's replace option (long or short form) ends every other Orca of this user.
+if any(arg == "-r" or arg.lstrip("-") == "replace" for arg in sys.argv[1:]):
+    sys.exit("orca_private.py: replacing would end other Orcas of this user; it is refused.")
 
 _real_open = builtins.open
 

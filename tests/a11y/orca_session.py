@@ -3,8 +3,8 @@
 Run it through ``orca_harness.run_orca``, which gives it its own X server (xvfb-run), its own
 D-Bus session (dbus-run-session), and its own HOME and XDG_RUNTIME_DIR. It starts, in that
 session and each in a process group of its own: speech-dispatcher (espeak-ng into a null
-sound card: without an audio device it would block Orca), Orca (``orca_private.py``: never
-``--replace``), then the app. It focuses the app's window and plays the script's steps, then
+sound card: without an audio device it would block Orca), Orca (``orca_private.py``: it never
+replaces another Orca), then the app. It focuses the app's window and plays the script's steps, then
 stops those three process groups and nothing else.
 
 Steps wait for what Orca says, never for a fixed time:
