@@ -54,6 +54,9 @@ CONTENT_KEYS = frozenset({"image", "pixels", "thumbnail", "photo", "path", "file
 # The only free text a study keeps: the facilitator's notes, and what the app said when the
 # participant agreed to that being recorded (--record-speech).
 STUDY_FREE_TEXT = {"note": 2000, "said": 2000}
+# A decision over many photos keeps their list positions compactly ("1-12,15"): only digits,
+# commas and hyphens, however long.
+STUDY_POSITIONS = re.compile(r"[0-9]+(?:-[0-9]+)?(?:,[0-9]+(?:-[0-9]+)?)*")
 
 
 class RecordsUnavailable(RuntimeError):
@@ -543,10 +546,16 @@ class RecordStore:
             if rows:
                 session.execute(insert(StudyEvent), rows)
 
-    def study_events(self, session_id: int) -> list[StudyEvent]:
+    def study_events(self, session_id: int, *, after: int = 0,
+                     kind: str | None = None) -> list[StudyEvent]:
+        """A session's events in the order written; only those after event id ``after``, and
+        of one ``kind``, if given (the open app looks for notes from another terminal)."""
+        query = select(StudyEvent).where(StudyEvent.session_id == session_id,
+                                         StudyEvent.id > after)
+        if kind is not None:
+            query = query.where(StudyEvent.kind == kind)
         with self.session() as session:
-            return list(session.scalars(select(StudyEvent).where(
-                StudyEvent.session_id == session_id).order_by(StudyEvent.id)))
+            return list(session.scalars(query.order_by(StudyEvent.id)))
 
     def study_sessions(self, participant: str | None = None) -> list[StudySession]:
         """Sessions in the order they started, optionally only one participant's."""
@@ -710,6 +719,11 @@ def _check_study_detail(detail: dict[str, Any]) -> None:
             raise ValueError(f"Study records never hold image content; {key!r} is not allowed.")
         if isinstance(value, (bytes, bytearray, dict, list)):
             raise ValueError(f"Study record detail {key!r} must be a number, flag or short word.")
+        if key == "positions":
+            if not (isinstance(value, str) and STUDY_POSITIONS.fullmatch(value)):
+                raise ValueError("Study record detail 'positions' must be photo positions "
+                                 "like 1-12,15.")
+            continue
         limit = STUDY_FREE_TEXT.get(key, 80)
         if isinstance(value, str) and len(value) > limit:
             raise ValueError(f"Study record detail {key!r} is too long to be a code or a choice.")

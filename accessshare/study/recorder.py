@@ -1,8 +1,14 @@
 """The study recorder: what happened in a session, written off the UI thread in batches.
 
-The UI calls ``record`` (cheap: a dict appended under a lock) where actions are dispatched;
-a writer thread stores what has gathered every ``BATCH_SECONDS`` in one transaction. Nothing
-is kept until the participant agrees (``agree``), and nothing while recording is paused.
+The UI calls ``record`` where actions are dispatched; it only appends a small tuple (the kind,
+the two clock readings, the task, the detail) to a queue, so a key press pays microseconds. A
+writer thread turns what has gathered into rows (times formatted there) and stores them every
+``BATCH_SECONDS`` in one transaction. Nothing is kept until the participant agrees (``agree``),
+and nothing while recording is paused.
+
+With ``on_outside_note`` set, the writer thread also looks every ``NOTE_POLL_SECONDS`` for
+notes another process added to this session (``accessshare study note``) and hands each one's
+words to it (on the writer thread: the caller carries them to its own).
 
 Every event carries its time, the milliseconds since the session started and the protocol's
 task; its detail holds only numbers, flags and short codes (positions, purposes, states,
@@ -13,7 +19,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
 from typing import Any
 
 from accessshare.records.chain import utc_timestamp
@@ -21,6 +29,7 @@ from accessshare.study.codes import check_code
 from accessshare.study.protocol import Protocol
 
 BATCH_SECONDS = 0.5
+NOTE_POLL_SECONDS = 1.0
 WAITING, RECORDING, PAUSED, ENDED = "waiting for agreement", "recording", "paused", "ended"
 
 # What a session can record, and the detail each kind carries.
@@ -32,7 +41,9 @@ EVENT_KINDS = {
     "action": "action: the key map's id of the key or menu item used",
     "walk_part_shown": "part and parts: the consent walk's page",
     "walk_answer": "correct: whether the answer was right; part",
-    "decision": "position, purpose (those shared, or all), state",
+    "decision": "position, purpose (those shared, or all), state; a decision over several "
+                "photos has photos (how many), positions (compact: 1-12,15) and scope (shown, "
+                "or folder for the folder's default) instead of position",
     "decision_undone": "photos: how many decisions the undo touched",
     "photo_deleted": "position",
     "settings_changed": "setting: which one (verbosity, voice, rate, contrast, font…)",
@@ -61,11 +72,16 @@ class StudyRecorder:
         self._clock = clock
         self._started = clock()
         self._photo_count: int | None = None  # told before the participant agreed
-        self._pending: list[dict[str, Any]] = []
-        self._lock = threading.Lock()
+        # (kind, wall time, clock reading, task, detail): deque.append is atomic, no lock needed.
+        self._pending: deque[tuple[str, float, float, int | None, dict[str, Any] | None]] = deque()
+        self._lock = threading.Lock()  # one flush at a time (the writer, end(), flush())
         self._wake = threading.Event()
         self._stop = False
         self._batch_seconds = batch_seconds
+        self.on_outside_note: Callable[[str], None] | None = None
+        self.note_poll_seconds = NOTE_POLL_SECONDS
+        self._notes_seen = 0  # the highest event id looked at for notes from elsewhere
+        self._own_notes: set[tuple[str, str]] = set()  # (time, words) of notes written here
         self._writer = threading.Thread(target=self._write_loop, name="study-recorder",
                                         daemon=True)
         self._writer.start()
@@ -103,11 +119,17 @@ class StudyRecorder:
         return True
 
     def _queue(self, kind: str, detail: dict[str, Any]) -> None:
-        event = {"kind": kind, "time": utc_timestamp(), "elapsed_ms": self.elapsed_ms(),
-                 "task": self.task or None, "detail": detail or None}
-        with self._lock:
-            self._pending.append(event)
+        self._pending.append((kind, time.time(), self._clock(), self.task or None, detail or None))
         self.recorded += 1
+
+    def _row(self, queued: tuple) -> dict[str, Any]:
+        """A queued tuple as the store's event (on the writer thread)."""
+        kind, wall, reading, task, detail = queued
+        moment = utc_timestamp(datetime.fromtimestamp(wall, timezone.utc))
+        if kind == "note":
+            self._own_notes.add((moment, detail["note"]))
+        return {"kind": kind, "time": moment, "task": task, "detail": detail,
+                "elapsed_ms": int((reading - self._started) * 1000)}
 
     def dataset_opened(self, photos: int) -> None:
         """Said before agreement too: the count is recorded once the participant agrees."""
@@ -209,23 +231,54 @@ class StudyRecorder:
     # The writer thread --------------------------------------------------------------------------
 
     def _write_loop(self) -> None:
+        next_write = next_poll = time.monotonic()
+        next_write += self._batch_seconds
         while not self._stop:
-            self._wake.wait(self._batch_seconds)
+            polling = self.on_outside_note is not None
+            due = min(next_write, next_poll) if polling else next_write
+            self._wake.wait(max(0.0, due - time.monotonic()))
             self._wake.clear()
-            self._flush()
+            if self._stop:
+                break
+            now = time.monotonic()
+            if now >= next_write:
+                self._flush()
+                next_write = now + self._batch_seconds
+            if polling and now >= next_poll:
+                self._look_for_outside_notes()
+                next_poll = now + self.note_poll_seconds
 
     def _flush(self) -> None:
         with self._lock:
-            batch, self._pending = self._pending, []
-        if not batch:
-            return
+            batch = []
+            while self._pending:
+                batch.append(self._pending.popleft())
+            if not batch:
+                return
+            rows = [self._row(queued) for queued in batch]
+            try:
+                self.store.record_study_events(self.session_id, rows)
+                self.problem = ""
+            except Exception as error:  # noqa: BLE001 - kept and tried again with the next batch
+                self.problem = f"Study events could not be saved: {error}"
+                self._pending.extendleft(reversed(batch))
+
+    def _look_for_outside_notes(self) -> None:
+        """Notes another process wrote to this session since the last look (writer thread)."""
         try:
-            self.store.record_study_events(self.session_id, batch)
-            self.problem = ""
-        except Exception as error:  # noqa: BLE001 - kept and tried again with the next batch
-            self.problem = f"Study events could not be saved: {error}"
-            with self._lock:
-                self._pending[:0] = batch
+            with self._lock:  # after our own flush, so our notes are known as ours
+                notes = self.store.study_events(self.session_id, after=self._notes_seen,
+                                                kind="note")
+                own = self._own_notes
+        except Exception:  # noqa: BLE001 - looked for again next time; the store says why
+            return
+        for event in notes:
+            self._notes_seen = max(self._notes_seen, event.id)
+            words = (event.detail or {}).get("note", "")
+            if (event.time, words) in own:
+                own.discard((event.time, words))
+            elif words and self.on_outside_note is not None:
+                self.on_outside_note(words)
 
     def flush(self) -> None:
         """Write what is queued now (tests, and before a report)."""
@@ -245,3 +298,15 @@ def start_session(store, participant: str, facilitator: str | None = None, *,
         record_speech=record_speech)
     return StudyRecorder(store, session_id, participant, protocol=protocol,
                          record_speech=record_speech, **options)
+
+
+def compact_positions(positions: Iterable[int]) -> str:
+    """Photo positions as a decision over many photos keeps them: [1, 2, 3, 7, 9, 10] ->
+    "1-3,7,9-10" (the list's positions, never names)."""
+    runs: list[list[int]] = []
+    for position in sorted(set(positions)):
+        if runs and position == runs[-1][1] + 1:
+            runs[-1][1] = position
+        else:
+            runs.append([position, position])
+    return ",".join(str(first) if first == last else f"{first}-{last}" for first, last in runs)
