@@ -36,8 +36,6 @@ import io  # noqa: E402
 # The describer's processes start by importing this script again (as __mp_main__, the 'spawn'
 # method's way); they need none of the window's libraries, so those load only here.
 if __name__ == "__main__":
-    import numpy as np
-    from PIL import Image
     from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
@@ -50,7 +48,11 @@ if __name__ == "__main__":
 
 def build(folder: Path, count: int) -> None:
     """``count`` small JPEGs, each different (the index is drawn into the pixels), so every
-    file is a photo of its own rather than a duplicate of another."""
+    file is a photo of its own rather than a duplicate of another. (Imports its own libraries:
+    other benchmarks import this module, where the ``__main__`` imports above do not run.)"""
+    import numpy as np
+    from PIL import Image
+
     rng = np.random.default_rng(11)
     base = rng.integers(0, 255, (96, 128, 3), dtype=np.uint8)
     for index in range(count):
