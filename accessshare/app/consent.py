@@ -242,9 +242,13 @@ class ConsentService:
 
     def photos_without_own_decision(self, photos: Sequence[Photo]) -> int:
         """How many of ``photos`` follow the folder's default (no decision of their own)."""
+        return len(self.photos_following_folder(photos))
+
+    def photos_following_folder(self, photos: Sequence[Photo]) -> list[str]:
+        """The ids of those of ``photos`` with no decision of their own, in their order."""
         effective = self.decisions.effective_many([p.id for p in photos])
-        return sum(1 for per_purpose in effective.values()
-                   if all(e.source != DecidedBy.PHOTO for e in per_purpose.values()))
+        return [p.id for p in photos
+                if all(e.source != DecidedBy.PHOTO for e in effective.get(p.id, {}).values())]
 
     # Undo and history -----------------------------------------------------------------------
 

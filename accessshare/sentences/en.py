@@ -661,3 +661,81 @@ def being_described(name: str, label: str | None) -> str:
         # Translators: the contributor's own label for a photo, said until it is described.
         return _("Labelled {label}. Being described.").format(label=label)
     return _("{name}. Being described.").format(name=name)
+
+
+# Co-design study sessions (the Study menu and the facilitator's view) --------------------------
+
+STUDY_NEEDS_STORE = _("A study session needs the records database, which is not available.")
+STUDY_AGREE_TITLE = _("Study session: agree to recording?")
+# Translators: "&" marks the Alt+letter that the question's details name (Alt+A).
+STUDY_AGREE = _("&Agree")
+STUDY_DO_NOT_RECORD = _("Do &not record")
+STUDY_AGREE_KEYS = _("Alt+A, Agree, starts recording. Escape, Do not record, records nothing; "
+                     "you can agree later from the Study menu.")
+STUDY_AGREE_DOES = _("Start recording this session.")
+STUDY_DO_NOT_RECORD_DOES = _("Record nothing.")
+STUDY_START_TITLE = _("Start a study session")
+STUDY_CODE_LABEL = _("Participant code (like P07):")
+STUDY_NOT_STARTED = _("No study session was started.")
+STUDY_NOTE_TITLE = _("Add a note")
+STUDY_NOTE_LABEL = _("Note:")
+STUDY_NO_NOTE = _("No note was added.")
+STUDY_VIEW_HIDDEN = _("Facilitator's view hidden.")
+STUDY_VIEW_SHOWN = _("Facilitator's view shown. It takes no keyboard focus.")
+STUDY_VIEW_NAME = _("Facilitator's view")
+STUDY_VIEW_SAID = _("The app said:")
+STUDY_VIEW_DONE = _("Last actions:")
+
+
+def study_already_recording(participant: str) -> str:
+    return _("Study session {participant} is already recording.").format(participant=participant)
+
+
+def study_not_running(start_keys: str) -> str:
+    return _("No study session is running. Start one with {keys}.").format(keys=start_keys)
+
+
+def study_view_title(participant: str) -> str:
+    return _("AccessShare: facilitator's view, {participant}").format(participant=participant)
+
+
+def study_status(participant: str, state: str, task: str = "") -> str:
+    """The view's first line: "Participant P07: recording; Task 1 of 2: …"."""
+    if task:
+        return _("Participant {participant}: {state}; {task}").format(
+            participant=participant, state=state, task=task)
+    return _("Participant {participant}: {state}").format(participant=participant, state=state)
+
+
+# What the facilitator's view lists as the participant's last actions.
+
+def study_used_key(keys: str, does: str) -> str:
+    # Translators: a key and what it does, as in "Y: Share".
+    return _("{keys}: {does}").format(keys=keys, does=does)
+
+
+def study_moved_to(position: int) -> str:
+    return _("Moved to photo {position}").format(position=position)
+
+
+def study_opened(count: int) -> str:
+    return plural(count, "Opened a dataset of {count} photo", "Opened a dataset of {count} photos")
+
+
+def study_decided(position: int | None, state: str) -> str:
+    return _("Decided photo {position}: {state}").format(position=position, state=state)
+
+
+def study_decided_many(count: int, state: str, folder: bool = False) -> str:
+    if folder:
+        what = plural(count, "Decided the folder's default for {count} photo shown",
+                      "Decided the folder's default for {count} photos shown")
+    else:
+        what = plural(count, "Decided {count} photo at once", "Decided {count} photos at once")
+    # Translators: {what} is one of the two above, {state} a consent state ("given").
+    return _("{what}: {state}").format(what=what, state=state)
+
+
+def study_note_shown(words: str) -> str:
+    # Translators: a facilitator's note as the facilitator's view lists it.
+    return _("Note: {words}").format(words=words)

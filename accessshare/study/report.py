@@ -121,7 +121,10 @@ def _summary_of(rows: list[dict[str, Any]]) -> str:
     elapsed = [r["elapsed_ms"] for r in rows if r["elapsed_ms"] is not None]
     seconds = (max(elapsed) - min(elapsed)) / 1000 if elapsed else 0
     photos = {r["photo_position"] for r in rows if r["event"] == "photo_moved"}
-    states = Counter(r["state"] for r in rows if r["event"] == "decision")
+    states: Counter[str] = Counter()
+    for row in rows:  # a decision over many photos counts once for each of them
+        if row["event"] == "decision":
+            states[row["state"]] += int(row["detail"].get("photos", 1))
     answers = Counter(bool(r["detail"].get("correct")) for r in rows if r["event"] == "walk_answer")
     keys = Counter(r["detail"].get("action") for r in rows if r["event"] == "action")
     decided = ", ".join(f"{n} {s}" for s, n in sorted(states.items())) or "none"

@@ -146,9 +146,12 @@ class ConsentController:
         """One photo's decision is a few rows in one transaction: made at once, in key order.
         A bulk decision may take seconds: made off the UI thread. ``redact``: share on
         condition that these kinds are removed (R, or the purposes dialog)."""
-        def told(_outcome: Outcome) -> None:  # a study session records one photo's decision
+        def told(_outcome: Outcome) -> None:  # for a study session: where, and what
+            states = self.consent.states(photos[0].id)
             if len(photos) == 1 and not background:
-                self._tell_study("decision", photos[0].id, self.consent.states(photos[0].id))
+                self._tell_study("decision", photos[0].id, states)
+            else:
+                self._tell_study("decisions", [p.id for p in photos], states)
 
         self.operations.run(
             lambda: self.consent.decide(photos, decision, purposes, self.window.privacy_reminder,
@@ -203,13 +206,18 @@ class ConsentController:
         purposes = list(self.share_purposes)
         question = en.folder_question(decision, root.name, self.consent.purpose_phrase(purposes))
         photos = list(self.window.visible_photos())
-        following = self.consent.photos_without_own_decision(photos) if photos else 0
+        following = self.consent.photos_following_folder(photos) if photos else []
         box = confirmation_box(self.parent, en.FOLDER_TITLE, question,
-                               en.folder_followers(following),
+                               en.folder_followers(len(following)),
                                confirm_text="&Yes", cancel_text="&No")
+
+        def told(_outcome: Outcome) -> None:  # for a study session: the photos it decided
+            self._tell_study("decisions", following, self.consent.folder_states(root),
+                             folder=True)
+
         self._show(box, lambda _r: was_confirmed(box) and self.operations.run(
             lambda: self.consent.set_folder_default(root, decision, purposes),
-            failed=en.not_saved, background=True), announce=question)
+            failed=en.not_saved, background=True, committed=told), announce=question)
 
     # Undo, history ---------------------------------------------------------------------------
 
@@ -321,11 +329,11 @@ class ConsentController:
         show_dialog(self.parent, dialog, on_finished, announce=self._say_with_focus,
                     words=announce or "", on_closed=closed)
 
-    def _tell_study(self, hook: str, *args: Any) -> None:
+    def _tell_study(self, hook: str, *args: Any, **options: Any) -> None:
         """What happened, for a co-design study session's recorder (if the window has one)."""
         study = self.window.study
         if study is not None:
-            getattr(study, hook)(*args)
+            getattr(study, hook)(*args, **options)
 
     def _current_or_say(self):
         photo = self.window.current_photo()

@@ -5,15 +5,25 @@ dispatched (``action_used``), a move to a photo, a dataset opened, a decision, a
 deletion, settings changed, the consent walk. Without a session every hook does nothing.
 The recorder decides what is kept (only once the participant agreed, never while paused);
 the facilitator's view shows what was said and done either way.
+
+A hook runs inside the participant's key press, so it does the least it can: the recorder
+queues a tuple, and what the facilitator's view should show is kept as a tuple too; the view
+is brought up to date once the key press has been handled (a zero timer, so many hooks of one
+press, or of a quick run of presses, make one update). Notes another process adds to the
+session (``accessshare study note``) are found by the recorder's writer thread and arrive here
+through a queued signal.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QInputDialog, QLineEdit
 
+from accessshare.sentences import en
 from accessshare.study import StudyProblem, check_code, start_session
-from accessshare.study.recorder import ENDED, RECORDING
+from accessshare.study.recorder import ENDED, RECORDING, compact_positions
 from accessshare.study.walk import ObservedWalk
 from accessshare.ui import keymap
 from accessshare.ui.consent_widgets import confirmation_box, was_confirmed
@@ -29,12 +39,35 @@ def _binding(action: str) -> keymap.KeyBinding:
     return next(b for b in keymap.BINDINGS if b.action == action)
 
 
+def overall_state(states: dict[str, str]) -> tuple[str, str]:
+    """(state, purpose) as a decision is recorded: given, with the purposes shared; or the
+    one state of every purpose ("all"); or mixed."""
+    given = sorted(p for p, s in states.items() if s == ConsentStatus.GIVEN)
+    kinds = set(states.values())
+    state = ConsentStatus.GIVEN if given else (kinds.pop() if len(kinds) == 1 else "mixed")
+    return str(state), " ".join(given) if given else "all"
+
+
+class _NoteRelay(QObject):
+    """Carries a note found on the recorder's writer thread to the UI thread."""
+
+    arrived = Signal(str)
+
+
 class StudyController:
     def __init__(self, window):
         self.window = window
         self.recorder = None
         self.view: FacilitatorView | None = None
         self._last_action = ""
+        # (what, value) pairs for the facilitator's view, shown after the key press.
+        self._for_view: list[tuple[str, Any]] = []
+        self._view_update = QTimer(window)
+        self._view_update.setSingleShot(True)
+        self._view_update.setInterval(0)
+        self._view_update.timeout.connect(self._update_view)
+        self._notes = _NoteRelay(window)
+        self._notes.arrived.connect(self._outside_note)
         window.announcer.said.connect(self._said)
 
     # Starting ----------------------------------------------------------------------------------
@@ -44,7 +77,7 @@ class StudyController:
         """Open a session (recording nothing yet), show the facilitator's view and ask the
         participant to agree. False, with the reason said, if it cannot start."""
         if self.window.store is None:
-            self._say("A study session needs the records database, which is not available.")
+            self._say(en.STUDY_NEEDS_STORE)
             return False
         try:
             self.recorder = start_session(self.window.store, participant, facilitator,
@@ -52,6 +85,7 @@ class StudyController:
         except (StudyProblem, ValueError) as problem:
             self._say(str(problem))
             return False
+        self.recorder.on_outside_note = self._notes.arrived.emit  # queued: another thread
         if self.window.scan_done:
             self.recorder.dataset_opened(self.window.model.counts()[0])
         self._show_view()
@@ -63,11 +97,10 @@ class StudyController:
             return
         pause = keymap.shown_keys(_binding("study_pause"))
         box = confirmation_box(
-            self.window, "Study session: agree to recording?", self.recorder.intro(pause),
-            "Alt+A, Agree, starts recording. Escape, Do not record, records nothing; you can "
-            "agree later from the Study menu.", confirm_text="&Agree",
-            cancel_text="Do &not record", confirm_description="Start recording this session.",
-            cancel_description="Record nothing.")
+            self.window, en.STUDY_AGREE_TITLE, self.recorder.intro(pause), en.STUDY_AGREE_KEYS,
+            confirm_text=en.STUDY_AGREE, cancel_text=en.STUDY_DO_NOT_RECORD,
+            confirm_description=en.STUDY_AGREE_DOES,
+            cancel_description=en.STUDY_DO_NOT_RECORD_DOES)
         self.window.announcer.announce_with_focus(f"{box.text()} {box.informativeText()}")
 
         def answered(accepted: bool) -> None:  # window-modal, no nested event loop
@@ -85,34 +118,44 @@ class StudyController:
         if self.recorder is None:
             return
         self.recorder.record("action", action=binding.action)
-        self._did(f"{keymap.shown_keys(binding)}: {binding.label.replace('&', '') or binding.description}")
+        self._show_later("action", binding)
 
     def photo_moved(self, row: int, described: bool, item_text: str) -> None:
+        """On every Down key: two queued tuples and one more for the view, nothing else."""
         if self.recorder is None:
             return
         self.recorder.record("photo_moved", position=row + 1)
         if described:
             self.recorder.record("description_heard", position=row + 1,
                                  verbosity=self.window.settings.verbosity)
-        self._did(f"Moved to photo {row + 1}")
-        if self.view is not None:
-            self.view.app_said(item_text)
+        self._show_later("moved", (row + 1, item_text))
 
     def dataset_opened(self, photos: int) -> None:
         if self.recorder is not None:
             self.recorder.dataset_opened(photos)
-            self._did(f"Opened a dataset of {photos} photos")
+            self._show_later("did", en.study_opened(photos))
 
     def decision(self, photo_id: str, states: dict[str, str]) -> None:
         if self.recorder is None:
             return
-        given = sorted(p for p, s in states.items() if s == ConsentStatus.GIVEN)
-        kinds = set(states.values())
-        state = ConsentStatus.GIVEN if given else (kinds.pop() if len(kinds) == 1 else "mixed")
+        state, purpose = overall_state(states)
         position = self._position(photo_id)
-        self.recorder.record("decision", position=position, state=state,
-                             purpose=" ".join(given) if given else "all")
-        self._did(f"Decided photo {position}: {state}")
+        self.recorder.record("decision", position=position, state=state, purpose=purpose)
+        self._show_later("did", en.study_decided(position, state))
+
+    def decisions(self, photo_ids: list[str], states: dict[str, str], *,
+                  folder: bool = False) -> None:
+        """One decision over several photos (bulk, or the folder's default for the photos that
+        follow it): their positions in the list, compactly ("1-12,15"), and how many."""
+        if self.recorder is None:
+            return
+        state, purpose = overall_state(states)
+        rows = (self.window.model.row_of(photo_id) for photo_id in photo_ids)
+        positions = compact_positions(row + 1 for row in rows if row is not None)
+        where = {"positions": positions} if positions else {}
+        self.recorder.record("decision", state=state, purpose=purpose, photos=len(photo_ids),
+                             scope="folder" if folder else "shown", **where)
+        self._show_later("did", en.study_decided_many(len(photo_ids), state, folder))
 
     def undone(self, photos: int) -> None:
         if self.recorder is not None:
@@ -140,8 +183,7 @@ class StudyController:
             self.recorder.record("description_heard", verbosity="detailed"
                                  if self._last_action == "read_details"
                                  else self.window.settings.verbosity)
-        if self.view is not None:
-            self.view.app_said(text)
+        self._show_later("said", text)
 
     # The Study menu -----------------------------------------------------------------------------
 
@@ -150,14 +192,14 @@ class StudyController:
             self.ask_agreement()
             return
         if self.recorder is not None and self.recorder.state == RECORDING:
-            self._say(f"Study session {self.recorder.participant} is already recording.")
+            self._say(en.study_already_recording(self.recorder.participant))
             return
-        dialog = _text_dialog(self.window, "Start a study session", "Participant code (like P07):")
+        dialog = _text_dialog(self.window, en.STUDY_START_TITLE, en.STUDY_CODE_LABEL)
         self.window.show_dialog(dialog, lambda ok: self._code_given(dialog.textValue(), ok))
 
     def _code_given(self, code: str, ok: bool) -> None:
         if not ok:
-            self._say("No study session was started.")
+            self._say(en.STUDY_NOT_STARTED)
             return
         try:
             code = check_code(code)
@@ -174,10 +216,18 @@ class StudyController:
     def study_note(self) -> None:
         if self._no_session():
             return
-        dialog = _text_dialog(self.window, "Add a note", "Note:")
-        self.window.show_dialog(dialog, lambda ok: self._tell(
-            self.recorder.note(dialog.textValue()) if ok and self.recorder is not None
-            else "No note was added."))
+        dialog = _text_dialog(self.window, en.STUDY_NOTE_TITLE, en.STUDY_NOTE_LABEL)
+        self.window.show_dialog(dialog, lambda ok: self._note_given(dialog.textValue(), ok))
+
+    def _note_given(self, text: str, ok: bool) -> None:
+        if not ok or self.recorder is None:
+            self._tell(en.STUDY_NO_NOTE)
+            return
+        kept = self.recorder.recorded
+        words = self.recorder.note(text)
+        if self.recorder.recorded > kept:
+            self._show_later("note", " ".join(text.split()))
+        self._tell(words)
 
     def study_task(self) -> None:
         if not self._no_session():
@@ -192,10 +242,10 @@ class StudyController:
             return
         if self.view is not None and self.view.isVisible():
             self.view.hide()
-            self._say("Facilitator's view hidden.")
+            self._say(en.STUDY_VIEW_HIDDEN)
         else:
             self._show_view()
-            self._say("Facilitator's view shown. It takes no keyboard focus.")
+            self._say(en.STUDY_VIEW_SHOWN)
 
     def study_end(self) -> None:
         if not self._no_session():
@@ -221,8 +271,7 @@ class StudyController:
 
     def _no_session(self) -> bool:
         if self.recorder is None or self.recorder.state == ENDED:
-            start = keymap.shown_keys(_binding("study_start"))
-            self._say(f"No study session is running. Start one with {start}.")
+            self._say(en.study_not_running(keymap.shown_keys(_binding("study_start"))))
             return True
         return False
 
@@ -241,13 +290,40 @@ class StudyController:
             return
         task = ""
         if self.recorder.protocol is not None and self.recorder.task:
-            task = f"; {self.recorder.current_task()}"
-        self.view.set_status(f"Participant {self.recorder.participant}: "
-                             f"{self.recorder.state}{task}")
+            task = self.recorder.current_task()
+        self.view.set_status(en.study_status(self.recorder.participant, self.recorder.state, task))
 
-    def _did(self, text: str) -> None:
-        if self.view is not None:
-            self.view.participant_did(text)
+    def _show_later(self, what: str, value: Any) -> None:
+        """Keep what the view should show; it is shown once the key press has been handled."""
+        if self.view is None:
+            return
+        self._for_view.append((what, value))
+        if len(self._for_view) == 1:
+            self._view_update.start()
+
+    def _update_view(self) -> None:
+        waiting, self._for_view = self._for_view, []
+        if self.view is None:
+            return
+        for what, value in waiting:
+            if what == "said":
+                self.view.app_said(value)
+            elif what == "moved":
+                position, item_text = value
+                self.view.participant_did(en.study_moved_to(position))
+                self.view.app_said(item_text)
+            elif what == "action":
+                self.view.participant_did(en.study_used_key(
+                    keymap.shown_keys(value), value.label.replace("&", "") or value.description))
+            elif what == "note":
+                self.view.participant_did(en.study_note_shown(value))
+            else:
+                self.view.participant_did(value)
+
+    def _outside_note(self, words: str) -> None:
+        """A note from another terminal (on the UI thread now): shown, not said, since the
+        participant has the keyboard and the note is the facilitator's."""
+        self._show_later("note", words)
 
     def _tell(self, words: str) -> None:
         """A change of the session's state: said, and shown in the facilitator's view."""

@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from accessshare.sentences import en
+
 REFRESH_MS = 150  # labels are laid out again at most this often, never inside a key press
 LINES_SAID = 4
 LINES_DONE = 6
@@ -25,8 +27,8 @@ class FacilitatorView(QWidget):
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowDoesNotAcceptFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setWindowTitle(f"AccessShare: facilitator's view, {participant}")
-        self.setAccessibleName("Facilitator's view")
+        self.setWindowTitle(en.study_view_title(participant))
+        self.setAccessibleName(en.STUDY_VIEW_NAME)
         self.said: deque[str] = deque(maxlen=LINES_SAID)
         self.done: deque[str] = deque(maxlen=LINES_DONE)
         font = QFont(self.font())
@@ -37,9 +39,9 @@ class FacilitatorView(QWidget):
         self.done_label = self._label()
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
-        layout.addWidget(self._heading("The app said:"))
+        layout.addWidget(self._heading(en.STUDY_VIEW_SAID))
         layout.addWidget(self.said_label, 2)
-        layout.addWidget(self._heading("Last actions:"))
+        layout.addWidget(self._heading(en.STUDY_VIEW_DONE))
         layout.addWidget(self.done_label, 2)
         self.resize(900, 640)
         self._refresh = QTimer(self)

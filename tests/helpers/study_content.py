@@ -20,7 +20,7 @@ STRUCTURE = {*COLUMNS, *EVENT_KINDS, "photos", "action", "verbosity", "record_sp
              "parts", "question", "correct", "setting", "number", "note", "brief", "detailed",
              "true", "false", "null", "given", "refused", "withdrawn", "pending", "mixed", "all",
              "format", "sessions", "events", "facilitator", "started", "ended", "protocol",
-             "accessshare", "study"}
+             "accessshare", "study", "positions", "scope", "shown", "folder"}
 
 
 def structure_words() -> set[str]:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import csv
 import json
+import time
 
 import pytest
 
 from accessshare.study import StudyProblem, check_code, load_protocol, start_session
 from accessshare.study import report
 from accessshare.study.protocol import parse_protocol
+from accessshare.study.recorder import compact_positions
 
 PROTOCOL = """# Reviewing photos, session 1
 Notes for the facilitator are ignored.
@@ -163,3 +165,38 @@ def test_image_content_is_refused_by_the_store(store):
     with pytest.raises(ValueError, match="never hold image content"):
         store.record_study_events(recorder.session_id, [{"kind": "x", "detail": {"path": "/a"}}])
     recorder.end()
+
+
+def test_the_recorder_hands_over_notes_another_writer_added_but_not_its_own(store):
+    recorder = start_session(store, "P12")
+    heard: list[str] = []
+    recorder.note_poll_seconds = 0.05
+    recorder.on_outside_note = heard.append
+    recorder.agree()
+    assert recorder.note("my own note") == "Note added."
+    recorder.flush()
+    assert report.add_note(store, "from  the other terminal").startswith("Note added to P12")
+    deadline = time.monotonic() + 10
+    while not heard and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert heard == ["from the other terminal"]
+    recorder.end()
+    assert [r["detail"]["note"] for r in report.event_rows(store) if r["event"] == "note"] == [
+        "my own note", "from the other terminal"]
+    assert heard == ["from the other terminal"]  # each note is handed over once
+
+
+def test_a_decision_on_many_photos_keeps_their_positions_compactly(store):
+    assert compact_positions([10, 1, 2, 3, 7, 9, 3]) == "1-3,7,9-10"
+    assert compact_positions([]) == "" and compact_positions([5]) == "5"
+    recorder = start_session(store, "P14")
+    recorder.agree()
+    recorder.record("decision", state="given", purpose="research", photos=2000,
+                    positions="1-1999,2001", scope="shown")
+    recorder.end()
+    decision = next(r for r in report.event_rows(store) if r["event"] == "decision")
+    assert decision["detail"] == {"photos": 2000, "positions": "1-1999,2001", "scope": "shown"}
+    assert "decisions: 2000 given" in report.summary_lines(store, "P14")[1]
+    with pytest.raises(ValueError, match="must be photo positions"):
+        store.record_study_events(recorder.session_id, [
+            {"kind": "decision", "detail": {"positions": "1-3,cat.jpg"}}])

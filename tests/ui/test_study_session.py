@@ -4,6 +4,7 @@ facilitator's view follows without taking focus, and the export holds no image c
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -131,3 +132,101 @@ def test_the_study_menu_says_every_change_and_the_view_takes_no_focus(
         "recording_agreed", "dataset_opened", "task_started", "recording_paused",
         "recording_resumed", "task_ended", "task_started", "task_ended", "session_ended"]
     assert not any(r["event"] == "photo_moved" for r in rows)  # before agreement; paused
+
+
+def choose_in_dialog(qtbot, title_part: str) -> None:
+    """Press Return in the next non-message dialog whose title has ``title_part``."""
+    def ready() -> bool:
+        modal, focused = QApplication.activeModalWidget(), QApplication.focusWidget()
+        return (modal is not None and title_part in modal.windowTitle()
+                and focused is not None and modal.isAncestorOf(focused))
+    qtbot.waitUntil(ready, timeout=5000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+
+
+def test_decisions_on_many_photos_keep_their_positions_never_their_names(
+        qtbot, make_window, dataset, store, tmp_path):
+    window = make_window(dataset, describe=False)
+    spoken = window.announcer.history
+    answer_modal(qtbot, "Agree")
+    assert window.study.start("P13")
+    qtbot.waitUntil(lambda: window.study.recorder.active, timeout=5000)
+    lst = window.photo_list
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is lst, timeout=5000)
+    shown = window.model.rowCount()
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    key(qtbot, lst, Qt.Key.Key_Down)  # photo 2 gets a decision of its own
+    answer_modal(qtbot, "Decide now")
+    key(qtbot, lst, Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: sum(s.startswith("Saved.") for s in spoken) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is lst, timeout=5000)
+    answer_modal(qtbot, "Yes")
+    key(qtbot, lst, Qt.Key.Key_D, ctrl)  # the folder's default: every photo but 2 follows it
+    choose_in_dialog(qtbot, "folder")
+    qtbot.waitUntil(lambda: sum(s.startswith("Saved.") for s in spoken) == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is lst, timeout=5000)
+    answer_modal(qtbot, "Yes")
+    key(qtbot, lst, Qt.Key.Key_B, ctrl)  # all shown photos at once
+    choose_in_dialog(qtbot, "")
+    qtbot.waitUntil(lambda: sum(s.startswith("Saved.") for s in spoken) == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: f"Decided {shown} photos at once: given"
+                    in window.study.view.done_label.text(), timeout=2000)
+    assert f"Decided the folder's default for {shown - 1} photos shown: given" in (
+        window.study.view.done_label.text())
+    window.close()
+    target = tmp_path / "study.csv"
+    report.export(store, target, "csv")
+    text = target.read_text(encoding="utf-8")
+    # One row each, found by searching the export: the count, the positions and the scope.
+    assert f'""photos"": {shown - 1}, ""positions"": ""1,3-{shown}"", ""scope"": ""folder""' in text
+    assert f'""photos"": {shown}, ""positions"": ""1-{shown}"", ""scope"": ""shown""' in text
+    decisions = [(r["photo_position"], r["state"]) for r in report.event_rows(store, "P13")
+                 if r["event"] == "decision"]
+    assert decisions == [(2, "refused"), (None, "given"), (None, "given")]
+    assert leaks(text, forbidden_content(dataset, [])) == []
+
+
+def test_a_note_from_another_terminal_shows_live_in_the_facilitators_view(
+        qtbot, make_window, dataset, store, app_paths):
+    """A real second process (``accessshare study note``) writes to the same store while the
+    window runs; the view shows the note, the participant does not hear it, and a note added
+    from the Study menu is shown once, not again when the store is looked at."""
+    window = make_window(dataset, describe=False)
+    spoken = window.announcer.history
+    answer_modal(qtbot, "Agree")
+    assert window.study.start("P15")
+    recorder = window.study.recorder
+    qtbot.waitUntil(lambda: recorder.active, timeout=5000)
+    lst = window.photo_list
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is lst, timeout=5000)
+    view = window.study.view
+
+    def typed_note() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.windowTitle() != "Add a note":
+            QTimer.singleShot(20, typed_note)
+            return
+        dialog.setTextValue("our own note")
+        dialog.accept()
+
+    QTimer.singleShot(0, typed_note)
+    key(qtbot, lst, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier
+        | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: spoken[-1] == "Note added.", timeout=5000)
+    qtbot.waitUntil(lambda: "Note: our own note" in view.done_label.text(), timeout=2000)
+    qtbot.waitUntil(lambda: bool(store.study_events(recorder.session_id, kind="note")),
+                    timeout=5000)
+    written = subprocess.run(
+        [sys.executable, "-m", "accessshare", "--data-dir", str(app_paths.data_dir), "study",
+         "note", "Asked  what the second photo shows"],
+        capture_output=True, text=True, timeout=120)
+    assert written.returncode == 0, written.stderr
+    assert written.stdout.startswith("Note added to P15's session")
+    qtbot.waitUntil(lambda: "Note: Asked what the second photo shows" in view.done_label.text(),
+                    timeout=15_000)
+    assert list(view.done).count("Note: our own note") == 1
+    assert not any("second photo shows" in s for s in spoken)  # the facilitator's, not said
+    assert QApplication.focusWidget() is lst
+    window.close()
+    notes = [r["detail"]["note"] for r in report.event_rows(store, "P15") if r["event"] == "note"]
+    assert notes == ["our own note", "Asked what the second photo shows"]
