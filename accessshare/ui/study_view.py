@@ -8,6 +8,7 @@ main window.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 
 from PySide6.QtCore import Qt, QTimer
@@ -16,7 +17,11 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from accessshare.sentences import en
 
-REFRESH_MS = 150  # labels are laid out again at most this often, never inside a key press
+# Wrapped large text costs milliseconds to lay out and paint, so the labels are laid out again
+# only when the participant's keys rest this long, and while they keep coming, at most this
+# often: arrowing through photos pays for few refreshes, and the facilitator still sees them.
+REFRESH_MS = 150
+REFRESH_AT_LEAST_MS = 1000
 LINES_SAID = 4
 LINES_DONE = 6
 POINT_SIZE = 20
@@ -46,8 +51,8 @@ class FacilitatorView(QWidget):
         self.resize(900, 640)
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
-        self._refresh.setInterval(REFRESH_MS)
         self._refresh.timeout.connect(self._show_lines)
+        self._waiting_since = 0.0  # when the oldest line not yet shown came
 
     def _label(self, bold: bool = False) -> QLabel:
         label = QLabel("")  # unnamed: screen readers read its text
@@ -78,10 +83,15 @@ class FacilitatorView(QWidget):
         self._later()
 
     def _later(self) -> None:
-        """Wrapped large text costs milliseconds to lay out; doing it after the key press
-        keeps the participant's Down key as quick as without a session."""
-        if self.isVisible() and not self._refresh.isActive():
-            self._refresh.start()
+        """Shown once the participant's keys rest (``REFRESH_MS``), or ``REFRESH_AT_LEAST_MS``
+        after the oldest line not yet shown."""
+        if not self.isVisible():
+            return
+        now = time.monotonic()
+        if not self._refresh.isActive():
+            self._waiting_since = now
+        waited_ms = (now - self._waiting_since) * 1000
+        self._refresh.start(int(max(0.0, min(REFRESH_MS, REFRESH_AT_LEAST_MS - waited_ms))))
 
     def _show_lines(self) -> None:
         self.said_label.setText("\n".join(self.said))
