@@ -663,7 +663,53 @@ def being_described(name: str, label: str | None) -> str:
     return _("{name}. Being described.").format(name=name)
 
 
-# Co-design study sessions (the Study menu and the facilitator's view) --------------------------
+# Co-design study sessions (the recorder, the Study menu and the facilitator's view) -------------
+
+def study_intro(participant: str, pause_keys: str, record_speech: bool) -> str:
+    """What the participant hears before agreeing to a session being recorded."""
+    said = (_(" It also records everything the app says to you, including the descriptions of "
+              "your photos, as you agreed for this study.") if record_speech else "")
+    return _("This is study session {participant}. If you agree, AccessShare records what you "
+             "do, not what your photos show: the number of the photo you are on, the keys you "
+             "use, your decisions, and the time. It never records file names, descriptions, "
+             "text in your photos, or the photos themselves.{speech} You can pause recording at "
+             "any time with {keys}, or from the Study menu. Do you agree to recording?").format(
+                 participant=participant, speech=said, keys=pause_keys)
+
+
+STUDY_RECORDING_STARTED = _("Recording started.")
+STUDY_DECLINED = _("Nothing is recorded. You can start recording from the Study menu.")
+STUDY_PAUSED = _("Recording paused. Nothing is recorded until you resume it.")
+STUDY_RESUMED = _("Recording resumed.")
+STUDY_HAS_ENDED = _("The study session has ended.")
+STUDY_ALREADY_ENDED = _("The study session has already ended.")
+STUDY_NO_PROTOCOL = _("This session has no protocol, so there are no tasks.")
+STUDY_TASKS_DONE = _("All tasks are done.")
+STUDY_NOTE_EMPTY = _("The note is empty; nothing was added.")
+STUDY_NOTE_ADDED = _("Note added.")
+
+
+def study_task(number: int, total: int, task: str) -> str:
+    """"Task 2 of 3: Delete a photo you would not share." (the protocol's own words)."""
+    return _("Task {number} of {total}: {task}").format(number=number, total=total, task=task)
+
+
+def study_first_task_not_started(title: str) -> str:
+    return _("{title}. The first task has not started yet.").format(title=title)
+
+
+def study_ended(participant: str) -> str:
+    return _("Study session {participant} ended.").format(participant=participant)
+
+
+def study_events_not_saved(problem: object) -> str:
+    return _("Study events could not be saved: {problem}").format(problem=problem)
+
+
+def study_end_not_saved(problem: object) -> str:
+    return _("The end of the study session could not be saved: {problem}").format(
+        problem=problem)
+
 
 STUDY_NEEDS_STORE = _("A study session needs the records database, which is not available.")
 STUDY_AGREE_TITLE = _("Study session: agree to recording?")

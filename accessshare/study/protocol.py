@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from accessshare.library.files import open_regular
+from accessshare.sentences import en
 from accessshare.study.codes import StudyProblem
 
 MAX_BYTES = 256 * 1024
@@ -28,7 +29,7 @@ class Protocol:
 
     def task_sentence(self, number: int) -> str:
         """"Task 2 of 3: Delete a photo …" for task ``number`` (1-based)."""
-        return f"Task {number} of {len(self.tasks)}: {self.tasks[number - 1]}"
+        return en.study_task(number, len(self.tasks), self.tasks[number - 1])
 
 
 def parse_protocol(text: str, name: str = "The protocol") -> Protocol:

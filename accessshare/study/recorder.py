@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from accessshare.records.chain import utc_timestamp
+from accessshare.sentences import en
 from accessshare.study.codes import check_code
 from accessshare.study.protocol import Protocol
 
@@ -89,14 +90,7 @@ class StudyRecorder:
     # What the participant hears first -------------------------------------------------------
 
     def intro(self, pause_key: str) -> str:
-        said = (" It also records everything the app says to you, including the descriptions "
-                "of your photos, as you agreed for this study." if self.record_speech else "")
-        return (f"This is study session {self.participant}. If you agree, AccessShare records "
-                "what you do, not what your photos show: the number of the photo you are on, "
-                "the keys you use, your decisions, and the time. It never records file names, "
-                f"descriptions, text in your photos, or the photos themselves.{said} You can "
-                f"pause recording at any time with {pause_key}, or from the Study menu. "
-                "Do you agree to recording?")
+        return en.study_intro(self.participant, pause_key, self.record_speech)
 
     # Recording --------------------------------------------------------------------------------
 
@@ -154,66 +148,66 @@ class StudyRecorder:
         self._queue("recording_agreed", {"record_speech": self.record_speech})
         if self._photo_count is not None:
             self._queue("dataset_opened", {"photos": self._photo_count})
-        words = "Recording started."
+        words = en.STUDY_RECORDING_STARTED
         if self.protocol is not None:
             words += " " + self.next_task()
         return words
 
     def decline(self) -> str:
         """Nothing is recorded; the participant may still agree later (Study menu)."""
-        return "Nothing is recorded. You can start recording from the Study menu."
+        return en.STUDY_DECLINED
 
     def toggle_pause(self) -> str:
         if self.state == RECORDING:
             self._queue("recording_paused", {})
             self.state = PAUSED
-            return "Recording paused. Nothing is recorded until you resume it."
+            return en.STUDY_PAUSED
         if self.state == WAITING:
             return self.agree()
         if self.state == PAUSED:
             self.state = RECORDING
             self._queue("recording_resumed", {})
-            return "Recording resumed."
-        return "The study session has ended."
+            return en.STUDY_RESUMED
+        return en.STUDY_HAS_ENDED
 
     def next_task(self) -> str:
         """End the task under way and start the next one; returns the sentence to say."""
         if self.protocol is None:
-            return "This session has no protocol, so there are no tasks."
+            return en.STUDY_NO_PROTOCOL
         if self.state == ENDED:
-            return "The study session has ended."
+            return en.STUDY_HAS_ENDED
         if self.task:
             self.record("task_ended", number=self.task)
         if self.tasks_done or self.task >= len(self.protocol.tasks):
             self.task, self.tasks_done = 0, True
-            return "All tasks are done."
+            return en.STUDY_TASKS_DONE
         self.task += 1
         self.record("task_started", number=self.task)
         return self.protocol.task_sentence(self.task)
 
     def current_task(self) -> str:
         if self.protocol is None:
-            return "This session has no protocol, so there are no tasks."
+            return en.STUDY_NO_PROTOCOL
         if self.tasks_done:
-            return "All tasks are done."
+            return en.STUDY_TASKS_DONE
         if not self.task:
-            return f"{self.protocol.title}. The first task has not started yet."
+            return en.study_first_task_not_started(self.protocol.title)
         return self.protocol.task_sentence(self.task)
 
     def note(self, text: str) -> str:
         text = " ".join(text.split())
         if not text:
-            return "The note is empty; nothing was added."
+            return en.STUDY_NOTE_EMPTY
         if self.state == ENDED:
-            return "The study session has ended."
+            return en.STUDY_HAS_ENDED
         # A note is the facilitator's, kept even while the participant's actions are not.
         self._queue("note", {"note": text[:2000]})
-        return "Note added."
+        return en.STUDY_NOTE_ADDED
 
     def end(self) -> str:
         """Close the session: the task and the session end, every event is written."""
         if self.state == ENDED:
-            return "The study session has already ended."
+            return en.STUDY_ALREADY_ENDED
         if self.task:
             self.record("task_ended", number=self.task)
         self.record("session_ended")
@@ -225,8 +219,8 @@ class StudyRecorder:
         try:
             self.store.end_study_session(self.session_id)
         except Exception as error:  # noqa: BLE001 - said by the caller, never a traceback
-            self.problem = f"The end of the study session could not be saved: {error}"
-        return f"Study session {self.participant} ended."
+            self.problem = en.study_end_not_saved(error)
+        return en.study_ended(self.participant)
 
     # The writer thread --------------------------------------------------------------------------
 
@@ -260,7 +254,7 @@ class StudyRecorder:
                 self.store.record_study_events(self.session_id, rows)
                 self.problem = ""
             except Exception as error:  # noqa: BLE001 - kept and tried again with the next batch
-                self.problem = f"Study events could not be saved: {error}"
+                self.problem = en.study_events_not_saved(error)
                 self._pending.extendleft(reversed(batch))
 
     def _look_for_outside_notes(self) -> None:
