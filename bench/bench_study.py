@@ -2,7 +2,9 @@
 
 One window over N photos; rounds of Down presses take turns between "recording" (a session
 the participant agreed to, its recorder queuing every move and the facilitator's view shown
-and kept up to date) and "off" (no session), so both meet the same machine load.
+and kept up to date) and "off" (no session), so both meet the same machine load. (The
+recorder's writer thread, which also looks for notes from another terminal once a second,
+runs through both.)
 
 What a participant waits for is the whole handling of a press, not only the key handler: so
 each press is timed from the key event to the event loop having run everything the press
@@ -85,7 +87,7 @@ def main() -> None:
         wait_until(app, lambda: window.scan_done, timeout=600)
         recorder = start_session(store, "P01")
         recorder.agree()
-        window.study.recorder = recorder
+        window.study.attach(recorder)  # as a session does: it also looks for notes every second
         window.study._show_view()
         timings = {"off": Timings(), "recording": Timings()}
         for round_number in range(args.rounds * 2):

@@ -85,12 +85,17 @@ class StudyController:
         except (StudyProblem, ValueError) as problem:
             self._say(str(problem))
             return False
-        self.recorder.on_outside_note = self._notes.arrived.emit  # queued: another thread
+        self.attach(self.recorder)
         if self.window.scan_done:
             self.recorder.dataset_opened(self.window.model.counts()[0])
         self._show_view()
         QTimer.singleShot(0, self.window, self.ask_agreement)
         return True
+
+    def attach(self, recorder) -> None:
+        """Feed ``recorder`` from now on, and hear from it of notes from another terminal."""
+        self.recorder = recorder
+        recorder.on_outside_note = self._notes.arrived.emit  # a queued signal: another thread
 
     def ask_agreement(self) -> None:
         if self.recorder is None or self.recorder.state == ENDED:
