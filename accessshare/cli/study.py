@@ -10,6 +10,7 @@ import argparse
 
 from accessshare.cli.common import add_command, error, say
 from accessshare.config import AppPaths
+from accessshare.sentences import en
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -60,7 +61,7 @@ def run_list(args: argparse.Namespace, paths: AppPaths) -> int:
         for line in lines:
             say(line.sentence())
         if not lines:
-            say("No study sessions are recorded.")
+            say(en.NO_STUDY_SESSIONS)
         return 0
     return _with_store(paths, work)
 
@@ -72,7 +73,7 @@ def run_export(args: argparse.Namespace, paths: AppPaths) -> int:
     def work(store) -> int:
         participant = check_code(args.participant) if args.participant else None
         count = report.export(store, args.output, args.format, participant)
-        say(f"Exported {count} study events to {args.output}.")
+        say(en.study_exported(count, args.output))
         return 0
     return _with_store(paths, work)
 
@@ -104,7 +105,6 @@ def run_withdraw(args: argparse.Namespace, paths: AppPaths) -> int:
     from accessshare.study.report import withdraw
 
     if not args.yes:
-        error(f"Nothing was removed. Add --yes to remove the study records of "
-              f"{args.participant}; their consent decisions are not touched.")
+        error(en.study_withdraw_needs_yes(args.participant))
         return 2
     return _with_store(paths, lambda store: say(withdraw(store, args.participant)) or 0)

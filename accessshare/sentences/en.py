@@ -785,3 +785,73 @@ def study_decided_many(count: int, state: str, folder: bool = False) -> str:
 def study_note_shown(words: str) -> str:
     # Translators: a facilitator's note as the facilitator's view lists it.
     return _("Note: {words}").format(words=words)
+
+
+# Study records on the command line (accessshare study …) ---------------------------------------
+
+NO_STUDY_SESSIONS = _("No study sessions are recorded.")
+STUDY_CONSENT_KEPT = _("Their own consent decisions are theirs and were not touched.")
+
+
+def study_session_line(participant: str, session: int, facilitator: str, started: str,
+                       length: str, event_count: int) -> str:
+    """One session of ``study list``."""
+    if facilitator:
+        return _("{participant}: session {session}, facilitator {facilitator}, started "
+                 "{started}, {length}, {events}.").format(
+            participant=participant, session=session, facilitator=facilitator,
+            started=started, length=length, events=plural(event_count, "{count} event",
+                                                          "{count} events"))
+    return _("{participant}: session {session}, started {started}, {length}, {events}.").format(
+        participant=participant, session=session, started=started, length=length,
+        events=plural(event_count, "{count} event", "{count} events"))
+
+
+STUDY_STILL_OPEN = _("still open")
+
+
+def study_length(minutes: int, seconds: int) -> str:
+    return _("{minutes} min {seconds} s").format(minutes=minutes, seconds=seconds)
+
+
+def study_withdrawn(participant: str, sessions: int, event_count: int) -> str:
+    return _("Removed the study records of {participant}: {sessions} and {events}. "
+             "{kept}").format(
+        participant=participant, kept=STUDY_CONSENT_KEPT,
+        sessions=plural(sessions, "{count} session", "{count} sessions"),
+        events=plural(event_count, "{count} event", "{count} events"))
+
+
+def study_nothing_to_withdraw(participant: str) -> str:
+    return _("There are no study records of {participant}. {kept}").format(
+        participant=participant, kept=STUDY_CONSENT_KEPT)
+
+
+def study_withdraw_needs_yes(participant: str) -> str:
+    return _("Nothing was removed. Add --yes to remove the study records of {participant}; "
+             "their consent decisions are not touched.").format(participant=participant)
+
+
+def study_note_added_to(participant: str, session: int) -> str:
+    return _("Note added to {participant}'s session {session}.").format(
+        participant=participant, session=session)
+
+
+def study_no_open_session(participant: str | None) -> str:
+    if participant:
+        return _("No study session is running for {participant}; start one with 'accessshare "
+                 "open DIR --study CODE'.").format(participant=participant)
+    return _("No study session is running; start one with 'accessshare open DIR --study CODE'.")
+
+
+def study_exported(count: int, target: object) -> str:
+    return _("Exported {count} study events to {target}.").format(count=count, target=target)
+
+
+def study_format_unknown(fmt: str) -> str:
+    return _("The format {format!r} is not one of csv or json.").format(format=fmt)
+
+
+def study_export_not_written(target: object, problem: object) -> str:
+    return _("The export could not be written to {target}: {problem}.").format(
+        target=target, problem=problem)

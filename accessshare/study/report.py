@@ -19,6 +19,7 @@ from typing import Any
 from accessshare.consent.export import spreadsheet_cell
 from accessshare.library.files import write_atomically
 from accessshare.records.chain import parse_timestamp, utc_timestamp
+from accessshare.sentences import en
 from accessshare.study.codes import StudyProblem, check_code
 
 COLUMNS = ("participant", "session", "time", "elapsed_ms", "task", "event", "photo_position",
@@ -36,9 +37,8 @@ class SessionLine:
     events: int
 
     def sentence(self) -> str:
-        who = f", facilitator {self.facilitator}" if self.facilitator else ""
-        return (f"{self.participant}: session {self.session}{who}, started {self.started}, "
-                f"{self.length}, {self.events} events.")
+        return en.study_session_line(self.participant, self.session, self.facilitator,
+                                     self.started, self.length, self.events)
 
 
 def session_lines(store) -> list[SessionLine]:
@@ -67,14 +67,13 @@ def event_rows(store, participant: str | None = None) -> list[dict[str, Any]]:
 def export(store, target: str | Path, fmt: str, participant: str | None = None) -> int:
     """Write the export; returns how many events it holds."""
     if fmt not in ("csv", "json"):
-        raise StudyProblem(f"The format {fmt!r} is not one of csv or json.")
+        raise StudyProblem(en.study_format_unknown(fmt))
     rows = event_rows(store, participant)
     text = _as_csv(rows) if fmt == "csv" else _as_json(store, rows, participant)
     try:
         write_atomically(target, text)
     except OSError as error:
-        raise StudyProblem(f"The export could not be written to {target}: "
-                           f"{error.strerror or error}.") from None
+        raise StudyProblem(en.study_export_not_written(target, error.strerror or error)) from None
     return len(rows)
 
 
@@ -113,7 +112,7 @@ def summary_lines(store, participant: str | None = None) -> list[str]:
             part = [r for r in mine if r["task"] == task]
             lines.append(f"  {'Before any task' if task is None else f'Task {task}'}: "
                          + _summary_of(part))
-    return lines or ["No study sessions are recorded."]
+    return lines or [en.NO_STUDY_SESSIONS]
 
 
 def _summary_of(rows: list[dict[str, Any]]) -> str:
@@ -137,11 +136,9 @@ def _summary_of(rows: list[dict[str, Any]]) -> str:
 def withdraw(store, participant: str) -> str:
     participant = check_code(participant)
     sessions, events = store.forget_study_participant(participant)
-    kept = ("Their own consent decisions are theirs and were not touched.")
     if not sessions:
-        return f"There are no study records of {participant}. {kept}"
-    return (f"Removed the study records of {participant}: {_plural(sessions, 'session')} and "
-            f"{_plural(events, 'event')}. {kept}")
+        return en.study_nothing_to_withdraw(participant)
+    return en.study_withdrawn(participant, sessions, events)
 
 
 def add_note(store, text: str, participant: str | None = None) -> str:
@@ -149,19 +146,17 @@ def add_note(store, text: str, participant: str | None = None) -> str:
     ``participant``, if given), with its time since that session started."""
     text = " ".join(text.split())
     if not text:
-        raise StudyProblem("The note is empty; nothing was added.")
+        raise StudyProblem(en.STUDY_NOTE_EMPTY)
     open_sessions = [s for s in store.study_sessions(participant) if s.ended is None]
     if not open_sessions:
-        whose = f" for {participant}" if participant else ""
-        raise StudyProblem(f"No study session is running{whose}; start one with "
-                           "'accessshare open DIR --study CODE'.")
+        raise StudyProblem(en.study_no_open_session(participant))
     session = open_sessions[-1]
     now = utc_timestamp()
     elapsed = int((parse_timestamp(now) - parse_timestamp(session.started)).total_seconds() * 1000)
     store.record_study_events(session.id, [{"kind": "note", "time": now, "elapsed_ms": elapsed,
                                             "task": _task_under_way(store, session.id),
                                             "detail": {"note": text[:2000]}}])
-    return f"Note added to {session.participant}'s session {session.id}."
+    return en.study_note_added_to(session.participant, session.id)
 
 
 def _task_under_way(store, session_id: int) -> int | None:
@@ -176,10 +171,6 @@ def _task_under_way(store, session_id: int) -> int | None:
 
 def _length(started: str, ended: str | None) -> str:
     if ended is None:
-        return "still open"
+        return en.STUDY_STILL_OPEN
     seconds = int((parse_timestamp(ended) - parse_timestamp(started)).total_seconds())
-    return f"{seconds // 60} min {seconds % 60} s"
-
-
-def _plural(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    return en.study_length(seconds // 60, seconds % 60)
