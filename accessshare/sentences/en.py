@@ -800,11 +800,10 @@ def study_session_line(participant: str, session: int, facilitator: str, started
         return _("{participant}: session {session}, facilitator {facilitator}, started "
                  "{started}, {length}, {events}.").format(
             participant=participant, session=session, facilitator=facilitator,
-            started=started, length=length, events=plural(event_count, "{count} event",
-                                                          "{count} events"))
+            started=started, length=length, events=events(event_count))
     return _("{participant}: session {session}, started {started}, {length}, {events}.").format(
         participant=participant, session=session, started=started, length=length,
-        events=plural(event_count, "{count} event", "{count} events"))
+        events=events(event_count))
 
 
 STUDY_STILL_OPEN = _("still open")
@@ -819,7 +818,7 @@ def study_withdrawn(participant: str, sessions: int, event_count: int) -> str:
              "{kept}").format(
         participant=participant, kept=STUDY_CONSENT_KEPT,
         sessions=plural(sessions, "{count} session", "{count} sessions"),
-        events=plural(event_count, "{count} event", "{count} events"))
+        events=events(event_count))
 
 
 def study_nothing_to_withdraw(participant: str) -> str:
