@@ -17,9 +17,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QWidget
 
 from accessshare.ui import keymap
+from accessshare.ui.alt_key import install_alt_replay_filter
 
 Handler = Callable[[keymap.KeyBinding], Callable[[], None]]
 
@@ -30,6 +31,7 @@ def build_menu_bar(window: QMainWindow, review_area: QWidget, handler_for: Handl
     actions: dict[str, QAction] = {}
     bar = window.menuBar()
     bar.setAccessibleName("Menu bar")
+    install_alt_replay_filter(QApplication.instance())  # Alt and Alt+letter under Orca
     for title in menus:
         menu = bar.addMenu(f"&{title}")
         menu.setAccessibleName(title)

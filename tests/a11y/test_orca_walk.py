@@ -63,8 +63,7 @@ def test_a_keyboard_walk_of_the_whole_app_says_everything_once(tmp_path):
         key("Escape", f"Photo 3 of {total - 1}."),
         key("ctrl+comma", ["Settings", "Descriptions"]),
         key("Escape", "Settings not changed."),
-        # F10 is the menu bar's key. (Alt alone, or Alt and a menu's letter, right after a
-        # dialog closes did not reach the menu bar under Orca: a fault still open.)
+        # F10 opens the menu bar (Alt and Alt+letter after a dialog: test_orca_alt_menu.py).
         key("F10", ["Open folder", "Ctrl+O"]),
         key("Down", ["Open recent", "Ctrl+Shift+O"]),
         key("Right", ["Say description", "Space"]),

@@ -1,11 +1,12 @@
 """The menu bar is made from the keyboard map: every action is in a menu, every menu item names
 its key, the keys of the menu items are the only shortcuts (a key runs its action once), and the
-menu bar opens with F10 and with Alt."""
+menu bar opens with F10, with Alt and with Alt and a letter, also when a screen reader hands
+the keys back late (ui.alt_key)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QKeySequence
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAccessible, QKeyEvent, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
@@ -110,3 +111,69 @@ def test_f10_and_alt_open_the_menu_bar(make_window, dataset, press, qtbot):
     QTest.keyRelease(window.photo_list, Qt.Key.Key_Alt)
     qtbot.waitUntil(lambda: window.menuBar().activeAction() is not None)
     assert window.menuBar().activeAction().text().replace("&", "") == keymap.MENUS[0]
+
+
+# What Qt's AT-SPI bridge posts back after a screen reader (Orca) has seen a key it held: a
+# copy aimed at the window, not spontaneous, with no timestamp (ui.alt_key). It is made from
+# the held event's modifiers(), which for the Alt key itself Qt flips; so the copy of a press
+# is made with Alt held, and the copy of a release without (as Qt's logs show them).
+def bridge_replay(window, kind):
+    held = Qt.KeyboardModifier.AltModifier if kind == QEvent.Type.KeyPress else Qt.KeyboardModifier.NoModifier
+    QApplication.sendEvent(window.windowHandle(), QKeyEvent(kind, Qt.Key.Key_Alt, held))
+
+
+def menu_bar_opened_by_alt(window, qtbot):
+    window.activateWindow()
+    window.photo_list.setFocus()
+    qtbot.waitUntil(window.photo_list.hasFocus)
+    QTest.keyPress(window.photo_list, Qt.Key.Key_Alt)
+    QTest.keyRelease(window.photo_list, Qt.Key.Key_Alt)
+    qtbot.waitUntil(lambda: window.menuBar().activeAction() is not None)
+
+
+def test_alt_stays_on_when_the_screen_reader_hands_the_keys_back(make_window, dataset, qtbot):
+    """Orca answered after Alt was released: the bridge's copies of the press and the release
+    switched the menu bar off again, so Orca echoed "alt" and nothing was selected."""
+    window = make_window(dataset, describe=False)
+    menu_bar_opened_by_alt(window, qtbot)
+    bridge_replay(window, QEvent.Type.KeyPress)
+    bridge_replay(window, QEvent.Type.KeyRelease)
+    QApplication.processEvents()
+    assert window.menuBar().activeAction() is not None
+    assert window.menuBar().activeAction().text().replace("&", "") == keymap.MENUS[0]
+    assert window.menuBar().hasFocus()
+    # A second, real Alt still switches it off: Alt is a toggle, and fires once per press.
+    QTest.keyPress(window.menuBar(), Qt.Key.Key_Alt)
+    QTest.keyRelease(window.menuBar(), Qt.Key.Key_Alt)
+    qtbot.waitUntil(lambda: window.menuBar().activeAction() is None)
+
+
+def test_alt_and_a_letter_keep_their_menu_open_when_the_keys_come_back(make_window, dataset, qtbot):
+    """Alt+F opened File; the bridge's late copy of the Alt press reached the open menu, which
+    closes on Alt, so the menu opened and closed at once."""
+    window = make_window(dataset, describe=False)
+    window.photo_list.setFocus()
+    qtbot.waitUntil(window.photo_list.hasFocus)
+    QTest.keyClick(window.photo_list, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+    menu = QApplication.activePopupWidget()
+    assert menu.title().replace("&", "") == "File"
+    bridge_replay(window, QEvent.Type.KeyPress)
+    bridge_replay(window, QEvent.Type.KeyRelease)
+    QApplication.processEvents()
+    assert QApplication.activePopupWidget() is menu and menu.isVisible()
+
+
+def test_alt_in_an_open_menu_still_closes_it_under_a_screen_reader(make_window, dataset, press, qtbot):
+    """The bridge's copy is the only press an already open menu gets: it is let through."""
+    window = make_window(dataset, describe=False)
+    window.photo_list.setFocus()
+    qtbot.waitUntil(window.photo_list.hasFocus)
+    press(Qt.Key.Key_F10)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+    menu = QApplication.activePopupWidget()
+    real_press = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_Alt, Qt.KeyboardModifier.AltModifier)
+    real_press.setTimestamp(1)  # what Qt sends for a real press before the bridge holds it
+    QApplication.sendEvent(menu, real_press)
+    bridge_replay(menu, QEvent.Type.KeyPress)
+    qtbot.waitUntil(lambda: not menu.isVisible())
