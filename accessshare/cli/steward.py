@@ -17,6 +17,7 @@ from typing import Any
 
 from accessshare.cli.common import error, say, shown
 from accessshare.config import AppPaths
+from accessshare.library.collector import collector_paused
 from accessshare.vocabulary import ConsentStatus
 
 STORE_ENV = "ACCESSSHARE_STEWARD_DB"
@@ -132,7 +133,7 @@ def _command(body):
             store = _opened(args)
             if store is None:
                 return 2
-            with store:
+            with store, collector_paused():  # an answer may hold a hundred thousand rows
                 return body(args, store)
         except StewardProblem as problem:
             error(str(problem))
