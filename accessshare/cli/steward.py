@@ -124,6 +124,15 @@ def _opened(args: argparse.Namespace):
     return StewardStore(given)
 
 
+def _answering(body):
+    """An answer may hold a hundred thousand rows, made while the garbage collector waits
+    (``library.collector``)."""
+    def run(args: argparse.Namespace, store) -> int:
+        with collector_paused():
+            return body(args, store)
+    return run
+
+
 def _command(body):
     """Open the store, run, close; a problem with the store or an input is one sentence."""
     def run(args: argparse.Namespace, _paths: AppPaths) -> int:
@@ -133,7 +142,7 @@ def _command(body):
             store = _opened(args)
             if store is None:
                 return 2
-            with store, collector_paused():  # an answer may hold a hundred thousand rows
+            with store:
                 return body(args, store)
         except StewardProblem as problem:
             error(str(problem))
@@ -160,6 +169,7 @@ def run_import(args: argparse.Namespace, store) -> int:
 
 
 @_command
+@_answering
 def run_status(args: argparse.Namespace, store) -> int:
     from accessshare.records.signing import short_fingerprint
     from accessshare.steward import status
@@ -183,6 +193,7 @@ def run_status(args: argparse.Namespace, store) -> int:
 
 
 @_command
+@_answering
 def run_allowed(args: argparse.Namespace, store) -> int:
     from accessshare.steward import allowed
 
@@ -206,6 +217,7 @@ def run_allowed(args: argparse.Namespace, store) -> int:
 
 
 @_command
+@_answering
 def run_changes(args: argparse.Namespace, store) -> int:
     from accessshare.steward import changes
 
