@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from accessshare.config import AppPaths
-from accessshare.library.collector import collector_paused
 
 FORM_HELP = "the steward's consent form (Markdown); a form with mistakes is refused"
 
@@ -132,6 +131,7 @@ def reported(handler):
     """Turn CommandProblem (and a database that cannot be used) into one sentence and exit 2."""
 
     def run(args: argparse.Namespace, paths: AppPaths) -> int:
+        from accessshare.library.collector import collector_paused  # not at --help: PIL
         from accessshare.records.store import RecordsUnavailable  # not at --help: SQLAlchemy
 
         try:

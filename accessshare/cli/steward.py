@@ -17,7 +17,6 @@ from typing import Any
 
 from accessshare.cli.common import error, say, shown
 from accessshare.config import AppPaths
-from accessshare.library.collector import collector_paused
 from accessshare.vocabulary import ConsentStatus
 
 STORE_ENV = "ACCESSSHARE_STEWARD_DB"
@@ -128,6 +127,8 @@ def _answering(body):
     """An answer may hold a hundred thousand rows, made while the garbage collector waits
     (``library.collector``)."""
     def run(args: argparse.Namespace, store) -> int:
+        from accessshare.library.collector import collector_paused
+
         with collector_paused():
             return body(args, store)
     return run
