@@ -164,10 +164,19 @@ def query_plans(url: str) -> list[str]:
 
 # --- timing -------------------------------------------------------------------------------------
 
-def timed_import(url: str, files: list[str], jobs: int) -> tuple[float, int, int]:
+def timed_import(url: str, files: list[str], jobs: int
+                 ) -> tuple[float, int, int, int, float]:
     from accessshare.steward import StewardStore, import_files
 
     with StewardStore(url) as store:
+        tidy, tidy_seconds = store.tidy, []
+
+        def timed_tidy() -> None:  # part of the import, and of its time; shown apart
+            start = time.perf_counter()
+            tidy()
+            tidy_seconds.append(time.perf_counter() - start)
+
+        store.tidy = timed_tidy
         start = time.perf_counter()
         results = list(import_files(store, files, jobs=jobs))
         seconds = time.perf_counter() - start
@@ -175,7 +184,7 @@ def timed_import(url: str, files: list[str], jobs: int) -> tuple[float, int, int
     if refused:
         raise SystemExit(f"{len(refused)} logs were refused, for example: {refused[0]}")
     return (seconds, sum(r.events_added for r in results), sum(r.changes for r in results),
-            sum(r.events_held for r in results))
+            sum(r.events_held for r in results), sum(tidy_seconds))
 
 
 def timed_queries(url: str) -> dict[str, float | int]:
@@ -239,15 +248,15 @@ def main() -> None:
             url, drop = f"sqlite:///{Path(temporary) / 'steward.sqlite3'}", (lambda: None)
         try:
             print(f"load average before importing: {load()}")
-            seconds, added, _, _ = timed_import(url, first, args.jobs)
+            seconds, added, _, _, tidy = timed_import(url, first, args.jobs)
             print(f"import round 1: {added} events from {len(first)} contributors in "
                   f"{seconds:.1f} s = {added / seconds:,.0f} events/s "
-                  f"({args.jobs} {'process' if args.jobs == 1 else 'processes'}; load average "
-                  f"after: {load()})")
-            seconds, added, found, verified = timed_import(url, second, args.jobs)
+                  f"({args.jobs} {'process' if args.jobs == 1 else 'processes'}; of which "
+                  f"{tidy:.1f} s tidying the tables at the end; load average after: {load()})")
+            seconds, added, found, verified, tidy = timed_import(url, second, args.jobs)
             print(f"import round 2: {len(second)} newer logs in {seconds:.1f} s, each verified "
-                  f"whole ({verified} events = {verified / seconds:,.0f} events/s verified); "
-                  f"{added} new events, {found} changes found")
+                  f"whole ({verified} events = {verified / seconds:,.0f} events/s verified; "
+                  f"{tidy:.1f} s tidying); {added} new events, {found} changes found")
             figures = timed_queries(url)
             print(f"allowed --purpose research: {figures['allowed_rows']} photos in "
                   f"{figures['allowed_s']:.3f} s (whole command {figures['allowed_cli_s']:.2f} s)")

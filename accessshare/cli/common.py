@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import re
@@ -132,31 +131,19 @@ def reported(handler):
     """Turn CommandProblem (and a database that cannot be used) into one sentence and exit 2."""
 
     def run(args: argparse.Namespace, paths: AppPaths) -> int:
+        from accessshare.library.collector import collector_paused  # not at --help: PIL
         from accessshare.records.store import RecordsUnavailable  # not at --help: SQLAlchemy
 
         try:
-            with _collector_paused():
+            # It builds up to a million small objects that live until it ends (the chain's
+            # 80,000 events, 20,000 photos); the collector walking them again and again cost a
+            # third of ``consent show``.
+            with collector_paused():
                 return handler(args, paths)
         except (CommandProblem, RecordsUnavailable) as problem:
             error(str(problem))
             return 2
     return run
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while one command runs. It builds up to a million small
-    objects that live until it ends (the chain's 80,000 events, 20,000 photos), and the
-    collector walking them again and again cost a third of ``consent show``. Objects are
-    still freed by reference counting; the few cycles (database sessions) wait until the
-    command ends."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # Photos and folders ---------------------------------------------------------------------

@@ -123,6 +123,17 @@ def _opened(args: argparse.Namespace):
     return StewardStore(given)
 
 
+def _answering(body):
+    """An answer may hold a hundred thousand rows, made while the garbage collector waits
+    (``library.collector``)."""
+    def run(args: argparse.Namespace, store) -> int:
+        from accessshare.library.collector import collector_paused
+
+        with collector_paused():
+            return body(args, store)
+    return run
+
+
 def _command(body):
     """Open the store, run, close; a problem with the store or an input is one sentence."""
     def run(args: argparse.Namespace, _paths: AppPaths) -> int:
@@ -159,6 +170,7 @@ def run_import(args: argparse.Namespace, store) -> int:
 
 
 @_command
+@_answering
 def run_status(args: argparse.Namespace, store) -> int:
     from accessshare.records.signing import short_fingerprint
     from accessshare.steward import status
@@ -182,6 +194,7 @@ def run_status(args: argparse.Namespace, store) -> int:
 
 
 @_command
+@_answering
 def run_allowed(args: argparse.Namespace, store) -> int:
     from accessshare.steward import allowed
 
@@ -205,6 +218,7 @@ def run_allowed(args: argparse.Namespace, store) -> int:
 
 
 @_command
+@_answering
 def run_changes(args: argparse.Namespace, store) -> int:
     from accessshare.steward import changes
 

@@ -52,10 +52,11 @@ from accessshare.consent.register import ExportRegister, copy_hash
 from accessshare.consent.state import DELETED, ConsentState
 from accessshare.library.files import atomic_writer, copy_atomically, hash_file, is_inside, resolve_safely
 from accessshare.records import RecordStore, VerifyReport
-from accessshare.records.chain import CHAINED_FIELDS, GENESIS_HASH, first_break, utc_timestamp
+from accessshare.consent.export_text import EventTexts, signed_text
+from accessshare.records.chain import CHAINED_FIELDS, GENESIS_HASH, ChainCheck, utc_timestamp
 from accessshare.records.models import Dataset, Photo
-from accessshare.records.signing import (DeviceKey, KeyProblem, check_signature,
-                                         sign_document)
+from accessshare.records.signing import (DeviceKey, KeyProblem, canonical_bytes,
+                                         check_signature, sign_document, signed_message)
 from accessshare.sentences import en
 from accessshare.vocabulary import ConsentStatus
 
@@ -311,12 +312,13 @@ def verify_export_document(log: Any, name: str) -> ExportVerifyReport:
         return ExportVerifyReport(False, f"{name} is not an AccessShare consent log export "
                                          "(JSON with records and their events).", failed="file")
     failed = "chain"
+    texts = EventTexts()  # each event's canonical text, made once for the chain and signature
     try:
-        problem = _first_problem(listed, log)
+        problem = _first_problem(listed, log, texts)
         if problem is None:
             failed = "summary"
             problem = _summary_problem(listed, log)
-        signature = check_signature(log)
+        signature = check_signature(log, lambda document: _signed_bytes(document, texts))
         if problem is None and not signature.ok:
             verb = "cannot be trusted" if signature.fingerprint is None else "was altered"
             return ExportVerifyReport(False, f"{name} {verb}: {signature.sentence}.",
@@ -338,8 +340,15 @@ def verify_export_document(log: Any, name: str) -> ExportVerifyReport:
                               fingerprint=signature.fingerprint)
 
 
-def _first_problem(listed: list[tuple[dict, Any]], log: dict) -> tuple[int | None, str] | None:
-    found = [p for p in (_placement_problem(listed), _chain_problem(listed)) if p is not None]
+def _signed_bytes(document: dict[str, Any], texts: EventTexts) -> bytes:
+    text = signed_text(document, texts)
+    return canonical_bytes(document) if text is None else signed_message(text)
+
+
+def _first_problem(listed: list[tuple[dict, Any]], log: dict, texts: EventTexts
+                   ) -> tuple[int | None, str] | None:
+    found = [p for p in (_placement_problem(listed), _chain_problem(listed, texts))
+             if p is not None]
     if found:
         return min(found, key=lambda p: p[0])
     chain = log.get("chain") if isinstance(log.get("chain"), dict) else {}
@@ -388,16 +397,18 @@ def _dpv_status(state: Any) -> str | None:
     return DPV_STATUS.get(state) if isinstance(state, str) else None
 
 
-def _chain_problem(listed: list[tuple[dict, Any]]) -> tuple[int, str] | None:
-    where = {id(event): position for position, (_record, event) in enumerate(listed)}
+def _chain_problem(listed: list[tuple[dict, Any]], texts: EventTexts
+                   ) -> tuple[int, str] | None:
     in_chain_order = sorted((e for _r, e in listed
                              if isinstance(e, dict) and isinstance(e.get("seq"), int)),
                             key=lambda e: e["seq"])
-    broken = first_break(in_chain_order)
-    if broken is None:
-        return None
-    index, reason = broken
-    return where[id(in_chain_order[index])], reason
+    check = ChainCheck()
+    for event in in_chain_order:
+        reason = check.feed(event, texts.hash(event))
+        if reason is not None:
+            where = {id(e): position for position, (_record, e) in enumerate(listed)}
+            return where[id(event)], reason
+    return None
 
 
 def _summary_problem(listed: list[tuple[dict, Any]], log: dict) -> tuple[None, str] | None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from itertools import repeat
 from datetime import date, datetime, timezone
 from typing import Any, NamedTuple
 
 from sqlalchemy import text
 
+from accessshare.library.collector import collector_paused
 from accessshare.steward.store import StewardProblem, StewardStore
 
 
@@ -99,25 +101,38 @@ class ContributorStatus(NamedTuple):
 def allowed(store: StewardStore, purpose: str) -> AllowedAnswer:
     """The photos whose current state for ``purpose`` is given (not refused, withdrawn,
     pending or deleted), by contributor and photo hash, with any sharing condition."""
-    with store.transaction() as connection:
-        rows = connection.execute(text(
+    with collector_paused(), store.transaction() as connection:
+        rows = store.plain_rows(connection, (
             "SELECT subject, photo_hash, condition FROM steward_current "
             "WHERE purpose = :purpose AND state = 'given' ORDER BY subject, photo_hash"),
-            {"purpose": purpose}).all()
+            {"purpose": purpose})
         held = None
         if not rows and connection.execute(text(
                 "SELECT 1 FROM steward_current WHERE purpose = :purpose LIMIT 1"),
                 {"purpose": purpose}).first() is None:
             held = list(connection.execute(text(
                 "SELECT DISTINCT purpose FROM steward_current ORDER BY purpose")).scalars())
-        digest = hashlib.sha256("".join(
+        digest = hashlib.sha256("".join([
             f"{subject}\t{photo}\t{condition or ''}\n" for subject, photo, condition in rows
-        ).encode("utf-8"))
+        ]).encode("utf-8"))
         entry = store.append_log(connection, "allowed", {
             "purpose": purpose, "photos": len(rows), "answer_sha256": digest.hexdigest()})
-    read = _ConditionReader()
-    photos = [AllowedPhoto(subject, photo, read(condition)) for subject, photo, condition in rows]
+    with collector_paused():
+        photos = _allowed_photos(rows)
     return AllowedAnswer(purpose, photos, digest.hexdigest(), entry.seq, held)
+
+
+def _allowed_photos(rows: list[tuple]) -> list[AllowedPhoto]:
+    """The rows as ``AllowedPhoto``s, each condition read as a dict. The rows become tuples of
+    that type in C (``tuple.__new__``, not a call of the class for each); only the few with a
+    condition are made again. (The caller pauses the garbage collector: walking the hundred
+    thousand tuples again and again cost more than the query.)"""
+    photos = list(map(tuple.__new__, repeat(AllowedPhoto), rows))
+    read = _ConditionReader()
+    for index in [index for index, row in enumerate(rows) if row[2] is not None]:
+        subject, photo, condition = rows[index]
+        photos[index] = AllowedPhoto(subject, photo, read(condition))
+    return photos
 
 
 def changes(store: StewardStore, since: str) -> ChangesAnswer:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from accessshare.records.chain import event_hash, utc_timestamp
-from accessshare.records.store import RecordsUnavailable, _make_engine, shown_address
+from accessshare.records.store import (RecordsUnavailable, _make_engine, _plain_rows,
+                                       shown_address)
 from accessshare.steward.schema import HEAD_REVISION, LOG_COLUMNS, VERSION_TABLE
 
 LOCK_SPACE = 0x5354  # "ST": the first key of the steward's advisory locks
@@ -157,7 +159,17 @@ class StewardStore:
         except DBAPIError:
             pass
 
-    # --- bulk writes -----------------------------------------------------------------------
+    # --- bulk reads and writes -------------------------------------------------------------
+
+    def plain_rows(self, connection: Connection, query: str, values: dict[str, Any]
+                   ) -> list[tuple]:
+        """The rows of ``query`` (with ``:name`` parameters) as the driver gives them: tuples,
+        without SQLAlchemy's Row objects, which cost more than the query for the hundred
+        thousand photos of ``allowed``."""
+        if connection.dialect.paramstyle == "pyformat":  # psycopg: %(name)s
+            query = re.sub(r":(\w+)", r"%(\1)s", query)
+        return _plain_rows(connection, query, values)
+
 
     def insert_rows(self, connection: Connection, table: str, columns: Sequence[str],
                     rows: Sequence[Sequence[Any]]) -> None:
