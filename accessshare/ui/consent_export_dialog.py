@@ -79,7 +79,7 @@ class BackgroundExports(Protocol):
     def purposes(self) -> list[tuple[str, str]]: ...
     def default_path(self, kind: str, purpose: str | None) -> Path: ...
     def start(self, kind: str, path: Path, purpose: str | None) -> bool: ...
-    def stop(self) -> None: ...
+    def stop(self) -> bool: ...
 
 
 class ConsentExportDialog(QDialog):
@@ -221,9 +221,9 @@ class ConsentExportDialog(QDialog):
 
     def reject(self) -> None:
         """Escape: stops an export that runs (between two photos) and stays open to say how
-        it ended; otherwise, or once it is stopping, closes."""
-        if self._job is not None and self._job.running and not self._job.stopping:
-            self._job.stop()
+        it ended; otherwise, or once it is stopping, closes (a log export's result is said
+        when it is done)."""
+        if self._job is not None and self._job.stop():
             return
         super().reject()
 

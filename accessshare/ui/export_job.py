@@ -51,6 +51,7 @@ class ExportJob(QObject):
         self._stop = threading.Event()
         self._last_said = -PROGRESS_SECONDS
         self.running = False
+        self._kind = ExportKind.PHOTOS
         self.last_progress = ""  # what the dialog shows when it is opened again meanwhile
 
     # ExportActions, for the dialog -------------------------------------------------------
@@ -72,7 +73,7 @@ class ExportJob(QObject):
         self._stop.clear()
         self.last_progress = ""
         self._last_said = self._clock()  # the first count comes a full interval after the start
-        kind = ExportKind(kind)
+        kind = self._kind = ExportKind(kind)
 
         def work(report: Report) -> Outcome:
             try:
@@ -88,11 +89,14 @@ class ExportJob(QObject):
             QTimer.singleShot(STARTED_AFTER_MS, self, self._say_started)
         return True
 
-    def stop(self) -> None:
-        """Stop between two photos; the result says what was exported."""
-        if self.running and not self._stop.is_set():
-            self._stop.set()
-            self._say(en.EXPORT_STOPPING, Kind.STATUS)
+    def stop(self) -> bool:
+        """Stop a photo export between two photos (the result says what was exported); True
+        if it is stopping now. A log export or check (quick, one file) runs to its end."""
+        if not self.running or self._stop.is_set() or self._kind is not ExportKind.PHOTOS:
+            return False
+        self._stop.set()
+        self._say(en.EXPORT_STOPPING, Kind.STATUS)
+        return True
 
     @property
     def stopping(self) -> bool:
