@@ -93,6 +93,7 @@ class ConsentController:
         self.export_job: ExportJob | None = None
         self.checking_log = False  # the first verification of the chain runs in the background
         self.log_problem = ""  # said when the chain failed verification: no decision is saved
+        self._said_checking = False  # an item said "Consent being checked." meanwhile
         self._walk_offered = False
         self._pending_after_walk: Callable[[], None] | None = None
         if self.service is not None:
@@ -111,6 +112,7 @@ class ConsentController:
 
     def state_of(self, photo_id: str) -> tuple[str, bool]:
         if self.checking_log:
+            self._said_checking = True  # the list is refreshed when the check ends
             return en.CHECKING_LOG, False
         return self.consent.state_of(photo_id)
 
@@ -132,6 +134,7 @@ class ConsentController:
         if self.service is None:
             return
         self.checking_log = True
+        self._said_checking = False
         found: list[str] = []
 
         def check() -> Outcome:
@@ -145,7 +148,8 @@ class ConsentController:
             self.checking_log = False
             self.log_problem = found[-1] if found else ""
             self.prefetch_states([p.id for p in self.window.visible_photos()])
-            self.window.refresh_all_photos()  # the states, now that they can be read
+            if self._said_checking:  # else no item changes: a screen reader reads none again
+                self.window.refresh_all_photos()
             if self.log_problem:
                 self.window.announcer.announce(self.log_problem, Kind.ERROR, background=True)
 
