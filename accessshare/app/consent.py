@@ -54,6 +54,25 @@ class ConsentService:
         self.startup_messages = ([r.message for r in finish_unfinished(store, paths)]
                                  if finish_deletions else [])
 
+    # The chain ------------------------------------------------------------------------------
+
+    def check_log(self) -> str:
+        """Verify the whole chain now (its first read: about a second at 80,000 events, so the
+        window runs it off the UI thread). "" if it verifies, else what that means."""
+        report = self.decisions.state().verified
+        return "" if report.ok else en.log_failed_in_app(report.message)
+
+    def log_problem(self) -> str:
+        """Why a new decision is not saved ("" while the chain verifies): the window adds no
+        decision to a log that cannot be trusted. (The command line saves and says so.)"""
+        report = self.decisions.state().verified
+        return "" if report.ok else en.not_saved_log_broken(report.message)
+
+    def unless_log_broken(self, work: Callable[[], Outcome]) -> Outcome:
+        """``work()`` (a decision), or a refusal in one sentence if the chain is broken."""
+        problem = self.log_problem()
+        return Outcome(problem, ok=False) if problem else work()
+
     # Purposes -------------------------------------------------------------------------------
 
     @property

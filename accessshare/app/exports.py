@@ -4,6 +4,7 @@ the verification of an exported JSON log."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,8 +50,12 @@ class Exports:
             raise ExportProblem(outcome.sentence)
         return outcome.sentence
 
-    def outcome(self, kind: ExportKind, path: Path, purpose: str | None = None) -> Outcome:
-        """The export as an outcome: a problem is an outcome that is not ``ok``."""
+    def outcome(self, kind: ExportKind, path: Path, purpose: str | None = None, *,
+                progress: Callable[[int, int], None] | None = None,
+                stop: Callable[[], bool] | None = None) -> Outcome:
+        """The export as an outcome: a problem is an outcome that is not ``ok``. A photo
+        export tells ``progress(done, total)`` and asks ``stop()`` between photos
+        (``consent.export.export_photos``)."""
         try:
             if kind is ExportKind.VERIFY:
                 report = export.verify_export_file(path)
@@ -59,7 +64,8 @@ class Exports:
                 if purpose is None:
                     raise ExportProblem("Choose the purpose whose photos are exported.")
                 photos = export.export_photos(self.store, self.paths, purpose, path, self.form,
-                                              make_redactor=self._redactor)
+                                              make_redactor=self._redactor, progress=progress,
+                                              stop=stop)
                 return Outcome(photos.message)
             return Outcome(en.log_exported(self.export_log(kind, path), path))
         except ExportProblem as problem:

@@ -461,18 +461,45 @@ class PhotoExportReport:
     problems: list[str] = field(default_factory=list)
     redacted: list[str] = field(default_factory=list)  # copies with faces, text or location removed
     not_verified: list[str] = field(default_factory=list)  # names of photos left out unredacted
+    to_copy: int = 0  # photos shared for the purpose, to be copied
+    stopped: bool = False  # the contributor stopped it between two photos
 
     @property
     def message(self) -> str:
+        if self.stopped:
+            return en.photo_export_stopped(len(self.copied), self.to_copy, self.folder)
         sentence = en.photos_exported(len(self.copied), self.purpose, self.folder, self.left_out,
                                       redacted=len(self.redacted),
                                       not_verified=len(self.not_verified))
         return " ".join([sentence, *self.problems])
 
 
+class _Progress:
+    """Tells ``progress(done, total)`` after each photo, and asks ``stop()`` between photos."""
+
+    def __init__(self, total: int, progress: Callable[[int, int], None] | None,
+                 stop: Callable[[], bool] | None):
+        self.total, self.done = total, 0
+        self._progress, self._stop = progress, stop
+        self.tell()
+
+    def tell(self) -> None:
+        if self._progress is not None:
+            self._progress(self.done, self.total)
+
+    def step(self) -> None:
+        self.done += 1
+        self.tell()
+
+    def stopping(self) -> bool:
+        return self._stop is not None and self._stop()
+
+
 def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: str | Path,
                   form: ConsentForm | None = None, redactor: Redacting | None = None, *,
-                  make_redactor: Callable[[], Redacting] | None = None) -> PhotoExportReport:
+                  make_redactor: Callable[[], Redacting] | None = None,
+                  progress: Callable[[int, int], None] | None = None,
+                  stop: Callable[[], bool] | None = None) -> PhotoExportReport:
     """Copy only the photos whose effective consent for ``purpose`` is given, with a manifest,
     and register every copy so that deleting the photo later removes it too.
 
@@ -484,7 +511,11 @@ def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: st
 
     The state comes from a fresh, whole verification of the chain; a log that fails it exports
     nothing. Every file is written through a temporary file and a rename, never through a
-    link, and never inside a dataset folder."""
+    link, and never inside a dataset folder.
+
+    ``progress(done, total)`` is told once the photos to copy are known and after each one;
+    ``stop()`` is asked between photos: once it says yes, no further copy is written (a
+    redacted copy being made is dropped), and the manifest names exactly the copies made."""
     decisions = Decisions(store, form)
     if purpose not in decisions.purpose_ids:
         raise ExportProblem(f"There is no purpose {purpose!r}; choose one of "
@@ -514,53 +545,80 @@ def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: st
     used = {"manifest.csv"}
     names = [_unique_name(export_name(source.name), used) for _h, source, *_rest in chosen]
     register.add(folder, [(h, folder / n) for (h, *_rest), n in zip(chosen, names)])
+    report.to_copy = len(chosen) + len(conditioned)
+    steps = _Progress(report.to_copy, progress, stop)
     manifest = []
     for (content_hash, source, label, event_hash, _redact), name in zip(chosen, names):
-        if not _copy_checked(source, folder / name, content_hash):
+        if steps.stopping():
+            report.stopped = True
+            break
+        copied = _copy_checked(source, folder / name, content_hash)
+        steps.step()
+        if not copied:
             report.problems.append(f"{source.name} changed since it was decided on, so it was "
                                    "not copied.")
             continue
         report.copied.append(name)
         manifest.append([name, content_hash, label or "", purpose, event_hash or "", ""])
-    if conditioned:
+    if conditioned and not report.stopped:
         redactor = redactor or (make_redactor() if make_redactor is not None else None)
         manifest += _export_redacted(conditioned, folder, purpose, register, report, used,
-                                     redactor)
+                                     redactor, steps)
     _write_manifest(folder / "manifest.csv", sorted(manifest, key=lambda row: row[0].lower()))
     return report
 
 
 def _export_redacted(photos: list[tuple], folder: Path, purpose: str, register: ExportRegister,
                      report: PhotoExportReport, used: set[str],
-                     redactor: Redacting | None) -> list[list[str]]:
+                     redactor: Redacting | None, steps: _Progress) -> list[list[str]]:
     """Write a verified redacted copy of each photo shared on a condition; a photo whose copy
     could not be verified (or that changed since the decision) is left out and named, never
     copied as it is. Each copy is registered, with its own hash, before it is written."""
     rows = []
     for content_hash, source, label, event_hash, redact in photos:
-        if redactor is None:
-            report.not_verified.append(source.name)
-            report.problems.append(en.no_describer_to_check(source.name))
-            continue
-        result = redactor.redact(source, frozenset(redact), expected_hash=content_hash)
-        if not result.verified:
-            report.not_verified.append(source.name)
-            report.problems.append(result.reason)
-            continue
-        target = folder / _unique_name(export_name(source.stem + result.suffix), used)
-        register.add(folder, [(content_hash, target)],
-                     {target: hashlib.sha256(result.data).hexdigest()})
-        try:
-            result.write(target)
-        except OSError as problem:
-            report.problems.append(f"The copy of {source.name} could not be written "
-                                   f"({problem.strerror}).")
-            continue
-        report.copied.append(target.name)
-        report.redacted.append(target.name)
-        rows.append([target.name, content_hash, label or "", purpose, event_hash or "",
-                     ",".join(redact)])
+        if steps.stopping():
+            report.stopped = True
+            break
+        row = _export_one_redacted(content_hash, source, label, event_hash, redact, folder,
+                                   purpose, register, report, used, redactor, steps)
+        if row is not None:
+            rows.append(row)
+        if report.stopped:
+            break
+        steps.step()
     return rows
+
+
+def _export_one_redacted(content_hash: str, source: Path, label: str | None,
+                         event_hash: str | None, redact: tuple, folder: Path, purpose: str,
+                         register: ExportRegister, report: PhotoExportReport, used: set[str],
+                         redactor: Redacting | None, steps: _Progress) -> list[str] | None:
+    """One photo's redacted copy: its manifest row, or None if it was left out (or the
+    contributor stopped the export while it was being made: it is not written)."""
+    if redactor is None:
+        report.not_verified.append(source.name)
+        report.problems.append(en.no_describer_to_check(source.name))
+        return None
+    result = redactor.redact(source, frozenset(redact), expected_hash=content_hash)
+    if steps.stopping():
+        report.stopped = True
+        return None
+    if not result.verified:
+        report.not_verified.append(source.name)
+        report.problems.append(result.reason)
+        return None
+    target = folder / _unique_name(export_name(source.stem + result.suffix), used)
+    register.add(folder, [(content_hash, target)],
+                 {target: hashlib.sha256(result.data).hexdigest()})
+    try:
+        result.write(target)
+    except OSError as problem:
+        report.problems.append(f"The copy of {source.name} could not be written "
+                               f"({problem.strerror}).")
+        return None
+    report.copied.append(target.name)
+    report.redacted.append(target.name)
+    return [target.name, content_hash, label or "", purpose, event_hash or "", ",".join(redact)]
 
 
 def known_roots(store: RecordStore, state: ConsentState) -> list[Path]:

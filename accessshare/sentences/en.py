@@ -243,6 +243,25 @@ def log_failed(problem: str, saved_anyway: bool = False) -> str:
              "until it is repaired.").format(problem=message)
 
 
+# Translators: a photo's consent state in the list while the app checks the consent log at start.
+CHECKING_LOG = _("Consent being checked.")
+STILL_CHECKING_LOG = _("One moment: the consent log is still being checked.")
+
+
+def log_failed_in_app(problem: str) -> str:
+    """Said once when the window finds the log broken: what it means and what still works."""
+    return _("The consent log failed verification ({problem}); no photo counts as shared, and "
+             "no new decision is saved until it is repaired. You can still review, hear and "
+             "delete photos, and export or verify the log with Control+E.").format(
+        problem=problem.rstrip("."))
+
+
+def not_saved_log_broken(problem: str) -> str:
+    return _("Not saved: the consent log failed verification ({problem}), and no decision is "
+             "added to a log that cannot be trusted. Restore your records from a backup, or "
+             "ask your data steward.").format(problem=problem.rstrip("."))
+
+
 def decision_choice(decision: Decision, purposes: str, *, folder: bool = False) -> str:
     """The choices of the bulk and folder dialogs."""
     if decision is Decision.SHARE:
@@ -483,6 +502,30 @@ def photos_exported(count: int, purpose: str, folder: object, left_out: dict[str
     return sentence
 
 
+# Exporting in the background (the window's Ctrl+E) ------------------------------------------------
+
+EXPORT_STARTED = _("Exporting. Press Escape to stop it between two photos.")
+EXPORT_RUNNING = _("An export is running; press Escape to stop it.")
+EXPORT_STOPPING = _("Stopping after this photo.")
+EXPORT_GOES_ON = _("The export goes on in the background; you will hear when it is done. To "
+                   "stop it, press Control+E, then Escape.")
+
+
+def export_progress(done: int, total: int) -> str:
+    # Translators: progress of a photo export, as in "Exported 3 of 12."
+    return _("Exported {done} of {total}.").format(done=done, total=total)
+
+
+def photo_export_stopped(copied: int, total: int, folder: object) -> str:
+    return _("Stopped. Exported {done} of {total} to {folder}, each complete and named in "
+             "manifest.csv; nothing partial was left.").format(done=copied,
+                                                              total=photos(total), folder=folder)
+
+
+def export_failed(problem: object) -> str:
+    return _("That did not work: {problem}").format(problem=problem)
+
+
 def no_describer_to_check(name: str) -> str:
     return _("The copy of {name} could not be checked: no describer was given to check it, so "
              "it will not be shared.").format(name=name)
@@ -653,6 +696,8 @@ def not_described(name: str, reason: str) -> str:
     reason = reason.strip()  # said as it is given ("the describer stopped"), with a full stop
     if not reason.endswith((".", "!", "?")):
         reason += "."
+    if name in reason:  # "The photo a.jpg is damaged…" names it already: said once
+        return _("Could not be described: {reason}").format(reason=reason)
     return _("{name} could not be described: {reason}").format(name=name, reason=reason)
 
 

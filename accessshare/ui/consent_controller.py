@@ -40,11 +40,27 @@ from accessshare.ui.consent_purposes_dialog import ConsentPurposesDialog
 from accessshare.ui.consent_walk_dialog import ConsentWalkDialog
 from accessshare.ui.consent_widgets import confirmation_box, was_confirmed
 from accessshare.ui.dialogs import show_dialog
+from accessshare.ui.export_job import ExportJob
 from accessshare.ui.operations import OperationRunner
+from accessshare.vocabulary import AnnouncementKind as Kind
 from accessshare.vocabulary import Decision
 
 CHOICES_FILE = "consent-choices.json"  # the purposes Y shares for, kept between sessions
 EARCON_SAVED = "consent-saved"
+
+
+def after_log_check(action):
+    """A key whose dialog reads consent states waits (and says so) while the chain is first
+    verified in the background: that read is the worker's until it is done."""
+
+    @functools.wraps(action)
+    def guarded(self, *args, **kwargs):
+        if self.checking_log:
+            self._say(en.STILL_CHECKING_LOG)
+            return None
+        return action(self, *args, **kwargs)
+
+    return guarded
 
 
 def needs_form(action):
@@ -74,10 +90,14 @@ class ConsentController:
         self.operations = OperationRunner(window, play_saved=self._play_saved)
         self.share_purposes = self._load_share_purposes() if self.service else []
         self.open_dialog: QDialog | None = None  # the dialog on screen now, for tests and focus
+        self.export_job: ExportJob | None = None
+        self.checking_log = False  # the first verification of the chain runs in the background
+        self.log_problem = ""  # said when the chain failed verification: no decision is saved
+        self._said_checking = False  # an item said "Consent being checked." meanwhile
         self._walk_offered = False
         self._pending_after_walk: Callable[[], None] | None = None
         if self.service is not None:
-            window.consent_state_provider = self.service.state_of
+            window.consent_state_provider = self.state_of
             for message in self.service.startup_messages:  # deletions finished at start
                 self._say(message)
 
@@ -91,12 +111,50 @@ class ConsentController:
     # For list texts and the shared / not shared filters -------------------------------------
 
     def state_of(self, photo_id: str) -> tuple[str, bool]:
+        if self.checking_log:
+            self._said_checking = True  # the list is refreshed when the check ends
+            return en.CHECKING_LOG, False
         return self.consent.state_of(photo_id)
 
     @needs_form
     def prefetch_states(self, photo_ids) -> None:
         """Read many photos' states in a few queries (call after a dataset loads)."""
-        self.consent.prefetch(photo_ids)
+        if not self.checking_log:  # read when the check ends
+            self.consent.prefetch(photo_ids)
+
+    # The first verification of the chain ----------------------------------------------------
+
+    def check_log_in_background(self) -> None:
+        """Verify the chain off the UI thread (the window opens at once). Meanwhile the list
+        says "Consent being checked."; a decision key pressed now is saved after the check, in
+        order (the runner runs one operation at a time); dialogs that read states say "One
+        moment". Only a problem is said. A broken chain: every photo is not shared, and no new
+        decision is saved (each says why); reviewing, deleting, exporting the log and
+        verifying still work."""
+        if self.service is None:
+            return
+        self.checking_log = True
+        self._said_checking = False
+        found: list[str] = []
+
+        def check() -> Outcome:
+            try:
+                found.append(self.consent.check_log())
+            except Exception as error:  # noqa: BLE001 - said in one sentence, never lost
+                found.append(en.log_failed_in_app(str(error)))
+            return Outcome("", ok=not found[-1])
+
+        def checked(_outcome: Outcome) -> None:
+            self.checking_log = False
+            self.log_problem = found[-1] if found else ""
+            self.prefetch_states([p.id for p in self.window.visible_photos()])
+            if self._said_checking:  # else no item changes: a screen reader reads none again
+                self.window.refresh_all_photos()
+            if self.log_problem:
+                self.window.announcer.announce(self.log_problem, Kind.ERROR, background=True)
+
+        self.operations.run(check, failed=lambda error: en.log_failed_in_app(str(error)),
+                            background=True, done=checked)
 
     # Y, N, U, P ------------------------------------------------------------------------------
 
@@ -113,6 +171,7 @@ class ConsentController:
         self._decide_current(Decision.UNDECIDED)
 
     @needs_form
+    @after_log_check
     def choose_purposes(self) -> None:
         photo = self._current_or_say()
         if photo is None:
@@ -146,17 +205,21 @@ class ConsentController:
         """One photo's decision is a few rows in one transaction: made at once, in key order.
         A bulk decision may take seconds: made off the UI thread. ``redact``: share on
         condition that these kinds are removed (R, or the purposes dialog)."""
-        def told(_outcome: Outcome) -> None:  # for a study session: where, and what
+        def told(outcome: Outcome) -> None:  # for a study session: where, and what
+            if not outcome.saved:
+                return
             states = self.consent.states(photos[0].id)
             if len(photos) == 1 and not background:
                 self._tell_study("decision", photos[0].id, states)
             else:
                 self._tell_study("decisions", [p.id for p in photos], states)
 
+        # While the chain is first checked, the decision waits for it on the runner's worker.
         self.operations.run(
-            lambda: self.consent.decide(photos, decision, purposes, self.window.privacy_reminder,
-                                        bulk=background, redact=redact),
-            failed=en.not_saved, background=background, committed=told)
+            lambda: self.consent.unless_log_broken(lambda: self.consent.decide(
+                photos, decision, purposes, self.window.privacy_reminder, bulk=background,
+                redact=redact)),
+            failed=en.not_saved, background=background or self.checking_log, committed=told)
 
     # Bulk, the folder's default ----------------------------------------------------------------
 
@@ -165,6 +228,7 @@ class ConsentController:
         return {d: en.decision_choice(d, purposes, folder=folder) for d in Decision}
 
     @needs_form
+    @after_log_check
     def bulk_decide(self) -> None:
         photos = list(self.window.visible_photos())
         if not photos:
@@ -189,6 +253,7 @@ class ConsentController:
         return self.consent.privacy_reminder(photos, self.window.privacy_reminder)
 
     @needs_form
+    @after_log_check
     def folder_default(self) -> None:
         """Ctrl+D: the folder's default; photos decided one by one keep their own decision."""
         root = self.window.dataset
@@ -211,12 +276,14 @@ class ConsentController:
                                en.folder_followers(len(following)),
                                confirm_text="&Yes", cancel_text="&No")
 
-        def told(_outcome: Outcome) -> None:  # for a study session: the photos it decided
-            self._tell_study("decisions", following, self.consent.folder_states(root),
-                             folder=True)
+        def told(outcome: Outcome) -> None:  # for a study session: the photos it decided
+            if outcome.saved:
+                self._tell_study("decisions", following, self.consent.folder_states(root),
+                                 folder=True)
 
         self._show(box, lambda _r: was_confirmed(box) and self.operations.run(
-            lambda: self.consent.set_folder_default(root, decision, purposes),
+            lambda: self.consent.unless_log_broken(
+                lambda: self.consent.set_folder_default(root, decision, purposes)),
             failed=en.not_saved, background=True, committed=told), announce=question)
 
     # Undo, history ---------------------------------------------------------------------------
@@ -228,10 +295,12 @@ class ConsentController:
             if outcome.saved:
                 self._tell_study("undone", len(outcome.changes.photo_ids))
 
-        self.operations.run(lambda: self.consent.undo(names), failed=en.nothing_undone,
-                            committed=told)
+        self.operations.run(lambda: self.consent.unless_log_broken(
+            lambda: self.consent.undo(names)), failed=en.nothing_undone, committed=told,
+            background=self.checking_log)
 
     @needs_form
+    @after_log_check
     def history(self) -> None:
         photo = self._current_or_say()
         if photo is None:
@@ -261,8 +330,15 @@ class ConsentController:
 
     @needs_form
     def export(self) -> None:
-        exports = Exports(self.consent.store, self.window.paths, self.consent.form)
-        dialog = ConsentExportDialog(exports, self._say, self.parent)
+        """Ctrl+E. Exports run off the UI thread (``ui.export_job``); one job for the window,
+        so the dialog opened again while an export runs shows it and can stop it."""
+        if self.export_job is None:
+            exports = Exports(self.consent.store, self.window.paths, self.consent.form)
+            self.export_job = ExportJob(
+                exports, self.operations,
+                lambda text, kind: self.window.announcer.announce(text, kind),
+                in_front=lambda: isinstance(self.open_dialog, ConsentExportDialog))
+        dialog = ConsentExportDialog(self.export_job, self._say, self.parent, job=self.export_job)
         self._show(dialog, None, announce=en.EXPORT_OPENED)
 
     # The consent walk ------------------------------------------------------------------------

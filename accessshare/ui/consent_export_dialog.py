@@ -1,13 +1,15 @@
 """Ctrl+E: steward exports (consent log as JSON or CSV, photos shared for a purpose) and log
 verification, all by keyboard. The work itself is done by an ``ExportActions`` object so this
-dialog stays a thin form."""
+dialog stays a thin form: in the window an ``ExportJob`` (``ui.export_job``), which runs it off
+the UI thread. While it runs, Escape stops it between two photos, and Close leaves it running
+(its result is said when it is done)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from accessshare.sentences import en
 from accessshare.ui.choice_box import ChoiceBox
 from accessshare.ui.dialogs import show_dialog
 from accessshare.ui.consent_widgets import (
@@ -62,11 +65,31 @@ class ExportActions(Protocol):
     def run(self, kind: str, path: Path, purpose: str | None) -> str: ...
 
 
+class BackgroundExports(Protocol):
+    """What the dialog needs from an export run off the UI thread (``ui.export_job``)."""
+
+    progressed: Any  # Signal(str): a progress sentence to show
+    finished: Any  # Signal(str): the result, already said
+    running: bool
+    last_progress: str
+
+    @property
+    def stopping(self) -> bool: ...
+
+    def purposes(self) -> list[tuple[str, str]]: ...
+    def default_path(self, kind: str, purpose: str | None) -> Path: ...
+    def start(self, kind: str, path: Path, purpose: str | None) -> bool: ...
+    def stop(self) -> bool: ...
+
+
 class ConsentExportDialog(QDialog):
-    def __init__(self, actions: ExportActions, announce: Callable[[str], None],
-                 parent: QWidget | None = None):
+    def __init__(self, actions: ExportActions | BackgroundExports, announce: Callable[[str], None],
+                 parent: QWidget | None = None, *, job: BackgroundExports | None = None):
+        """``job``: run the export in the background (the window); without it ``actions.run``
+        is called and answers at once."""
         super().__init__(parent)
-        self._actions = actions
+        self._actions = job or actions
+        self._job = job
         self._announce = announce
         self._edited_paths = False
         self.file_dialog: QFileDialog | None = None
@@ -102,7 +125,8 @@ class ConsentExportDialog(QDialog):
         self.result = ReadingPane("Result")
         self.result.setPlaceholderText("The result appears here.")
         self.result.setMaximumHeight(90)
-        close = make_button("Close", "Close this dialog.", self.reject)
+        close = make_button("Close", "Close this dialog. An export that runs goes on.",
+                            self._close)
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addStretch(1)
@@ -119,6 +143,11 @@ class ConsentExportDialog(QDialog):
         self.purpose.currentIndexChanged.connect(lambda _i: self._apply_kind())
         self._apply_kind()
         self._kind_buttons.button(0).setFocus()
+        if job is not None:
+            job.progressed.connect(self._show_progress)
+            job.finished.connect(self._finished)
+            if job.running:  # opened again while it runs
+                self.result.show_text(job.last_progress or en.EXPORT_RUNNING)
 
     def kind(self) -> ExportChoice:
         return EXPORT_KINDS[max(self._kind_buttons.checkedId(), 0)]
@@ -178,11 +207,37 @@ class ConsentExportDialog(QDialog):
             self._report("Type a path first.")
             self.path.setFocus()
             return
+        path = Path(text).expanduser()
+        if self._job is not None:
+            if self._job.start(self.kind().key, path, self._purpose_id()):
+                self.result.show_text("")
+            return
         try:
-            message = self._actions.run(self.kind().key, Path(text).expanduser(), self._purpose_id())
+            message = cast(ExportActions, self._actions).run(self.kind().key, path,
+                                                             self._purpose_id())
         except Exception as error:  # noqa: BLE001 - every failure becomes a spoken sentence
-            message = f"That did not work: {error}"
+            message = en.export_failed(error)
         self._report(message)
+
+    def reject(self) -> None:
+        """Escape: stops an export that runs (between two photos) and stays open to say how
+        it ended; otherwise, or once it is stopping, closes (a log export's result is said
+        when it is done)."""
+        if self._job is not None and self._job.stop():
+            return
+        super().reject()
+
+    def _close(self) -> None:
+        """The Close button: an export that runs goes on, and this is said."""
+        if self._job is not None and self._job.running and not self._job.stopping:
+            self._announce(en.EXPORT_GOES_ON)
+        super().reject()
+
+    def _show_progress(self, sentence: str) -> None:
+        self.result.show_text(sentence)
+
+    def _finished(self, sentence: str) -> None:
+        self.result.show_text(sentence)  # said already, once, by the operation runner
 
     def _report(self, message: str) -> None:
         # Said once, by the Announcer on the focused control; the button's own description

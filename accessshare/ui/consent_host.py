@@ -10,7 +10,8 @@ from accessshare.config import AppPaths, Settings
 
 
 class Speaking(Protocol):
-    def announce(self, text: str) -> None: ...
+    def announce(self, text: str, kind: str = ..., interrupt: bool = ..., *,
+                 background: bool = ..., asked: bool = ...) -> None: ...
     def announce_with_focus(self, text: str) -> None: ...
 
 

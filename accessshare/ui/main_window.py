@@ -219,6 +219,7 @@ class MainWindow(WorkerFeeds, WindowSettings, AfterRemoval, KeyDispatch, QMainWi
             return
         from accessshare.ui.consent_controller import ConsentController
         self.consent_controller = ConsentController(self)
+        self.consent_controller.check_log_in_background()
 
     def _stop_workers(self) -> None:
         if self._scan_worker is not None:
@@ -420,6 +421,8 @@ class MainWindow(WorkerFeeds, WindowSettings, AfterRemoval, KeyDispatch, QMainWi
         self.study.shut_view()
         self._stop_workers()
         if self.consent_controller is not None:
+            if self.consent_controller.export_job is not None:
+                self.consent_controller.export_job.stop()  # between two photos
             self.consent_controller.operations.wait()  # a decision being saved is finished
         if self._describe_worker is not None:
             self._describe_worker.stop(wait_seconds=CLOSE_WAIT_SECONDS)

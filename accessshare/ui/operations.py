@@ -4,7 +4,9 @@ traceback), and the window refreshed from the outcome's ``Changes`` before its s
 said ("saved" is said only after the commit).
 
 Operations run one at a time, in the order asked, on one worker thread, so two quick key
-presses are decided in the order they were pressed.
+presses are decided in the order they were pressed. Long jobs that report progress (an
+export of photos, seconds per redacted copy) run on a second worker of their own through
+``run_long``, so a decision is never held up behind them.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ from accessshare.ui.consent_host import ConsentHost
 Work = Callable[[], Outcome]
 Failed = Callable[[Exception], str]  # the sentence for a failure
 Done = Callable[[Outcome], None]
+Report = Callable[[object], None]  # a long job's progress, carried to the UI thread
+LongWork = Callable[[Report], Outcome]
 
 
 class _Relay(QObject):
-    """Carries a worker's result back to the UI thread (a queued signal)."""
+    """Carries a worker's progress and result back to the UI thread (queued signals)."""
 
     finished = Signal(object, object)  # (outcome or None, error or None)
+    progress = Signal(object)
 
 
 class _Job(QRunnable):
@@ -47,6 +52,8 @@ class OperationRunner:
         self.play_saved = play_saved or (lambda: None)
         self.pool = QThreadPool()
         self.pool.setMaxThreadCount(1)  # in the order asked
+        self.long_pool = QThreadPool()
+        self.long_pool.setMaxThreadCount(1)
         self._relays: set[_Relay] = set()
 
     def run(self, work: Work, *, failed: Failed, background: bool = False,
@@ -63,6 +70,18 @@ class OperationRunner:
                 return
             self._finish(outcome, done, committed)
             return
+        relay = self._relay(failed, done, committed)
+        self.pool.start(_Job(work, relay))
+
+    def run_long(self, work: LongWork, *, failed: Failed, progress: Report,
+                 done: Done | None = None) -> None:
+        """Run ``work(report)`` on the long jobs' worker: each ``report(value)`` reaches
+        ``progress`` on the UI thread; then the outcome is handled as ``run`` does."""
+        relay = self._relay(failed, done, None)
+        relay.progress.connect(progress)
+        self.long_pool.start(_Job(lambda: work(relay.progress.emit), relay))
+
+    def _relay(self, failed: Failed, done: Done | None, committed: Done | None) -> _Relay:
         relay = _Relay()
         self._relays.add(relay)
 
@@ -74,11 +93,11 @@ class OperationRunner:
                 self._finish(outcome, done, committed)
 
         relay.finished.connect(arrived)
-        self.pool.start(_Job(work, relay))
+        return relay
 
     def wait(self, milliseconds: int = 30_000) -> bool:
         """Wait for operations still running (closing the window)."""
-        return self.pool.waitForDone(milliseconds)
+        return self.pool.waitForDone(milliseconds) and self.long_pool.waitForDone(milliseconds)
 
     def _finish(self, outcome: Outcome, done: Done | None, committed: Done | None) -> None:
         if committed is not None:

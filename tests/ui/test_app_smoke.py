@@ -46,5 +46,7 @@ def test_smoke_fails_and_says_why_when_the_first_photo_cannot_be_described(tmp_p
                             env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1, (result.stdout, result.stderr[-2000:])
     first_item = next(line for line in result.stdout.splitlines() if line.startswith("Photo 1 of"))
-    assert first_item.startswith("Photo 1 of 2. a-damaged.jpg could not be described: ")
+    # The reason names the file already: the name is said once, not twice.
+    assert first_item.startswith("Photo 1 of 2. Could not be described: The photo a-damaged.jpg ")
     assert "is damaged and cannot be shown" in first_item
+    assert first_item.count("a-damaged.jpg") == 1

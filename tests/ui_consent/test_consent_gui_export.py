@@ -16,13 +16,17 @@ from accessshare.consent.walk import record_walk_completed
 from accessshare.ui.consent_controller import ConsentController
 
 
-def _type_path(dialog, path, press):
+def _type_path(dialog, path, press, qtbot=None, controller=None):
+    """Type ``path`` and press Enter; with ``controller``, wait until the export it started
+    in the background has ended and its result is shown."""
     while QApplication.focusWidget() is not dialog.path:
         press(Qt.Key.Key_Tab)
     dialog.path.selectAll()
     press(Qt.Key.Key_Delete)
     QTest.keyClicks(dialog.path, str(path))
     press(Qt.Key.Key_Return)
+    if controller is not None:
+        qtbot.waitUntil(lambda: not controller.export_job.running, timeout=60_000)
 
 
 def _back_to_choices(press):
@@ -46,7 +50,7 @@ def test_export_dialog_writes_files_that_verify(stand_in_window, active_modal, p
     assert window.announcer.log[-1] == "Export and verify consent records."
     assert QApplication.focusWidget().accessibleName() == "Consent log as JSON"
     log_file = tmp_path / "out" / "consent-log.json"
-    _type_path(dialog, log_file, press)
+    _type_path(dialog, log_file, press, qtbot, controller)
     assert window.announcer.log[-1].startswith("Saved the consent log with ")
     assert verify_export_file(log_file).ok
     exported = json.loads(log_file.read_text(encoding="utf-8"))
@@ -58,7 +62,7 @@ def test_export_dialog_writes_files_that_verify(stand_in_window, active_modal, p
     press(Qt.Key.Key_Down)
     assert dialog.kind().key == "csv"
     csv_file = tmp_path / "out" / "consent-log.csv"
-    _type_path(dialog, csv_file, press)
+    _type_path(dialog, csv_file, press, qtbot, controller)
     rows = list(csv.DictReader(csv_file.open(encoding="utf-8-sig")))
     assert len(rows) == len(events)
 
@@ -67,7 +71,7 @@ def test_export_dialog_writes_files_that_verify(stand_in_window, active_modal, p
     press(Qt.Key.Key_Down)
     assert dialog.kind().key == "photos" and dialog.purpose.currentData() == "research"
     subset = tmp_path / "research"
-    _type_path(dialog, subset, press)
+    _type_path(dialog, subset, press, qtbot, controller)
     assert window.announcer.log[-1].startswith("Copied 3 photos shared for research")
     assert sorted(p.name for p in subset.iterdir() if p.name != "manifest.csv") == sorted(
         p.path.name for p in shared)
@@ -76,12 +80,12 @@ def test_export_dialog_writes_files_that_verify(stand_in_window, active_modal, p
     _back_to_choices(press)
     press(Qt.Key.Key_Down)
     assert dialog.kind().key == "verify"
-    _type_path(dialog, log_file, press)
+    _type_path(dialog, log_file, press, qtbot, controller)
     assert window.announcer.log[-1] == f"consent-log.json is intact: {len(events)} events verified."
     tampered = tmp_path / "tampered.json"
     tampered.write_text(log_file.read_text(encoding="utf-8").replace('"refused"', '"given"', 1),
                         encoding="utf-8")
-    _type_path(dialog, tampered, press)
+    _type_path(dialog, tampered, press, qtbot, controller)
     assert window.announcer.log[-1].startswith("tampered.json was altered at ")
     assert dialog.result.toPlainText() == window.announcer.log[-1]
 
