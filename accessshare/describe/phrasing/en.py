@@ -173,15 +173,17 @@ def round_clause(group: fusion.RoundGroup) -> str:
 
 
 def round_details(findings: dict, brief: bool) -> list[str]:
-    found = findings.get("round")
-    if not found:
+    """Why the sentence says round objects (only when it does: beside a stated finding, a few
+    round outlines are no news)."""
+    group = fusion.round_group(findings)
+    if group is None:
         return []
+    found = findings["round"]
     line = f"{capital(count_word(found['count'], brief))} round objects of about one size, found by their outlines"
     surface = {"grey": "grey", "metal": "brass or copper coloured", "colourful": "of many colours",
                "coloured": "coloured"}.get(found["colour"], found["colour"])
     surface += ", with engraved detail" if found["engraved"] else ", smooth"
-    group = fusion.round_group(findings)
-    if group is not None and group.guess:
+    if group.guess:
         line += f"; {surface}, as {ROUND_GUESSES[group.guess]} are, and the whole photo looks like small round things"
         if not brief:
             line += f" ({round(findings.get('small_round', 0.0) * 100)}%); a guess, since no model knows {group.guess}"
