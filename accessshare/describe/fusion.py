@@ -181,6 +181,8 @@ def scene_kind(findings: dict) -> str | None:
         return "writing"
     if findings.get("text"):
         return "text"
+    if findings.get("texture"):
+        return "texture"
     kind, total = max(totals.items(), key=lambda item: item[1], default=(None, 0.0))
     return kind if kind not in (None, "object") and total >= KIND_MIN else None
 

@@ -335,8 +335,8 @@ class Describer:
         lines, text_likely = self._read_text(image)
         nudity = float(self.nudity.score(small)) if self.nudity is not None else None
         sky = sky_share(small)
-        # Round outlines are only said when nothing is stated: skip them (about 10 ms) when a
-        # model is already sure on its own.
+        # Round outlines and textures are only said when nothing is stated: skip them (about
+        # 10 ms) when a model is already sure on its own.
         sure = (any(o["confidence"] >= STATED for o in objects)
                 or any(t.confidence >= fusion.THING_STATED for t in classified.things)
                 or any(f["confidence"] >= fusion.SURE_FACE for f in faces))
@@ -354,6 +354,7 @@ class Describer:
             "kinds": classified.kinds,
             "small_round": classified.small_round,
             "round": round_objects.to_json() if round_objects else None,
+            "texture": not sure and shapes.even_texture(small),
             "sky": sky,
             "green": green_share(small),
             "faces": faces,

@@ -111,6 +111,11 @@ def test_a_clock_face_an_eye_a_cup_and_saucer_or_a_face_are_not_round_objects(de
     assert not any("round objects" in line for line in described.details)
 
 
+def test_gravel_is_an_even_texture_rather_than_nothing(describer, tmp_path):
+    described = describer.describe(saved(tmp_path, "gravel", skimage_photo("gravel")))
+    assert described.sentence == "An even texture fills the frame; nothing recognised in it."
+
+
 def test_stale_cached_findings_are_described_again(tmp_path, monkeypatch):
     """A cache entry of older models or phrasing is not used: the photo is described anew
     (in the app, by its background describer) and stored under the current key."""

@@ -1,5 +1,6 @@
-"""Round objects counted by their outlines, on real photos: coins and sweets, and round things
-that are not several small objects (a clock face, a retina, a cup on its saucer, faces)."""
+"""Round objects counted by their outlines and even textures, on real photos: coins and sweets,
+and round things that are not several small objects (a clock face, a retina, a cup on its
+saucer, faces); gravel, bricks and grass, and photos that are no texture."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from accessshare.describe.shapes import round_objects
+from accessshare.describe.shapes import even_texture, round_objects
 
 PHOTOS = Path(__file__).resolve().parent / "photos"
 
@@ -42,3 +43,19 @@ def test_one_round_thing_points_of_light_or_rough_stones_are_not_several_round_o
 def test_faces_in_a_group_and_a_landscape_are_not_round_objects(name):
     assert round_objects(committed(name)) is None
 
+
+
+@pytest.mark.parametrize("name", ["gravel.png", "brick.png", "grass.png"])
+def test_gravel_bricks_and_grass_are_one_even_texture(photo, name):
+    assert even_texture(photo(name))
+
+
+@pytest.mark.parametrize("name", ["coins.png", "hubble_deep_field.jpg", "astronaut.png", "page.png", "moon.png",
+                                  "coffee.png", "text.png"])
+def test_photos_of_things_and_pages_are_not_an_even_texture(photo, name):
+    assert not even_texture(photo(name))
+
+
+@pytest.mark.parametrize("name", ["landscape-dune.jpg", "painting-starry-night.jpg", "sweets-smarties.jpg"])
+def test_a_landscape_a_painting_and_sweets_are_not_an_even_texture(name):
+    assert not even_texture(committed(name))

@@ -5,7 +5,8 @@
 caption (str | None), objects [{label, confidence, box}], things [{word, kind, confidence, coco,
 imagenet}] (the classifier's likeliest words), kinds {kind: probability}, small_round (0..1,
 the classifier's small round classes together), round {count, radius, boxes, colour,
-engraved, background} | None (several round objects found by their outlines), sky (0..1, share of
+engraved, background} | None (several round objects found by their outlines), texture
+(bool, one even texture fills the frame), sky (0..1, share of
 the top third that looks like sky), green (0..1, share that is leaf green), faces [{confidence, box}],
 text [{text, confidence}], pii [kind], screens [{kind, confidence, box}], nudity (bool),
 quality {blur, dark, bright, low_contrast, cropped_edges, small, subject, duplicate},

@@ -121,6 +121,7 @@ KIND_CLAUSES = {
     "artwork": "Perhaps a picture or painting; nothing in it recognised.",
     "clothing": "Clothing, but nothing else recognised.",
     "person": "A person.",
+    "texture": "An even texture fills the frame; nothing recognised in it.",
 }
 
 
