@@ -195,7 +195,6 @@ class RoundGroup:
     colour: str  # shapes.RoundObjects.colour
     background: str | None  # "dark", "light", "grey" or None (not plain)
     guess: str | None  # "coins" when the surface and the classifier both lean that way
-    supported: bool  # the classifier's guesses are small round things too
     detected: tuple[str, ...] = ()  # hedged COCO labels of round things centred on the circles
 
 
@@ -211,7 +210,7 @@ def round_group(findings: dict) -> RoundGroup | None:
     metal_like = found["colour"] in ("grey", "metal") and found["engraved"]
     detected = tuple(m.name for m in found_mentions if said(m) == "hedged" and one_of_the_round(m, findings))
     return RoundGroup(found["count"], found["colour"], found.get("background"),
-                      "coins" if metal_like and supported else None, supported, detected)
+                      "coins" if metal_like and supported else None, detected)
 
 
 def one_of_the_round(mention: Mention, findings: dict) -> bool:
