@@ -9,8 +9,8 @@ Two sets:
   ordinary clients into ``--sources`` (default /tmp/accessshare-eval-sources; nothing is
   committed): scikit-image's data (installed with the test extras), the group photos of npm
   ``@vladmandic/face-api`` 1.7.15 (MIT, taken by its author), Debian's ``opencv-doc`` sample
-  images (Apache-2.0 / BSD) and ``mate-backgrounds`` nature photos (GPL-2+), plus blurred,
-  darkened and cropped versions made here. A source that cannot be fetched is reported and
+  images (Apache-2.0 / BSD) and ``mate-backgrounds`` nature photos and one abstract painting
+  (GPL-2+), plus blurred, darkened and cropped versions made here. A source that cannot be fetched is reported and
   skipped.
 
 For each photo the labels give a category, words any of which a right sentence contains,
@@ -39,13 +39,14 @@ FACE_API = ("@vladmandic/face-api", "1.7.15")
 DEBIAN = ("opencv-doc", "mate-backgrounds")
 OPENCV_DATA = "usr/share/doc/opencv-doc/examples/data"
 MATE_NATURE = "usr/share/backgrounds/mate/nature"
+MATE_ABSTRACT = "usr/share/backgrounds/mate/abstract"
 NOT_INFORMATIVE = "No objects recognised."
 
 
 @dataclass(frozen=True)
 class Labelled:
     name: str
-    source: str  # "skimage:NAME", "face-api:FILE", "opencv:FILE", "mate:FILE", "sample:FILE"
+    source: str  # "skimage:NAME", "face-api:FILE", "opencv:FILE", "mate:FILE", "mate-abstract:FILE", "sample:FILE"
     category: str
     words: tuple[str, ...]  # any of these in the sentence (lower case) names the photo right
     faces: int | None = 0  # the true count (None: not checked, as for a face cut in half)
@@ -110,6 +111,33 @@ EVAL = [
     Labelled("old street", "opencv:leuvenA.jpg", "building", ("building", "house", "street", "outdoor")),
     Labelled("books on a desk", "opencv:box_in_scene.png", "objects", ("book", "box", "packet")),
     Labelled("coins", "skimage:coins", "objects", ("coin", "metal", "button")),
+    # Added with the round-objects finding: more photos with no COCO object in them, and
+    # round things that are not several small coins (a clock face, a retina, galaxies, gravel).
+    # Labelled before the describer saw them.
+    Labelled("clock face", "skimage:clock", "objects", ("clock",), optional_flags=("blurry", "low-contrast")),
+    Labelled("desk with a coin", "opencv:stuff.jpg", "objects", ("pencil", "pen", "ball", "lighter", "coin", "lid",
+                                                                 "cap")),
+    Labelled("notebook", "opencv:ela_original.jpg", "objects", ("notebook", "book", "diary", "binder", "folder")),
+    Labelled("books", "opencv:left.jpg", "objects", ("book",)),
+    Labelled("playing cards", "opencv:cards.png", "objects", ("card",)),
+    Labelled("toys on a table", "opencv:rubberwhale1.png", "objects", ("toy", "whale", "ball", "box", "basket")),
+    Labelled("circuit board", "opencv:board.jpg", "objects", ("circuit", "board", "electronic", "chip", "computer")),
+    Labelled("dog", "opencv:chicky_512.png", "animal", ("dog",), 0),
+    Labelled("two people in a hall", "opencv:basketball1.png", "people", PEOPLE, None),
+    Labelled("person behind a chessboard", "opencv:left01.jpg", "people", PEOPLE + ("chessboard", "board"), None),
+    Labelled("galaxies", "skimage:hubble_deep_field", "landscape", ("sky", "space", "star", "galax", "night")),
+    Labelled("raindrops on leaves", "mate:RainDrops.jpg", "plants", ("leaf", "plant", "grass", "drop", "water")),
+    Labelled("seeds on a flower", "mate:TwoWings.jpg", "plants", ("flower", "plant", "seed", "dandelion")),
+    Labelled("orange flower", "mate:FreshFlower.jpg", "plants", ("flower", "plant")),
+    Labelled("leaf", "mate:Blinds.jpg", "plants", ("leaf", "plant", "green")),
+    Labelled("abstract painting", "mate-abstract:Elephants.jpg", "artwork", ("painting", "picture", "art",
+                                                                              "elephant")),
+    Labelled("water splash", "mate:Aqua.jpg", "surfaces", ("water", "drop", "splash")),
+    Labelled("wood", "mate:Wood.jpg", "surfaces", ("wood", "plank", "floor", "table")),
+    Labelled("gravel", "skimage:gravel", "surfaces", ("gravel", "stone", "pebble", "rock", "ground")),
+    Labelled("moon surface", "skimage:moon", "surfaces", ("moon", "crater", "rock", "stone", "surface"),
+             optional_flags=("low-contrast",)),
+    Labelled("retina", "skimage:retina", "surfaces", ("eye", "retina")),
     # Made from photos above, so each is rightly a near-duplicate of its original.
     Labelled("blurred coffee", "skimage:coffee", "degraded", ("cup", "coffee", "mug"), 0, ("blurry",),
              edit="blur", optional_flags=("low-contrast", "duplicate")),
@@ -154,6 +182,8 @@ def fetch_sources(folder: Path) -> dict[str, Path]:
                 print(f"  (Debian {package} unavailable: {error})")
         if (target / inside).is_dir():
             found[key] = target / inside
+    if (folder / "mate-backgrounds" / MATE_ABSTRACT).is_dir():
+        found["mate-abstract"] = folder / "mate-backgrounds" / MATE_ABSTRACT
     return found
 
 

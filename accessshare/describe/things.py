@@ -39,6 +39,14 @@ INPUT_SIDE = 224
 MEAN, SCALE = 127.0, 1.0 / 128.0
 KEPT_WORDS = 5  # the most likely words kept with the findings
 MIN_KEPT = 0.03  # a word or kind less likely than this is not kept at all
+# Small round manufactured things. ImageNet has no coin, button or bead; photos of such things
+# spread the classifier's guesses over these classes (the scikit-image coins: a golf ball 0.21,
+# a thimble 0.12, 0.37 in all; a desk with a lid, a ball and a coin: 0.69; sweets: 0.03), so
+# their sum says "small round things" where no one class is confident (see fusion).
+SMALL_ROUND_CLASSES = frozenset({
+    "analog clock", "wall clock", "stopwatch", "magnetic compass", "golf ball", "ping-pong ball",
+    "tennis ball", "thimble", "bottlecap", "lens cap", "buckle", "puck", "face powder",
+    "Petri dish", "loupe", "gong", "sundial"})
 
 
 @dataclass(frozen=True)
@@ -70,9 +78,11 @@ class Thing:
 class Classification:
     things: list[Thing]  # the likeliest words, best first
     kinds: dict[str, float] = field(default_factory=dict)  # kind -> probability, best first
+    small_round: float = 0.0  # probability of SMALL_ROUND_CLASSES together
 
     def to_json(self) -> dict:
-        return {"things": [t.to_json() for t in self.things], "kinds": dict(self.kinds)}
+        return {"things": [t.to_json() for t in self.things], "kinds": dict(self.kinds),
+                "small_round": self.small_round}
 
 
 @cache
@@ -111,7 +121,16 @@ def summarise(probabilities: np.ndarray) -> Classification:
         row = table[best_class[word]]
         things.append(Thing(word, row.kind, round(p, 4), row.coco, row.imagenet))
     kinds = {kind: round(p, 4) for kind, p in sorted(by_kind.items(), key=lambda item: -item[1]) if p >= MIN_KEPT}
-    return Classification(things, kinds)
+    small_round = float(probabilities[small_round_indices()].sum())
+    return Classification(things, kinds, round(small_round, 4))
+
+
+@cache
+def small_round_indices() -> np.ndarray:
+    found = [index for index, row in enumerate(words()) if row.imagenet in SMALL_ROUND_CLASSES]
+    if len(found) != len(SMALL_ROUND_CLASSES):
+        raise ValueError(f"{WORDS_FILE.name} lacks some of the small round classes.")
+    return np.array(found)
 
 
 def input_tensor(image: Image.Image | np.ndarray) -> np.ndarray:

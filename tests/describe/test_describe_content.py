@@ -87,6 +87,35 @@ def test_a_group_photo_counts_every_face_and_person(describer):
     assert described.sentence.startswith("Three people.") and "Reveals three faces" in described.sentence
 
 
+def test_coins_are_many_small_round_objects_perhaps_coins(describer, tmp_path):
+    """Neither COCO nor ImageNet has a coin: the outlines, the engraved grey surface and the
+    classifier's small round guesses (a golf ball, a thimble) together say what can be said."""
+    described = describer.describe(saved(tmp_path, "coins", skimage_photo("coins")))
+    assert described.sentence == "Many small round objects, perhaps coins or buttons, on a dark background."
+    assert "clock" not in described.sentence  # the detector's unsure clock is one of the coins
+    assert any("round objects of about one size, found by their outlines" in line and "coins or buttons" in line
+               for line in described.details)
+    assert described.quality == []
+
+
+def test_sweets_are_round_objects_of_many_colours_but_not_coins(describer):
+    described = describer.describe(committed("sweets-smarties.jpg"))
+    assert described.sentence.startswith("Many small round objects of many colours")
+    assert "coins" not in described.sentence and "No objects recognised" not in described.sentence
+
+
+@pytest.mark.parametrize("name", ["clock", "retina", "coffee", "astronaut", "hubble_deep_field", "gravel"])
+def test_a_clock_face_an_eye_a_cup_and_saucer_or_a_face_are_not_round_objects(describer, tmp_path, name):
+    described = describer.describe(saved(tmp_path, name, skimage_photo(name)))
+    assert "round objects" not in described.sentence and "coins" not in described.sentence
+    assert not any("round objects" in line for line in described.details)
+
+
+def test_gravel_is_an_even_texture_rather_than_nothing(describer, tmp_path):
+    described = describer.describe(saved(tmp_path, "gravel", skimage_photo("gravel")))
+    assert described.sentence == "An even texture fills the frame; nothing recognised in it."
+
+
 def test_stale_cached_findings_are_described_again(tmp_path, monkeypatch):
     """A cache entry of older models or phrasing is not used: the photo is described anew
     (in the app, by its background describer) and stored under the current key."""

@@ -145,3 +145,27 @@ def test_caption_first_and_the_models_findings_follow_as_details():
     assert sentence.startswith("A dog on a sofa.")
     assert details[0] == "Caption: A dog on a sofa." and "A dog." in details
     assert "The whole photo looks like a dog." in details
+
+
+COINS_ROUND = {"count": 22, "radius": 0.07, "boxes": [[0.1, 0.1, 0.2, 0.2], [0.4, 0.4, 0.5, 0.5]],
+               "colour": "grey", "engraved": True, "background": "dark"}
+
+
+def test_round_objects_are_said_plainly_and_what_they_are_only_guessed_when_two_cues_agree():
+    both = findings(round=COINS_ROUND, small_round=0.37)
+    assert phrase(both)[0] == "Many small round objects, perhaps coins or buttons, on a dark background."
+    # the classifier does not see small round things: no guess at what they are
+    assert phrase(findings(round=COINS_ROUND, small_round=0.05))[0] == "Many small round objects on a dark background."
+    smooth = {**COINS_ROUND, "engraved": False, "count": 6, "background": None}
+    assert phrase(findings(round=smooth, small_round=0.37))[0] == "Several small round objects."
+
+
+def test_a_hedged_round_object_on_a_circle_becomes_the_guess_and_a_stated_finding_wins():
+    sweets = {**COINS_ROUND, "colour": "colourful", "engraved": False, "background": "light"}
+    on_a_circle = obj("sports ball", 0.4, (0.41, 0.41, 0.49, 0.49))
+    elsewhere = obj("clock", 0.4, (0.7, 0.7, 0.9, 0.9))
+    sentence = phrase(findings(round=sweets, objects=[on_a_circle, elsewhere]))[0]
+    assert sentence == ("Many small round objects of many colours, perhaps balls, on a light background. "
+                        "May show a clock.")
+    stated = phrase(findings(round=COINS_ROUND, small_round=0.37, objects=[obj("pizza", 0.9)]))
+    assert stated[0] == "A pizza." and not any("round objects" in line for line in stated[1])

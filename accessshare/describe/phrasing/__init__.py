@@ -3,7 +3,10 @@
 
 ``findings`` is a plain dict (it is stored in the description cache), with these keys:
 caption (str | None), objects [{label, confidence, box}], things [{word, kind, confidence, coco,
-imagenet}] (the classifier's likeliest words), kinds {kind: probability}, sky (0..1, share of
+imagenet}] (the classifier's likeliest words), kinds {kind: probability}, small_round (0..1,
+the classifier's small round classes together), round {count, radius, boxes, colour,
+engraved, background} | None (several round objects found by their outlines), texture
+(bool, one even texture fills the frame), sky (0..1, share of
 the top third that looks like sky), green (0..1, share that is leaf green), faces [{confidence, box}],
 text [{text, confidence}], pii [kind], screens [{kind, confidence, box}], nudity (bool),
 quality {blur, dark, bright, low_contrast, cropped_edges, small, subject, duplicate},
@@ -17,7 +20,7 @@ import importlib
 
 VERBOSITIES = ("brief", "detailed")
 MAX_SENTENCE_WORDS = 25
-PHRASING_VERSION = "3"  # bump when wording changes, so cached sentences are re-phrased
+PHRASING_VERSION = "4"  # bump when wording changes, so cached sentences are re-phrased
 DEFAULT_LANGUAGE = "en"
 
 # Confidence bands shared by every language: at or above STATED a finding is said plainly,

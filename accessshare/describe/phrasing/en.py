@@ -121,6 +121,7 @@ KIND_CLAUSES = {
     "artwork": "Perhaps a picture or painting; nothing in it recognised.",
     "clothing": "Clothing, but nothing else recognised.",
     "person": "A person.",
+    "texture": "An even texture fills the frame; nothing recognised in it.",
 }
 
 
@@ -135,8 +136,12 @@ def content_clauses(findings: dict, brief: bool, limit: int) -> list[str]:
         return [capital(caption) + "."]
     found = fusion.mentions(findings)
     stated = [m for m in found if fusion.said(m) == "stated"][:limit]
-    hedged = [m for m in found if fusion.said(m) == "hedged"][:max(1, limit - len(stated))]
-    clauses = []
+    hedged = [m for m in found if fusion.said(m) == "hedged"]
+    group = fusion.round_group(findings)
+    if group is not None:  # a hedged clock that is one of the coins is left to the details
+        hedged = [m for m in hedged if not fusion.one_of_the_round(m, findings)]
+    hedged = hedged[:max(1, limit - len(stated))]
+    clauses = [round_clause(group)] if group is not None else []
     if stated:
         clauses.append(capital(join([mention_words(m, brief) for m in stated])) + ".")
     if hedged:
@@ -148,6 +153,44 @@ def content_clauses(findings: dict, brief: bool, limit: int) -> list[str]:
         return clauses
     kind = fusion.scene_kind(findings)
     return [KIND_CLAUSES.get(kind, "No objects recognised.")]
+
+
+ROUND_MANY = 10  # this many round objects or more are "many", fewer "several"
+ROUND_GUESSES = {"coins": "coins or buttons"}  # fusion.RoundGroup.guess -> what they may be
+
+
+def round_clause(group: fusion.RoundGroup) -> str:
+    """"Many small round objects, perhaps coins or buttons, on a dark background." The shape
+    and count are what the outlines show, so said plainly; what they are is a guess."""
+    words = ("Many" if group.count >= ROUND_MANY else "Several") + " small round objects"
+    if group.colour == "colourful":
+        words += " of many colours"
+    guess = ROUND_GUESSES[group.guess] if group.guess else " or ".join(plural(n) for n in group.detected[:2])
+    if guess:
+        words += f", perhaps {guess}"
+    if group.background:
+        words += ("," if guess else "") + f" on a {group.background} background"
+    return words + "."
+
+
+def round_details(findings: dict, brief: bool) -> list[str]:
+    """Why the sentence says round objects (only when it does: beside a stated finding, a few
+    round outlines are no news)."""
+    group = fusion.round_group(findings)
+    if group is None:
+        return []
+    found = findings["round"]
+    line = f"{capital(count_word(found['count'], brief))} round objects of about one size, found by their outlines"
+    surface = {"grey": "grey", "metal": "brass or copper coloured", "colourful": "of many colours",
+               "coloured": "coloured"}.get(found["colour"], found["colour"])
+    surface += ", with engraved detail" if found["engraved"] else ", smooth"
+    if group.guess:
+        line += f"; {surface}, as {ROUND_GUESSES[group.guess]} are, and the whole photo looks like small round things"
+        if not brief:
+            line += f" ({round(findings.get('small_round', 0.0) * 100)}%); a guess, since no model knows {group.guess}"
+    elif not brief:
+        line += f"; {surface}"
+    return [line + "."]
 
 
 UNREAD_TEXT_CLAUSE = "May show writing it could not read."
@@ -365,7 +408,7 @@ def phrase(findings: dict, verbosity: str) -> tuple[str, list[str]]:
     details = []
     if findings.get("caption"):
         details.append(f"Caption: {capital(findings['caption'].strip().rstrip('.'))}.")
-    details += object_details(findings, brief) + thing_details(findings, brief)
+    details += object_details(findings, brief) + thing_details(findings, brief) + round_details(findings, brief)
     details += face_details(findings, brief)
     details += text_details(findings, brief) + privacy_details(findings, brief)
     details += quality_details(findings) + label_details(findings)
@@ -405,6 +448,10 @@ def after_subject(findings: dict, faces: int, brief: bool) -> str:
     stated = [m for m in found if fusion.said(m) == "stated"][:3]
     if stated:
         return join([mention_words(m, brief) for m in stated])
+    group = fusion.round_group(findings)
+    if group is not None:
+        first = round_clause(group).rstrip(".")
+        return first[:1].lower() + first[1:]
     hedged = [m for m in found if fusion.said(m) == "hedged"][:2]
     if hedged:
         return "perhaps " + join([mention_words(m, brief) for m in hedged])
