@@ -8,13 +8,14 @@ and the rest of the folder still loads.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 import os
 import stat as stat_module
 import warnings
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,7 +101,12 @@ def iter_scan(root: str | Path, *, index_dir: str | Path | None = None,
               manifest: str | Path | None = None, max_pixels: int = DEFAULT_MAX_PIXELS,
               workers: int | None = None, stats: ScanResult | None = None
               ) -> Iterator[PhotoInfo | Problem]:
-    """Yield photos and problems as they are found: indexed photos first, new ones as hashed."""
+    """Yield photos and problems as the walk reaches them, in the final order (by relative
+    path, as ``scan`` sorts them), so the first photos of a large folder come at once.
+
+    Nothing waits for the whole folder: each folder is listed when the walk reaches it, and a
+    photo is yielded once it and everything before it is known (from the rescan index, or
+    read and hashed by a few threads working a little ahead of the walk)."""
     root = Path(root)
     if not root.is_dir():
         raise NotADirectoryError(f"The dataset folder {root} does not exist or is not a folder.")
@@ -110,27 +116,22 @@ def iter_scan(root: str | Path, *, index_dir: str | Path | None = None,
     for path, message in labels.problems:
         yield Problem(path, message)
     index = _Index.load(index_dir, root)
-    candidates: list[_Candidate] = []
-    for item in _walk(root):
-        if isinstance(item, Problem):
-            yield item
-        else:
-            candidates.append(item)
-    fresh: list[_Candidate] = []
-    for candidate in candidates:
-        known = index.lookup(candidate)
-        if known is None:
-            fresh.append(candidate)
-        else:
-            yield _with_label(known, labels.labels)
+    seen: set[str] = set()
+    pipeline = _InOrder(max_pixels, workers)
+    walked = False
     try:
-        for found in _analyse_all(fresh, max_pixels, workers):
-            if stats is not None:
-                stats.hashed += 1
-            index.remember(found)
-            yield _with_label(found, labels.labels) if isinstance(found, PhotoInfo) else found
+        for found in pipeline.run(_walk(root), index, seen):
+            if isinstance(found, _Fresh):
+                if stats is not None:
+                    stats.hashed += 1
+                index.remember(found.item)
+                found = found.item
+            yield _with_label(found, labels.labels)
+        walked = True
     finally:
-        index.keep_only({c.relpath for c in candidates})
+        pipeline.close()
+        if walked:  # a scan stopped early has not seen the rest, which may still be there
+            index.keep_only(seen)
         index.save()
 
 
@@ -141,25 +142,44 @@ def _with_label(photo: PhotoInfo | Problem, labels: dict[str, str]) -> PhotoInfo
 
 
 def _walk(root: Path) -> Iterator[_Candidate | Problem]:
-    pending = [root]
-    while pending:
-        folder = pending.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError as error:
-            yield Problem(folder, describe_os_error(folder, error, "folder")
-                          + " Photos inside it were skipped.")
+    """Depth first, each folder listed only when reached and its entries sorted so that the
+    files come out in the order of their relative paths (a folder sorts as its name plus "/")."""
+    listings = [iter(_listing(root, root))]
+    while listings:
+        entry = next(listings[-1], None)
+        if entry is None:
+            listings.pop()
             continue
-        subfolders = []
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            item = _classify(root, folder, entry)
-            if isinstance(item, Path):
-                subfolders.append(item)
-            elif item is not None:
-                yield item
-        pending.extend(reversed(subfolders))
+        if isinstance(entry, Problem):
+            yield entry
+            continue
+        folder, item = entry
+        if isinstance(item, Path):
+            listings.append(iter(_listing(root, item)))
+        elif item is not None:
+            yield item
+
+
+def _listing(root: Path, folder: Path
+             ) -> Iterator[Problem | tuple[Path, _Candidate | Problem | Path | None]]:
+    try:
+        with os.scandir(folder) as entries:
+            ordered = sorted((entry for entry in entries if not entry.name.startswith(".")),
+                             key=_walk_key)
+    except OSError as error:
+        yield Problem(folder, describe_os_error(folder, error, "folder")
+                      + " Photos inside it were skipped.")
+        return
+    for entry in ordered:
+        yield folder, _classify(root, folder, entry)
+
+
+def _walk_key(entry: os.DirEntry) -> str:
+    try:
+        is_folder = entry.is_dir(follow_symlinks=False)
+    except OSError:
+        is_folder = False
+    return entry.name + "/" if is_folder else entry.name
 
 
 def _classify(root: Path, folder: Path, entry: os.DirEntry
@@ -193,19 +213,106 @@ def _classify(root: Path, folder: Path, entry: os.DirEntry
     return _Candidate(path, relpath, info.st_size, info.st_mtime_ns)
 
 
-def _analyse_all(candidates: list[_Candidate], max_pixels: int, workers: int | None
-                 ) -> Iterator[PhotoInfo | Problem]:
-    if not candidates:
-        return
-    workers = workers or min(8, (os.cpu_count() or 2) * 2)
-    # Batches, because one future per file costs more than hashing a small photo.
-    batch = 32
-    batches = [candidates[i:i + batch] for i in range(0, len(candidates), batch)]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan") as pool:
-        for results in pool.map(
-                lambda group: [analyse(c.path, c.relpath, max_pixels, c) for c in group],
-                batches):
-            yield from results
+@dataclass
+class _Fresh:
+    """A photo (or problem) read in this scan, to be remembered in the index."""
+
+    item: PhotoInfo | Problem
+
+
+class _Group:
+    """Files to read and hash together on one thread (one task per file costs more than
+    hashing a small photo); ``results`` once done."""
+
+    def __init__(self):
+        self.candidates: list[_Candidate] = []
+        self.future: Future | None = None
+
+
+class _InOrder:
+    """Reads new files on a few threads a little ahead of the walk, and hands everything back
+    in the walk's order: a photo as soon as it and all before it are known."""
+
+    FIRST_GROUP = 4  # files in the first group read: the first photo is not held for 32
+    GROUP = 32
+    AHEAD = 1024  # entries (photos, problems, groups) walked past the oldest not yet known
+    GROUPS_PER_WORKER = 4  # groups handed to the threads and not yet taken back, per thread
+
+    def __init__(self, max_pixels: int, workers: int | None):
+        self.max_pixels = max_pixels
+        self.workers = workers or min(8, (os.cpu_count() or 2) * 2)
+        self.pool: ThreadPoolExecutor | None = None
+        self.waiting: collections.deque[PhotoInfo | Problem | _Group] = collections.deque()
+        self.open_group: _Group | None = None
+        self.groups = 0  # submitted so far
+        self.in_flight = 0  # submitted and not yet taken back
+
+    def run(self, walk: Iterator[_Candidate | Problem], index: _Index, seen: set[str]
+            ) -> Iterator[PhotoInfo | Problem | _Fresh]:
+        for item in walk:
+            if isinstance(item, _Candidate):
+                seen.add(item.relpath)
+                known = index.lookup(item)
+                if known is None:
+                    self._read_later(item)
+                else:
+                    self.waiting.append(known)
+            else:
+                self.waiting.append(item)
+            yield from self._ready(block=self._too_far_ahead())
+        self._submit_open_group()
+        while self.waiting:
+            yield from self._ready(block=True)
+
+    def _too_far_ahead(self) -> bool:
+        return (len(self.waiting) > self.AHEAD
+                or self.in_flight >= self.workers * self.GROUPS_PER_WORKER)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def _read_later(self, candidate: _Candidate) -> None:
+        if self.open_group is None:
+            self.open_group = _Group()
+            self.waiting.append(self.open_group)
+        self.open_group.candidates.append(candidate)
+        size = self.FIRST_GROUP if self.groups == 0 else self.GROUP
+        if len(self.open_group.candidates) >= size:
+            self._submit_open_group()
+
+    def _submit_open_group(self) -> None:
+        group, self.open_group = self.open_group, None
+        if group is None:
+            return
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="scan")
+        group.future = self.pool.submit(self._read_group, group.candidates)
+        self.groups += 1
+        self.in_flight += 1
+
+    def _read_group(self, candidates: list[_Candidate]) -> list[PhotoInfo | Problem]:
+        return [analyse(c.path, c.relpath, self.max_pixels, c) for c in candidates]
+
+    def _ready(self, block: bool) -> Iterator[PhotoInfo | Problem | _Fresh]:
+        """Everything at the front that is known; with ``block``, wait for the front first."""
+        while self.waiting:
+            front = self.waiting[0]
+            if isinstance(front, _Group):
+                if front.future is None:
+                    if not block:
+                        return
+                    self._submit_open_group()
+                if not front.future.done() and not block:
+                    return
+                results = front.future.result()
+                self.waiting.popleft()
+                self.in_flight -= 1
+                for result in results:
+                    yield _Fresh(result)
+                block = False
+            else:
+                yield self.waiting.popleft()
 
 
 def analyse(path: Path, relpath: str, max_pixels: int = DEFAULT_MAX_PIXELS,
