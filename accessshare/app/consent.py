@@ -87,6 +87,11 @@ class ConsentService:
             self.prefetch([photo_id])
         return self._states[photo_id]
 
+    def warm_up(self) -> None:
+        """Verify the chain now (meant for a worker thread, as a dataset opens), so reading
+        the first photos' states does not wait for it."""
+        self.decisions.warm_up()
+
     def prefetch(self, photo_ids: Iterable[str]) -> None:
         """Read the states of many photos in a few queries (list texts, bulk decisions)."""
         missing = [p for p in dict.fromkeys(photo_ids) if p not in self._states]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, cast
@@ -77,9 +78,18 @@ class ConsentController:
         self._walk_offered = False
         self._pending_after_walk: Callable[[], None] | None = None
         if self.service is not None:
+            threading.Thread(target=self._warm_up, name="consent-state", daemon=True).start()
             window.consent_state_provider = self.service.state_of
             for message in self.service.startup_messages:  # deletions finished at start
                 self._say(message)
+
+    def _warm_up(self) -> None:
+        """The chain is verified on this thread while the folder is scanned; a problem with
+        the store is met (and said) again when the window first asks for a state."""
+        try:
+            self.consent.warm_up()
+        except Exception:  # noqa: BLE001 - see above
+            pass
 
     @property
     def consent(self) -> ConsentService:

@@ -30,6 +30,8 @@ class WorkerFeeds(WindowParts):
         if first_batch and self.model.rowCount():
             self._select_row(0)
         self._update_status()
+        if self._scan_worker is not None:
+            self._scan_worker.batch_taken()
 
     def _problems_found(self, number: int, problems: list) -> None:
         if number == self.session.scan_number:
