@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import stat as stat_module
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -221,17 +222,19 @@ class _Fresh:
 
 
 class _Group:
-    """Files to read and hash together on one thread (one task per file costs more than
-    hashing a small photo); ``results`` once done."""
+    """Files read and hashed together on one thread (one task per file costs more than
+    hashing a small photo)."""
 
     def __init__(self):
         self.candidates: list[_Candidate] = []
-        self.future: Future | None = None
+        self.future: Future | None = None  # once handed to the threads
 
 
 class _InOrder:
-    """Reads new files on a few threads a little ahead of the walk, and hands everything back
-    in the walk's order: a photo as soon as it and all before it are known."""
+    """The walk runs on a thread of its own, a little ahead; new files are read on a few more;
+    everything comes back in the walk's order, a photo as soon as it and all before it are
+    known. So neither a slow folder listing nor a slow file late in the order holds back the
+    photos before it."""
 
     FIRST_GROUP = 4  # files in the first group read: the first photo is not held for 32
     GROUP = 32
@@ -242,77 +245,122 @@ class _InOrder:
         self.max_pixels = max_pixels
         self.workers = workers or min(8, (os.cpu_count() or 2) * 2)
         self.pool: ThreadPoolExecutor | None = None
+        self.changed = threading.Condition()  # guards everything below
         self.waiting: collections.deque[PhotoInfo | Problem | _Group] = collections.deque()
-        self.open_group: _Group | None = None
-        self.groups = 0  # submitted so far
-        self.in_flight = 0  # submitted and not yet taken back
+        self.open_group: _Group | None = None  # the newest group, still being filled
+        self.groups = 0  # handed to the threads so far
+        self.in_flight = 0  # handed to the threads and not yet taken back
+        self.walk_ended = False
+        self.walk_failed: BaseException | None = None
+        self.stopped = False
 
     def run(self, walk: Iterator[_Candidate | Problem], index: _Index, seen: set[str]
             ) -> Iterator[PhotoInfo | Problem | _Fresh]:
-        for item in walk:
-            if isinstance(item, _Candidate):
-                seen.add(item.relpath)
-                known = index.lookup(item)
-                if known is None:
-                    self._read_later(item)
-                else:
-                    self.waiting.append(known)
+        """Yields photos and problems (``_Fresh`` when read in this scan); ``seen`` has every
+        file walked once the walk has ended."""
+        threading.Thread(target=self._walk, args=(walk, index, seen), name="scan-walk",
+                         daemon=True).start()
+        while True:
+            with self.changed:
+                front = self._front()
+                while front is None and not (self.walk_ended and not self.waiting):
+                    self.changed.wait()
+                    front = self._front()
+                if front is None:
+                    if self.walk_failed is not None:
+                        raise self.walk_failed
+                    return
+                self.waiting.popleft()
+                self.changed.notify_all()  # the walk may go further ahead now
+            if isinstance(front, _Group):
+                assert front.future is not None
+                for result in front.future.result():
+                    yield _Fresh(result)
             else:
-                self.waiting.append(item)
-            yield from self._ready(block=self._too_far_ahead())
-        self._submit_open_group()
-        while self.waiting:
-            yield from self._ready(block=True)
+                yield front
+
+    def close(self) -> None:
+        with self.changed:
+            self.stopped = True
+            self.changed.notify_all()
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+
+    # ---- the walk's thread --------------------------------------------------------------
+
+    def _walk(self, walk: Iterator[_Candidate | Problem], index: _Index, seen: set[str]) -> None:
+        try:
+            for item in walk:
+                known = None
+                if isinstance(item, _Candidate):
+                    seen.add(item.relpath)
+                    known = index.lookup(item)
+                with self.changed:
+                    while self._too_far_ahead() and not self.stopped:
+                        self.changed.wait()
+                    if self.stopped:
+                        return
+                    if isinstance(item, _Candidate) and known is None:
+                        self._read_later(item)
+                    else:
+                        self.waiting.append(known or item)
+                    self.changed.notify_all()
+            with self.changed:
+                self._submit_open_group()
+        except BaseException as error:  # noqa: BLE001 - raised again on the scan's thread
+            self.walk_failed = error
+        finally:
+            with self.changed:
+                self.walk_ended = True
+                self.changed.notify_all()
 
     def _too_far_ahead(self) -> bool:
         return (len(self.waiting) > self.AHEAD
                 or self.in_flight >= self.workers * self.GROUPS_PER_WORKER)
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
 
     def _read_later(self, candidate: _Candidate) -> None:
         if self.open_group is None:
             self.open_group = _Group()
             self.waiting.append(self.open_group)
         self.open_group.candidates.append(candidate)
-        size = self.FIRST_GROUP if self.groups == 0 else self.GROUP
-        if len(self.open_group.candidates) >= size:
+        if len(self.open_group.candidates) >= (self.FIRST_GROUP if self.groups == 0 else self.GROUP):
             self._submit_open_group()
+
+    # ---- either thread, holding ``changed`` -------------------------------------------
+
+    def _front(self) -> PhotoInfo | Problem | _Group | None:
+        """The oldest entry if it is known (a group is sent to be read if it was waiting
+        for more files: the walk is slow, and nothing after it can come first)."""
+        if not self.waiting:
+            return None
+        front = self.waiting[0]
+        if not isinstance(front, _Group):
+            return front
+        if front.future is None:
+            self._submit_open_group()
+        assert front.future is not None
+        if not front.future.done():
+            return None
+        self.in_flight -= 1
+        return front
 
     def _submit_open_group(self) -> None:
         group, self.open_group = self.open_group, None
-        if group is None:
+        if group is None or self.stopped:
             return
         if self.pool is None:
             self.pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="scan")
         group.future = self.pool.submit(self._read_group, group.candidates)
+        group.future.add_done_callback(self._group_done)
         self.groups += 1
         self.in_flight += 1
 
     def _read_group(self, candidates: list[_Candidate]) -> list[PhotoInfo | Problem]:
         return [analyse(c.path, c.relpath, self.max_pixels, c) for c in candidates]
 
-    def _ready(self, block: bool) -> Iterator[PhotoInfo | Problem | _Fresh]:
-        """Everything at the front that is known; with ``block``, wait for the front first."""
-        while self.waiting:
-            front = self.waiting[0]
-            if isinstance(front, _Group):
-                if front.future is None:
-                    if not block:
-                        return
-                    self._submit_open_group()
-                if not front.future.done() and not block:
-                    return
-                results = front.future.result()
-                self.waiting.popleft()
-                self.in_flight -= 1
-                for result in results:
-                    yield _Fresh(result)
-                block = False
-            else:
-                yield self.waiting.popleft()
+    def _group_done(self, _future: Future) -> None:
+        with self.changed:
+            self.changed.notify_all()
 
 
 def analyse(path: Path, relpath: str, max_pixels: int = DEFAULT_MAX_PIXELS,

@@ -6,6 +6,7 @@ Each worker runs on its own daemon thread and talks to the UI thread only throug
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ SCAN_BATCH = 64  # photos in each later batch, at least (more while the window i
 SCAN_BATCH_MOST = 1024  # photos held back for a window that has not taken the last batch
 SCAN_BATCH_SECONDS = 0.1  # what was found is sent at least this often
 TAKEN_WAIT_SECONDS = 5.0  # a window that takes no batch for this long is not waited for
+_SCAN_ENDED = object()
 PREVIEW_SIDE = 2048
 
 
@@ -69,13 +71,23 @@ class ScanWorker(QObject):
         self.finished.emit(self.number, time.monotonic() - started)
 
     def _scan(self) -> None:
+        found: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=self._iterate, args=(found,), name="scan-items",
+                         daemon=True).start()
         photos: list[PhotoInfo] = []
         problems: list[Problem] = []
         last_flush = time.monotonic()
-        for item in iter_scan(self.folder, index_dir=default_index_dir(self.paths.data_dir)):
-            if self.cancelled:
-                return
-            (photos if isinstance(item, PhotoInfo) else problems).append(item)
+        while True:
+            try:
+                item = found.get(timeout=SCAN_BATCH_SECONDS)
+            except queue.Empty:
+                item = None  # nothing new (a slow folder): what was found is still sent
+            if item is _SCAN_ENDED or self.cancelled:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            if item is not None:
+                (photos if isinstance(item, PhotoInfo) else problems).append(item)
             if len(photos) >= SCAN_BATCH_MOST:
                 self._wait_until_taken()
             if self._due(photos, problems, last_flush):
@@ -83,6 +95,18 @@ class ScanWorker(QObject):
                 photos, problems, last_flush = [], [], time.monotonic()
         self._wait_until_taken()
         self._flush(photos, problems)
+
+    def _iterate(self, found: queue.SimpleQueue) -> None:
+        """The scanner's items, as they come, for ``_scan`` (which sends them on time even
+        while the scanner waits for a slow folder)."""
+        try:
+            for item in iter_scan(self.folder, index_dir=default_index_dir(self.paths.data_dir)):
+                if self.cancelled:
+                    break  # closes the scan: its index keeps what it learnt
+                found.put(item)
+        except Exception as error:  # noqa: BLE001 - raised again on the scan's thread
+            found.put(error)
+        found.put(_SCAN_ENDED)
 
     def _due(self, photos: list, problems: list, last_flush: float) -> bool:
         if not self._taken.is_set():
