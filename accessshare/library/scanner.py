@@ -145,24 +145,22 @@ def _with_label(photo: PhotoInfo | Problem, labels: dict[str, str]) -> PhotoInfo
 def _walk(root: Path) -> Iterator[_Candidate | Problem]:
     """Depth first, each folder listed only when reached and its entries sorted so that the
     files come out in the order of their relative paths (a folder sorts as its name plus "/")."""
-    listings = [iter(_listing(root, root))]
+    listings = [_listing(root, root)]
     while listings:
-        entry = next(listings[-1], None)
-        if entry is None:
+        item = next(listings[-1], _LISTED)
+        if item is _LISTED:
             listings.pop()
-            continue
-        if isinstance(entry, Problem):
-            yield entry
-            continue
-        folder, item = entry
-        if isinstance(item, Path):
-            listings.append(iter(_listing(root, item)))
+        elif isinstance(item, Path):
+            listings.append(_listing(root, item))
         elif item is not None:
             yield item
 
 
-def _listing(root: Path, folder: Path
-             ) -> Iterator[Problem | tuple[Path, _Candidate | Problem | Path | None]]:
+_LISTED = object()  # a folder's listing has no more entries
+
+
+def _listing(root: Path, folder: Path) -> Iterator[_Candidate | Problem | Path | None]:
+    """The folder's entries, classified one at a time as the walk asks (each costs a stat)."""
     try:
         with os.scandir(folder) as entries:
             ordered = sorted((entry for entry in entries if not entry.name.startswith(".")),
@@ -172,7 +170,7 @@ def _listing(root: Path, folder: Path
                       + " Photos inside it were skipped.")
         return
     for entry in ordered:
-        yield folder, _classify(root, folder, entry)
+        yield _classify(root, folder, entry)
 
 
 def _walk_key(entry: os.DirEntry) -> str:
