@@ -17,7 +17,7 @@ Measures:
   high-water mark (VmHWM) summed: an upper bound of their peak together.
 
 Usage: python bench/bench_ui.py [--photos 10000] [--presses 200] [--idle-seconds 30]
-                                [--no-describer]
+                                [--no-describer] [--steps]
 """
 
 from __future__ import annotations
@@ -78,16 +78,63 @@ def wait_until(app: QApplication, condition, timeout: float = 120.0) -> float:
     return time.perf_counter() - started
 
 
-def time_to_first_rows(app, paths, store, folder: Path, describe: bool) -> tuple[float, float, MainWindow]:
+class Steps:
+    """With --steps: when each step between open_dataset() and the first photos happened on
+    the cold open (the scanner's first item, the first batch sent, the window taking it)."""
+
+    def __init__(self):
+        self.times: dict[str, float] = {}
+        self.started = 0.0
+
+    def note(self, step: str) -> None:
+        self.times.setdefault(step, time.perf_counter())
+
+    def install(self) -> None:
+        from accessshare.ui import workers
+
+        scanner, flush, found = workers.iter_scan, workers.ScanWorker._flush, MainWindow._photos_found
+
+        def iter_scan(*args, **kwargs):
+            for item in scanner(*args, **kwargs):
+                self.note("the scanner's first item (scan thread)")
+                yield item
+
+        def first_flush(worker, photos, problems):
+            if photos:
+                self.note("first batch: writing its photos to the store (scan thread)")
+            flush(worker, photos, problems)
+            if photos:
+                self.note("first batch sent (scan thread)")
+
+        def photos_found(window, number, photos):
+            self.note("the window takes the first batch (UI thread)")
+            found(window, number, photos)
+            self.note("the window has listed it, the first photo current (UI thread)")
+
+        workers.iter_scan, workers.ScanWorker._flush = iter_scan, first_flush
+        MainWindow._photos_found = photos_found
+
+    def report(self) -> str:
+        return "\n".join(f"  {1000 * (moment - self.started):7.1f} ms  {step}"
+                         for step, moment in sorted(self.times.items(), key=lambda kv: kv[1]))
+
+
+def time_to_first_rows(app, paths, store, folder: Path, describe: bool, steps: Steps | None = None
+                       ) -> tuple[float, float, MainWindow, int, bool]:
     settings = Settings()
     make = describer_factory(paths, store, settings, None) if describe else None
     window = MainWindow(paths, settings, store, make_describer=make)
     window.show()
     window.photo_list.setFocus()
     started = time.perf_counter()
+    if steps is not None:
+        steps.started = started
     window.open_dataset(folder)
-    first = wait_until(app, lambda: window.model.rowCount() > 0
-                       and window.photo_list.currentIndex().isValid())
+    if steps is not None:
+        steps.note("open_dataset() returned (UI thread)")
+    wait_until(app, lambda: window.model.rowCount() > 0
+               and window.photo_list.currentIndex().isValid())
+    first = time.perf_counter() - started  # open_dataset() itself included
     listed_then, scanning_then = window.model.rowCount(), not window.scan_done
     wait_until(app, lambda: window.scan_done, timeout=600)
     return first, time.perf_counter() - started, window, listed_then, scanning_then
@@ -209,6 +256,8 @@ def main() -> None:
     parser.add_argument("--idle-seconds", type=float, default=30.0,
                         help="how long to count descriptions with the window idle (0: skip)")
     parser.add_argument("--no-describer", action="store_true")
+    parser.add_argument("--steps", action="store_true",
+                        help="also print when each step before the first photos happened (cold)")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as temporary:
@@ -220,12 +269,18 @@ def main() -> None:
         files, resident = evict_from_page_cache(root / "photos")
         print(f"{files} photo files evicted from the page cache ({resident} bytes still "
               "resident)", flush=True)
+        steps = Steps() if args.steps else None
+        if steps is not None:
+            steps.install()
         for label in ("cold", "warm"):
             first, total, window, listed, scanning = time_to_first_rows(
-                app, paths, store, root / "photos", describe=not args.no_describer)
+                app, paths, store, root / "photos", describe=not args.no_describer,
+                steps=steps if label == "cold" else None)
             print(f"{label} open: first photos shown after {first * 1000:.0f} ms ({listed} "
                   f"listed, {'scan still running' if scanning else 'scan done'}); "
                   f"all {window.model.rowCount()} listed after {total:.2f} s")
+            if steps is not None and label == "cold":
+                print(steps.report())
             if label == "warm":
                 break
             window.close()
