@@ -1,8 +1,12 @@
 """Main window responsiveness with 10,000 photos (offscreen Qt).
 
 Measures:
-- time from open_dataset() to the first photos in the list, cold (never scanned) and warm
-  (scan index present);
+- time from open_dataset() to the first photos in the list, cold and warm. "First photos": the
+  list has its first rows and the first is current (what a screen reader reads), seen from the
+  UI thread's event loop. Cold: the first window of this process, a new data folder (no
+  description cache, no scan index, no records), and the photo files evicted from the page
+  cache (posix_fadvise DONTNEED after a sync; folder entries and inodes stay cached, and the
+  virtual disk's host may cache blocks). Warm: a second window, the scan index present;
 - how long each Down key takes to be handled (key press to the new current photo, its list
   text, details and navigation announcement) while the describer works in the background,
   running its models (the presses start once the photos cached by the cold window are back):
@@ -19,7 +23,7 @@ Measures:
   how long the window froze when the export ran on the UI thread).
 
 Usage: python bench/bench_ui.py [--photos 10000] [--presses 200] [--idle-seconds 30]
-                                [--no-describer] [--export-photos 4] [--export-only]
+                                [--no-describer] [--steps] [--export-photos 4] [--export-only]
 """
 
 from __future__ import annotations
@@ -82,17 +86,101 @@ def wait_until(app: QApplication, condition, timeout: float = 120.0) -> float:
     return time.perf_counter() - started
 
 
-def time_to_first_rows(app, paths, store, folder: Path, describe: bool) -> tuple[float, float, MainWindow]:
+class Steps:
+    """With --steps: when each step between open_dataset() and the first photos happened on
+    the cold open (the scanner's first item, the first batch sent, the window taking it)."""
+
+    def __init__(self):
+        self.times: dict[str, float] = {}
+        self.started = 0.0
+
+    def note(self, step: str) -> None:
+        self.times.setdefault(step, time.perf_counter())
+
+    def install(self) -> None:
+        from accessshare.ui import workers
+
+        scanner, flush, found = workers.iter_scan, workers.ScanWorker._flush, MainWindow._photos_found
+
+        def iter_scan(*args, **kwargs):
+            for item in scanner(*args, **kwargs):
+                self.note("the scanner's first item (scan thread)")
+                yield item
+
+        def first_flush(worker, photos, problems):
+            if photos:
+                self.note("first batch: writing its photos to the store (scan thread)")
+            flush(worker, photos, problems)
+            if photos:
+                self.note("first batch sent (scan thread)")
+
+        def photos_found(window, number, photos):
+            self.note("the window takes the first batch (UI thread)")
+            found(window, number, photos)
+            self.note("the window has listed it, the first photo current (UI thread)")
+
+        workers.iter_scan, workers.ScanWorker._flush = iter_scan, first_flush
+        MainWindow._photos_found = photos_found
+
+    def report(self) -> str:
+        return "\n".join(f"  {1000 * (moment - self.started):7.1f} ms  {step}"
+                         for step, moment in sorted(self.times.items(), key=lambda kv: kv[1]))
+
+
+def time_to_first_rows(app, paths, store, folder: Path, describe: bool, steps: Steps | None = None
+                       ) -> tuple[float, float, MainWindow, int, bool]:
     settings = Settings()
     make = describer_factory(paths, store, settings, None) if describe else None
     window = MainWindow(paths, settings, store, make_describer=make)
     window.show()
     window.photo_list.setFocus()
     started = time.perf_counter()
+    if steps is not None:
+        steps.started = started
     window.open_dataset(folder)
-    first = wait_until(app, lambda: window.model.rowCount() > 0)
+    if steps is not None:
+        steps.note("open_dataset() returned (UI thread)")
+    wait_until(app, lambda: window.model.rowCount() > 0
+               and window.photo_list.currentIndex().isValid())
+    first = time.perf_counter() - started  # open_dataset() itself included
+    listed_then, scanning_then = window.model.rowCount(), not window.scan_done
     wait_until(app, lambda: window.scan_done, timeout=600)
-    return first, time.perf_counter() - started, window
+    return first, time.perf_counter() - started, window, listed_then, scanning_then
+
+
+def evict_from_page_cache(folder: Path) -> tuple[int, int]:
+    """Drop the photos' pages from the page cache (only these files: other work on the
+    machine keeps its cache). Returns (files, bytes still resident afterwards)."""
+    os.sync()  # dirty pages cannot be dropped
+    files = resident = 0
+    for path in folder.rglob("*.jpg"):
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+            resident += resident_bytes(descriptor, path.stat().st_size)
+        finally:
+            os.close(descriptor)
+        files += 1
+    return files, resident
+
+
+def resident_bytes(descriptor: int, size: int) -> int:
+    """Bytes of the file in the page cache: mincore() over a private mapping of it (a page
+    not written to is the page cache's own page)."""
+    import ctypes
+    import mmap
+
+    libc = ctypes.CDLL(None)
+    if size == 0:
+        return 0
+    pages = (size + mmap.PAGESIZE - 1) // mmap.PAGESIZE
+    vector = (ctypes.c_ubyte * pages)()
+    with mmap.mmap(descriptor, size, flags=mmap.MAP_PRIVATE,
+                   prot=mmap.PROT_READ | mmap.PROT_WRITE) as mapping:
+        start = ctypes.addressof(ctypes.c_char.from_buffer(mapping))
+        found = libc.mincore(ctypes.c_void_p(start), ctypes.c_size_t(size), vector)
+        del start  # the mapping closes only once no pointer into it is left
+    return sum(byte & 1 for byte in vector) * mmap.PAGESIZE if found == 0 else 0
 
 
 def key_latencies(app, window: MainWindow, presses: int) -> list[float]:
@@ -231,6 +319,8 @@ def main() -> None:
     parser.add_argument("--export-photos", type=int, default=0,
                         help="measure Ctrl+E exporting this many redacted sample photos (0: skip)")
     parser.add_argument("--export-only", action="store_true", help="only the export figures")
+    parser.add_argument("--steps", action="store_true",
+                        help="also print when each step before the first photos happened (cold)")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as temporary:
@@ -243,11 +333,21 @@ def main() -> None:
         build(root / "photos", args.photos)
         paths = resolve_paths(root / "data").ensure()
         store = RecordStore.open(paths)
+        files, resident = evict_from_page_cache(root / "photos")
+        print(f"{files} photo files evicted from the page cache ({resident} bytes still "
+              "resident)", flush=True)
+        steps = Steps() if args.steps else None
+        if steps is not None:
+            steps.install()
         for label in ("cold", "warm"):
-            first, total, window = time_to_first_rows(app, paths, store, root / "photos",
-                                                      describe=not args.no_describer)
-            print(f"{label} open: first photos shown after {first * 1000:.0f} ms; "
+            first, total, window, listed, scanning = time_to_first_rows(
+                app, paths, store, root / "photos", describe=not args.no_describer,
+                steps=steps if label == "cold" else None)
+            print(f"{label} open: first photos shown after {first * 1000:.0f} ms ({listed} "
+                  f"listed, {'scan still running' if scanning else 'scan done'}); "
                   f"all {window.model.rowCount()} listed after {total:.2f} s")
+            if steps is not None and label == "cold":
+                print(steps.report())
             if label == "warm":
                 break
             window.close()

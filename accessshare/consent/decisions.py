@@ -20,6 +20,7 @@ queries, not a few per photo.
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -90,17 +91,20 @@ class Decisions:
         self.form = form or load_form()
         self.actor = actor or store.contributor()
         self._state: ConsentState | None = None
+        # The first read runs on a worker thread (the window's log check) while the UI may ask.
+        self._state_lock = threading.Lock()
         self._purpose_ids = self.form.purpose_ids
         self._words = {p.id: p.words for p in self.form.purposes}
         self._summaries: dict[tuple, str] = {}
 
     def state(self) -> ConsentState:
         """The verified state, read on first use and then extended with what was appended."""
-        if self._state is None:
-            self._state = ConsentState.load(self.store)
-        else:
-            self._state.refresh(self.store)
-        return self._state
+        with self._state_lock:
+            if self._state is None:
+                self._state = ConsentState.load(self.store)
+            else:
+                self._state.refresh(self.store)
+            return self._state
 
     def reload(self) -> ConsentState:
         """Verify the whole chain again (before an export, say)."""

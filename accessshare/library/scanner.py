@@ -8,13 +8,15 @@ and the rest of the folder still loads.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 import os
 import stat as stat_module
+import threading
 import warnings
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,7 +102,12 @@ def iter_scan(root: str | Path, *, index_dir: str | Path | None = None,
               manifest: str | Path | None = None, max_pixels: int = DEFAULT_MAX_PIXELS,
               workers: int | None = None, stats: ScanResult | None = None
               ) -> Iterator[PhotoInfo | Problem]:
-    """Yield photos and problems as they are found: indexed photos first, new ones as hashed."""
+    """Yield photos and problems as the walk reaches them, in the final order (by relative
+    path, as ``scan`` sorts them), so the first photos of a large folder come at once.
+
+    Nothing waits for the whole folder: each folder is listed when the walk reaches it, and a
+    photo is yielded once it and everything before it is known (from the rescan index, or
+    read and hashed by a few threads working a little ahead of the walk)."""
     root = Path(root)
     if not root.is_dir():
         raise NotADirectoryError(f"The dataset folder {root} does not exist or is not a folder.")
@@ -110,27 +117,22 @@ def iter_scan(root: str | Path, *, index_dir: str | Path | None = None,
     for path, message in labels.problems:
         yield Problem(path, message)
     index = _Index.load(index_dir, root)
-    candidates: list[_Candidate] = []
-    for item in _walk(root):
-        if isinstance(item, Problem):
-            yield item
-        else:
-            candidates.append(item)
-    fresh: list[_Candidate] = []
-    for candidate in candidates:
-        known = index.lookup(candidate)
-        if known is None:
-            fresh.append(candidate)
-        else:
-            yield _with_label(known, labels.labels)
+    seen: set[str] = set()
+    pipeline = _InOrder(max_pixels, workers)
+    walked = False
     try:
-        for found in _analyse_all(fresh, max_pixels, workers):
-            if stats is not None:
-                stats.hashed += 1
-            index.remember(found)
-            yield _with_label(found, labels.labels) if isinstance(found, PhotoInfo) else found
+        for found in pipeline.run(_walk(root), index, seen):
+            if isinstance(found, _Fresh):
+                if stats is not None:
+                    stats.hashed += 1
+                index.remember(found.item)
+                found = found.item
+            yield _with_label(found, labels.labels)
+        walked = True
     finally:
-        index.keep_only({c.relpath for c in candidates})
+        pipeline.close()
+        if walked:  # a scan stopped early has not seen the rest, which may still be there
+            index.keep_only(seen)
         index.save()
 
 
@@ -141,25 +143,42 @@ def _with_label(photo: PhotoInfo | Problem, labels: dict[str, str]) -> PhotoInfo
 
 
 def _walk(root: Path) -> Iterator[_Candidate | Problem]:
-    pending = [root]
-    while pending:
-        folder = pending.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError as error:
-            yield Problem(folder, describe_os_error(folder, error, "folder")
-                          + " Photos inside it were skipped.")
-            continue
-        subfolders = []
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            item = _classify(root, folder, entry)
-            if isinstance(item, Path):
-                subfolders.append(item)
-            elif item is not None:
-                yield item
-        pending.extend(reversed(subfolders))
+    """Depth first, each folder listed only when reached and its entries sorted so that the
+    files come out in the order of their relative paths (a folder sorts as its name plus "/")."""
+    listings = [_listing(root, root)]
+    while listings:
+        item = next(listings[-1], _LISTED)
+        if item is _LISTED:
+            listings.pop()
+        elif isinstance(item, Path):
+            listings.append(_listing(root, item))
+        elif item is not None:
+            yield item
+
+
+_LISTED = object()  # a folder's listing has no more entries
+
+
+def _listing(root: Path, folder: Path) -> Iterator[_Candidate | Problem | Path | None]:
+    """The folder's entries, classified one at a time as the walk asks (each costs a stat)."""
+    try:
+        with os.scandir(folder) as entries:
+            ordered = sorted((entry for entry in entries if not entry.name.startswith(".")),
+                             key=_walk_key)
+    except OSError as error:
+        yield Problem(folder, describe_os_error(folder, error, "folder")
+                      + " Photos inside it were skipped.")
+        return
+    for entry in ordered:
+        yield _classify(root, folder, entry)
+
+
+def _walk_key(entry: os.DirEntry) -> str:
+    try:
+        is_folder = entry.is_dir(follow_symlinks=False)
+    except OSError:
+        is_folder = False
+    return entry.name + "/" if is_folder else entry.name
 
 
 def _classify(root: Path, folder: Path, entry: os.DirEntry
@@ -193,19 +212,153 @@ def _classify(root: Path, folder: Path, entry: os.DirEntry
     return _Candidate(path, relpath, info.st_size, info.st_mtime_ns)
 
 
-def _analyse_all(candidates: list[_Candidate], max_pixels: int, workers: int | None
-                 ) -> Iterator[PhotoInfo | Problem]:
-    if not candidates:
-        return
-    workers = workers or min(8, (os.cpu_count() or 2) * 2)
-    # Batches, because one future per file costs more than hashing a small photo.
-    batch = 32
-    batches = [candidates[i:i + batch] for i in range(0, len(candidates), batch)]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan") as pool:
-        for results in pool.map(
-                lambda group: [analyse(c.path, c.relpath, max_pixels, c) for c in group],
-                batches):
-            yield from results
+@dataclass
+class _Fresh:
+    """A photo (or problem) read in this scan, to be remembered in the index."""
+
+    item: PhotoInfo | Problem
+
+
+class _Group:
+    """Files read and hashed together on one thread (one task per file costs more than
+    hashing a small photo)."""
+
+    def __init__(self):
+        self.candidates: list[_Candidate] = []
+        self.future: Future | None = None  # once handed to the threads
+
+
+class _InOrder:
+    """The walk runs on a thread of its own, a little ahead; new files are read on a few more;
+    everything comes back in the walk's order, a photo as soon as it and all before it are
+    known. So neither a slow folder listing nor a slow file late in the order holds back the
+    photos before it."""
+
+    FIRST_GROUP = 4  # files in the first group read: the first photo is not held for 32
+    GROUP = 32
+    AHEAD = 1024  # entries (photos, problems, groups) walked past the oldest not yet known
+    GROUPS_PER_WORKER = 4  # groups handed to the threads and not yet taken back, per thread
+
+    def __init__(self, max_pixels: int, workers: int | None):
+        self.max_pixels = max_pixels
+        self.workers = workers or min(8, (os.cpu_count() or 2) * 2)
+        self.pool: ThreadPoolExecutor | None = None
+        self.changed = threading.Condition()  # guards everything below
+        self.waiting: collections.deque[PhotoInfo | Problem | _Group] = collections.deque()
+        self.open_group: _Group | None = None  # the newest group, still being filled
+        self.groups = 0  # handed to the threads so far
+        self.in_flight = 0  # handed to the threads and not yet taken back
+        self.walk_ended = False
+        self.walk_failed: BaseException | None = None
+        self.stopped = False
+
+    def run(self, walk: Iterator[_Candidate | Problem], index: _Index, seen: set[str]
+            ) -> Iterator[PhotoInfo | Problem | _Fresh]:
+        """Yields photos and problems (``_Fresh`` when read in this scan); ``seen`` has every
+        file walked once the walk has ended."""
+        threading.Thread(target=self._walk, args=(walk, index, seen), name="scan-walk",
+                         daemon=True).start()
+        while True:
+            with self.changed:
+                front = self._front()
+                while front is None and not (self.walk_ended and not self.waiting):
+                    self.changed.wait()
+                    front = self._front()
+                if front is None:
+                    if self.walk_failed is not None:
+                        raise self.walk_failed
+                    return
+                self.waiting.popleft()
+                self.changed.notify_all()  # the walk may go further ahead now
+            if isinstance(front, _Group):
+                assert front.future is not None
+                for result in front.future.result():
+                    yield _Fresh(result)
+            else:
+                yield front
+
+    def close(self) -> None:
+        with self.changed:
+            self.stopped = True
+            self.changed.notify_all()
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+
+    # ---- the walk's thread --------------------------------------------------------------
+
+    def _walk(self, walk: Iterator[_Candidate | Problem], index: _Index, seen: set[str]) -> None:
+        try:
+            for item in walk:
+                known = None
+                if isinstance(item, _Candidate):
+                    seen.add(item.relpath)
+                    known = index.lookup(item)
+                with self.changed:
+                    while self._too_far_ahead() and not self.stopped:
+                        self.changed.wait()
+                    if self.stopped:
+                        return
+                    if isinstance(item, _Candidate) and known is None:
+                        self._read_later(item)
+                    else:
+                        self.waiting.append(known or item)
+                    self.changed.notify_all()
+            with self.changed:
+                self._submit_open_group()
+        except BaseException as error:  # noqa: BLE001 - raised again on the scan's thread
+            self.walk_failed = error
+        finally:
+            with self.changed:
+                self.walk_ended = True
+                self.changed.notify_all()
+
+    def _too_far_ahead(self) -> bool:
+        return (len(self.waiting) > self.AHEAD
+                or self.in_flight >= self.workers * self.GROUPS_PER_WORKER)
+
+    def _read_later(self, candidate: _Candidate) -> None:
+        if self.open_group is None:
+            self.open_group = _Group()
+            self.waiting.append(self.open_group)
+        self.open_group.candidates.append(candidate)
+        if len(self.open_group.candidates) >= (self.FIRST_GROUP if self.groups == 0 else self.GROUP):
+            self._submit_open_group()
+
+    # ---- either thread, holding ``changed`` -------------------------------------------
+
+    def _front(self) -> PhotoInfo | Problem | _Group | None:
+        """The oldest entry if it is known (a group is sent to be read if it was waiting
+        for more files: the walk is slow, and nothing after it can come first)."""
+        if not self.waiting:
+            return None
+        front = self.waiting[0]
+        if not isinstance(front, _Group):
+            return front
+        if front.future is None:
+            self._submit_open_group()
+        assert front.future is not None
+        if not front.future.done():
+            return None
+        self.in_flight -= 1
+        return front
+
+    def _submit_open_group(self) -> None:
+        group, self.open_group = self.open_group, None
+        if group is None or self.stopped:
+            return
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="scan")
+        group.future = self.pool.submit(self._read_group, group.candidates)
+        group.future.add_done_callback(self._group_done)
+        self.groups += 1
+        self.in_flight += 1
+
+    def _read_group(self, candidates: list[_Candidate]) -> list[PhotoInfo | Problem]:
+        return [analyse(c.path, c.relpath, self.max_pixels, c) for c in candidates]
+
+    def _group_done(self, _future: Future) -> None:
+        with self.changed:
+            self.changed.notify_all()
 
 
 def analyse(path: Path, relpath: str, max_pixels: int = DEFAULT_MAX_PIXELS,

@@ -20,6 +20,13 @@ class WorkerFeeds(WindowParts):
     def _photos_found(self, number: int, photos: list) -> None:
         if number != self.session.scan_number:
             return  # a scan of a dataset that is no longer open
+        try:
+            self._list_photos(photos)
+        finally:  # the scan sends its next batch only once this one was taken
+            if self._scan_worker is not None:
+                self._scan_worker.batch_taken()
+
+    def _list_photos(self, photos: list) -> None:
         if self.consent_controller is not None:
             self.consent_controller.prefetch_states([p.id for p in photos])
         first_batch = self.model.rowCount() == 0

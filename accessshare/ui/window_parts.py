@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from accessshare.ui.photo_model import PhotoListModel
     from accessshare.ui.photo_view import PhotoView
     from accessshare.ui.study_controller import StudyController
-    from accessshare.ui.workers import DescribeWorker
+    from accessshare.ui.workers import DescribeWorker, ScanWorker
 
     class WindowParts(QMainWindow):
         session: DatasetSession
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         describer_ready: bool
         describer_note: str
         _describe_worker: DescribeWorker | None
+        _scan_worker: ScanWorker | None
         _system_font: QFont
         _system_palette: QPalette
 

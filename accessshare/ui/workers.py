@@ -6,6 +6,7 @@ Each worker runs on its own daemon thread and talks to the UI thread only throug
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from pathlib import Path
@@ -19,13 +20,22 @@ from accessshare.library import ImageProblem, PhotoInfo, Problem, iter_scan, ope
 from accessshare.library.scanner import default_index_dir
 from accessshare.sentences import en
 
-SCAN_BATCH = 64
-SCAN_BATCH_SECONDS = 0.1
+FIRST_BATCH = 16  # photos: a screenful, listed as soon as they are found
+SCAN_BATCH = 64  # photos in each later batch, at least (more while the window is busy)
+SCAN_BATCH_MOST = 1024  # photos held back for a window that has not taken the last batch
+SCAN_BATCH_SECONDS = 0.1  # what was found is sent at least this often
+TAKEN_WAIT_SECONDS = 5.0  # a window that takes no batch for this long is not waited for
+_SCAN_ENDED = object()
 PREVIEW_SIDE = 2048
 
 
 class ScanWorker(QObject):
-    """Scans a dataset folder; photos arrive in batches so the first ones show at once."""
+    """Scans a dataset folder; photos arrive in batches so the first ones show at once.
+
+    The scanner yields photos in their final order as it finds them; the first batch is sent
+    as soon as it fills a screen. The next is sent only once the window has taken the last
+    (``batch_taken``), growing meanwhile: the window reads the photos' consent states without
+    waiting for this thread's next write to the store, and never has batches piling up."""
 
     # Every signal carries the scan's number, so results of a dataset closed meanwhile are
     # recognised and dropped.
@@ -39,10 +49,17 @@ class ScanWorker(QObject):
         self.folder, self.paths, self.store = Path(folder), paths, store
         self.number = number
         self.cancelled = False
+        self._taken = threading.Event()
+        self._taken.set()
+        self._batches = 0
         self._thread = threading.Thread(target=self._run, name="scan", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
+
+    def batch_taken(self) -> None:
+        """The window has listed the last batch (called on the UI thread)."""
+        self._taken.set()
 
     def _run(self) -> None:
         started = time.monotonic()
@@ -54,22 +71,64 @@ class ScanWorker(QObject):
         self.finished.emit(self.number, time.monotonic() - started)
 
     def _scan(self) -> None:
+        found: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=self._iterate, args=(found,), name="scan-items",
+                         daemon=True).start()
         photos: list[PhotoInfo] = []
         problems: list[Problem] = []
         last_flush = time.monotonic()
-        for item in iter_scan(self.folder, index_dir=default_index_dir(self.paths.data_dir)):
-            if self.cancelled:
-                return
-            (photos if isinstance(item, PhotoInfo) else problems).append(item)
-            if len(photos) >= SCAN_BATCH or time.monotonic() - last_flush > SCAN_BATCH_SECONDS:
+        while True:
+            try:
+                item = found.get(timeout=SCAN_BATCH_SECONDS)
+            except queue.Empty:
+                item = None  # nothing new (a slow folder): what was found is still sent
+            if item is _SCAN_ENDED or self.cancelled:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            if item is not None:
+                (photos if isinstance(item, PhotoInfo) else problems).append(item)
+            if len(photos) >= SCAN_BATCH_MOST:
+                self._wait_until_taken()
+            if self._due(photos, problems, last_flush):
                 self._flush(photos, problems)
                 photos, problems, last_flush = [], [], time.monotonic()
+        self._wait_until_taken()
         self._flush(photos, problems)
 
+    def _iterate(self, found: queue.SimpleQueue) -> None:
+        """The scanner's items, as they come, for ``_scan`` (which sends them on time even
+        while the scanner waits for a slow folder)."""
+        try:
+            for item in iter_scan(self.folder, index_dir=default_index_dir(self.paths.data_dir)):
+                if self.cancelled:
+                    break  # closes the scan: its index keeps what it learnt
+                found.put(item)
+        except Exception as error:  # noqa: BLE001 - raised again on the scan's thread
+            found.put(error)
+        found.put(_SCAN_ENDED)
+
+    def _due(self, photos: list, problems: list, last_flush: float) -> bool:
+        if not self._taken.is_set():
+            return False
+        wanted = FIRST_BATCH if self._batches == 0 else SCAN_BATCH
+        return len(photos) >= wanted or (
+            bool(photos or problems) and time.monotonic() - last_flush > SCAN_BATCH_SECONDS)
+
+    def _wait_until_taken(self) -> None:
+        deadline = time.monotonic() + TAKEN_WAIT_SECONDS
+        while not self.cancelled and time.monotonic() < deadline:
+            if self._taken.wait(0.05):
+                return
+
     def _flush(self, photos: list, problems: list) -> None:
+        if self.cancelled:
+            return
         if photos:
             self._remember(photos)
-            self.photos_found.emit(self.number, sorted(photos, key=lambda p: p.relpath))
+            self._taken.clear()
+            self._batches += 1
+            self.photos_found.emit(self.number, photos)
         if problems:
             self.problems_found.emit(self.number, problems)
 

@@ -31,6 +31,7 @@ class AccessibleEventRecorder:
         self.announcements: list[str] = []
         self.descriptions: list[str] = []
         self.focused: list[tuple[str, str]] = []  # (name, description) of each focused object
+        self.names: list[str] = []  # each new name of an object whose name changed
 
     def start(self) -> None:
         QAccessible.setActive(True)
@@ -53,6 +54,10 @@ class AccessibleEventRecorder:
             if interface is not None and interface.isValid():
                 self.focused.append((interface.text(QAccessible.Text.Name),
                                      interface.text(QAccessible.Text.Description)))
+        elif kind == QAccessible.Event.NameChanged:
+            interface = event.accessibleInterface()
+            if interface is not None and interface.isValid():
+                self.names.append(interface.text(QAccessible.Text.Name))
         elif kind == QAccessible.Event.DescriptionChanged:
             interface = event.accessibleInterface()
             if interface is not None and interface.isValid():
