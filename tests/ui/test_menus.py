@@ -89,13 +89,18 @@ def test_review_letters_do_not_fire_in_the_filter_box(make_window, dataset, pres
     assert not any(t.startswith("Dataset ") for t in window.announcer.history[said:])
 
 
-def test_f10_and_alt_open_the_menu_bar(make_window, dataset, press, qtbot):
+def menu_opened_by_f10(make_window, dataset, press, qtbot):
+    """A window with its list focused, and the first menu that F10 opened."""
     window = make_window(dataset, describe=False)
     window.photo_list.setFocus()
     qtbot.waitUntil(window.photo_list.hasFocus)
     press(Qt.Key.Key_F10)
     qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
-    menu = QApplication.activePopupWidget()
+    return window, QApplication.activePopupWidget()
+
+
+def test_f10_and_alt_open_the_menu_bar(make_window, dataset, press, qtbot):
+    window, menu = menu_opened_by_f10(make_window, dataset, press, qtbot)
     assert menu.title().replace("&", "") == keymap.MENUS[0]
     assert menu.activeAction() is not None
     item = QAccessible.queryAccessibleInterface(menu).child(0)
@@ -166,12 +171,7 @@ def test_alt_and_a_letter_keep_their_menu_open_when_the_keys_come_back(make_wind
 
 def test_alt_in_an_open_menu_still_closes_it_under_a_screen_reader(make_window, dataset, press, qtbot):
     """The bridge's copy is the only press an already open menu gets: it is let through."""
-    window = make_window(dataset, describe=False)
-    window.photo_list.setFocus()
-    qtbot.waitUntil(window.photo_list.hasFocus)
-    press(Qt.Key.Key_F10)
-    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
-    menu = QApplication.activePopupWidget()
+    window, menu = menu_opened_by_f10(make_window, dataset, press, qtbot)
     real_press = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_Alt, Qt.KeyboardModifier.AltModifier)
     real_press.setTimestamp(1)  # what Qt sends for a real press before the bridge holds it
     QApplication.sendEvent(menu, real_press)
