@@ -234,13 +234,9 @@ def keeping_own_decision(names: Sequence[str], more: int, status: str) -> str:
         count=len(names) + more, named=named, verb=verb)
 
 
-def log_failed(problem: str, saved_anyway: bool = False) -> str:
-    message = problem.rstrip(".")
-    if saved_anyway:
-        return _("The consent log failed verification ({problem}); the decisions were saved, "
-                 "but no photo counts as shared until it is repaired.").format(problem=message)
+def log_failed(problem: str) -> str:
     return _("The consent log failed verification ({problem}); no photo counts as shared "
-             "until it is repaired.").format(problem=message)
+             "until it is repaired.").format(problem=problem.rstrip("."))
 
 
 # Translators: a photo's consent state in the list while the app checks the consent log at start.
@@ -251,15 +247,37 @@ STILL_CHECKING_LOG = _("One moment: the consent log is still being checked.")
 def log_failed_in_app(problem: str) -> str:
     """Said once when the window finds the log broken: what it means and what still works."""
     return _("The consent log failed verification ({problem}); no photo counts as shared, and "
-             "no new decision is saved until it is repaired. You can still review, hear and "
-             "delete photos, and export or verify the log with Control+E.").format(
-        problem=problem.rstrip("."))
+             "none can be shared until it is repaired. You can still withdraw, refuse and "
+             "delete, review and hear photos, and export or verify the log with "
+             "Control+E.").format(problem=problem.rstrip("."))
 
 
-def not_saved_log_broken(problem: str) -> str:
-    return _("Not saved: the consent log failed verification ({problem}), and no decision is "
-             "added to a log that cannot be trusted. Restore your records from a backup, or "
-             "ask your data steward.").format(problem=problem.rstrip("."))
+# A damaged consent log (its chain fails verification), the window and the command line alike:
+# a decision that shares nothing is saved and said with the damage; a decision to share is not.
+LOG_DAMAGED = _("The consent log is damaged, so nothing is shared until it is repaired.")
+NOT_SHARED_LOG_DAMAGED = _("Not saved: the consent log is damaged, so nothing can be shared "
+                           "until it is repaired; you can still withdraw, refuse or delete.")
+NOT_UNDONE_LOG_DAMAGED = _("Nothing was undone: the consent log is damaged, so its last "
+                           "decision cannot be trusted; you can still withdraw, refuse or delete.")
+
+
+def saved_on_damaged_log(status: str, count: int | None = None,
+                         folder: str | None = None) -> str:
+    """"Withdrawn and saved. The consent log is damaged, so nothing is shared until it is
+    repaired." (for one photo; ``count`` photos; or ``folder``'s default)."""
+    done = {ConsentStatus.WITHDRAWN: _("Withdrawn and saved"),
+            ConsentStatus.REFUSED: _("Refused and saved"),
+            ConsentStatus.PENDING: _("Set back to not yet decided and saved")}[ConsentStatus(status)]
+    if folder is not None:
+        done = _("{done} for folder {name}").format(done=done, name=folder)
+    elif count is not None:
+        done = _("{done} for {photos}").format(done=done, photos=photos(count))
+    return _("{done}. {damaged}").format(done=done, damaged=LOG_DAMAGED)
+
+
+def with_log_damaged(sentence: str) -> str:
+    """A deletion done on a damaged log: its report, then the damage."""
+    return _("{sentence} {damaged}").format(sentence=sentence, damaged=LOG_DAMAGED)
 
 
 def decision_choice(decision: Decision, purposes: str, *, folder: bool = False) -> str:

@@ -92,7 +92,7 @@ class ConsentController:
         self.open_dialog: QDialog | None = None  # the dialog on screen now, for tests and focus
         self.export_job: ExportJob | None = None
         self.checking_log = False  # the first verification of the chain runs in the background
-        self.log_problem = ""  # said when the chain failed verification: no decision is saved
+        self.log_problem = ""  # said when the chain failed verification: nothing can be shared
         self._said_checking = False  # an item said "Consent being checked." meanwhile
         self._walk_offered = False
         self._pending_after_walk: Callable[[], None] | None = None
@@ -128,9 +128,10 @@ class ConsentController:
         """Verify the chain off the UI thread (the window opens at once). Meanwhile the list
         says "Consent being checked."; a decision key pressed now is saved after the check, in
         order (the runner runs one operation at a time); dialogs that read states say "One
-        moment". Only a problem is said. A broken chain: every photo is not shared, and no new
-        decision is saved (each says why); reviewing, deleting, exporting the log and
-        verifying still work."""
+        moment". Only a problem is said. A broken chain: every photo is not shared, and a
+        decision to share is refused (the application layer's rule, as on the command line);
+        withdrawing, refusing, deleting, reviewing, exporting the log and verifying still
+        work."""
         if self.service is None:
             return
         self.checking_log = True
@@ -216,9 +217,8 @@ class ConsentController:
 
         # While the chain is first checked, the decision waits for it on the runner's worker.
         self.operations.run(
-            lambda: self.consent.unless_log_broken(lambda: self.consent.decide(
-                photos, decision, purposes, self.window.privacy_reminder, bulk=background,
-                redact=redact)),
+            lambda: self.consent.decide(photos, decision, purposes, self.window.privacy_reminder,
+                                        bulk=background, redact=redact),
             failed=en.not_saved, background=background or self.checking_log, committed=told)
 
     # Bulk, the folder's default ----------------------------------------------------------------
@@ -282,8 +282,7 @@ class ConsentController:
                                  folder=True)
 
         self._show(box, lambda _r: was_confirmed(box) and self.operations.run(
-            lambda: self.consent.unless_log_broken(
-                lambda: self.consent.set_folder_default(root, decision, purposes)),
+            lambda: self.consent.set_folder_default(root, decision, purposes),
             failed=en.not_saved, background=True, committed=told), announce=question)
 
     # Undo, history ---------------------------------------------------------------------------
@@ -295,9 +294,8 @@ class ConsentController:
             if outcome.saved:
                 self._tell_study("undone", len(outcome.changes.photo_ids))
 
-        self.operations.run(lambda: self.consent.unless_log_broken(
-            lambda: self.consent.undo(names)), failed=en.nothing_undone, committed=told,
-            background=self.checking_log)
+        self.operations.run(lambda: self.consent.undo(names), failed=en.nothing_undone,
+                            committed=told, background=self.checking_log)
 
     @needs_form
     @after_log_check
