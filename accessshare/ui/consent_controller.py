@@ -27,7 +27,7 @@ from typing import Any, cast
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from accessshare.app.consent import KINDS, ConsentService, FormError
+from accessshare.app.consent import KINDS, ConsentService, FormError, status_on_damaged_log
 from accessshare.app.exports import Exports
 from accessshare.app.results import Outcome
 from accessshare.sentences import en
@@ -209,7 +209,8 @@ class ConsentController:
         def told(outcome: Outcome) -> None:  # for a study session: where, and what
             if not outcome.saved:
                 return
-            states = self.consent.states(photos[0].id)
+            states = (self._written_on_damaged_log(decision) if outcome.log_damaged
+                      else self.consent.states(photos[0].id))
             if len(photos) == 1 and not background:
                 self._tell_study("decision", photos[0].id, states)
             else:
@@ -278,8 +279,9 @@ class ConsentController:
 
         def told(outcome: Outcome) -> None:  # for a study session: the photos it decided
             if outcome.saved:
-                self._tell_study("decisions", following, self.consent.folder_states(root),
-                                 folder=True)
+                states = (self._written_on_damaged_log(decision) if outcome.log_damaged
+                          else self.consent.folder_states(root))
+                self._tell_study("decisions", following, states, folder=True)
 
         self._show(box, lambda _r: was_confirmed(box) and self.operations.run(
             lambda: self.consent.set_folder_default(root, decision, purposes),
@@ -402,6 +404,10 @@ class ConsentController:
 
         show_dialog(self.parent, dialog, on_finished, announce=self._say_with_focus,
                     words=announce or "", on_closed=closed)
+
+    def _written_on_damaged_log(self, decision: Decision) -> dict[str, str]:
+        """What a decision saved on a damaged log wrote (the chain's states are unverified)."""
+        return dict.fromkeys(self.consent.purpose_ids(), status_on_damaged_log(decision))
 
     def _tell_study(self, hook: str, *args: Any, **options: Any) -> None:
         """What happened, for a co-design study session's recorder (if the window has one)."""

@@ -178,3 +178,23 @@ def test_deleting_is_done_and_said_with_the_damage(damaged, qtbot, press, active
     assert not path.exists()
     assert [(e[0], e[2], e[6]) for e in _events_after(app_paths, before)] == [
         ("deletion", coffee, status) for status in ("requested", "done", "verified")]
+
+
+def test_a_study_session_records_what_was_saved_on_a_damaged_log(damaged, qtbot, press,
+                                                                  active_modal):
+    from accessshare.study import report
+
+    assert damaged.study.start("P12")
+    active_modal(besides=damaged)
+    _answer(press, "Agree")
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=5000)
+    damaged.photo_list.setFocus()
+    _select(damaged, "coffee.jpg")
+    press(Qt.Key.Key_N)
+    _said(qtbot, damaged, f"Withdrawn and saved. {DAMAGED}")
+    press(Qt.Key.Key_Y)  # refused: not a decision the session records
+    _said(qtbot, damaged, NOT_SHARED)
+    damaged.study.recorder.end()
+    decisions = [(r["state"], r["purpose"]) for r in report.event_rows(damaged.store, "P12")
+                 if r["event"] == "decision"]
+    assert decisions == [("withdrawn", "all")]
