@@ -157,6 +157,8 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
     from accessshare.library import scan
     from accessshare.library.files import resolve_safely
     from accessshare.library.scanner import default_index_dir
+    from accessshare.records.store import storable_path
+    from accessshare.sentences import en
 
     folders, files, problems = [], [], []
     parents: dict[str, Path] = {}  # 20,000 photos of one folder: its path is resolved once
@@ -175,7 +177,9 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
             problems.append(str(problem))
             continue
         kind = _kind(resolved)
-        if kind == "folder":
+        if kind == "folder" and not storable_path(resolved):
+            problems.append(en.name_not_utf8(str(resolved)))
+        elif kind == "folder":
             folders.append(resolved)
         elif kind == "file":
             files.append(resolved)
@@ -193,6 +197,7 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
     scanned = {}
     for root in roots:
         result = scan(root, index_dir=default_index_dir(paths.data_dir))
+        _refuse_unstorable_names(result, problems, reported=root in folders)
         store.upsert_photos(root, result.photos)
         scanned[root] = result
     found = {root: {photo.path: photo for photo in result.photos}
@@ -209,6 +214,28 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
             problems.append(refused[root].get(file)
                             or f"{file.name} is not a photo AccessShare can read.")
     return folders, photos, problems, scanned
+
+
+def _refuse_unstorable_names(result, problems: list[str], reported: bool) -> None:
+    """Photos whose path is not UTF-8 (a name in another encoding) become scan problems: no
+    database can store that path. A folder given is told about them here; a photo given
+    finds its sentence among the scan's problems."""
+    from accessshare.library.scanner import Problem
+    from accessshare.records.store import storable_path
+    from accessshare.sentences import en
+
+    if storable_path(result.root):
+        unstorable = [photo for photo in result.photos if not storable_path(photo.path)]
+    else:
+        unstorable = list(result.photos)
+    for photo in unstorable:
+        sentence = en.name_not_utf8(photo.path.name if storable_path(result.root)
+                                    else str(photo.path))
+        result.problems.append(Problem(photo.path, sentence))
+        if reported:
+            problems.append(sentence)
+    if unstorable:
+        result.photos = [photo for photo in result.photos if photo not in unstorable]
 
 
 def _kind(path: Path) -> str | None:

@@ -467,9 +467,12 @@ class RecordStore:
         A renamed or moved photo keeps its row: the content hash is its identity. Only rows
         whose facts changed are written (``seen`` is when they last changed), so rescanning
         20,000 unchanged photos reads them and writes nothing."""
+        # A duplicate file: the last one seen wins. A path that is not UTF-8 cannot be stored.
+        latest = {photo.id: photo for photo in photos if storable_path(photo.path)}
+        if not latest:
+            return 0
         dataset = self.dataset_id(dataset_root)
         now = utc_timestamp()
-        latest = {photo.id: photo for photo in photos}  # a duplicate file: the last one seen wins
         hashes = list(latest)
         table = Photo.__table__
         columns = ("dataset_id", "path", "size", "width", "height", "orientation", "label")
@@ -734,6 +737,16 @@ def _scan_facts(photo: Any, dataset_id: int) -> tuple:
     compares them with the stored row."""
     return (dataset_id, str(photo.path), photo.size, photo.width, photo.height,
             getattr(photo.exif, "orientation", 1) or 1, photo.label)
+
+
+def storable_path(path: str | Path) -> bool:
+    """Whether a database can keep this path: not when the file system gave it bytes that are
+    not UTF-8 (Python holds them as lone surrogates)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def shown_address(db_url: str) -> str:

@@ -1,0 +1,62 @@
+"""What an unlucky or hostile user did to a real dataset, through the real command line, and
+what they must get: one sentence for the bad part, and the rest still decided, exported and
+deleted as the rules say."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from accessshare.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "assets" / "sample"
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def no_traceback(err: str) -> None:
+    assert "Traceback" not in err and "Error" not in err, err
+
+
+def test_a_name_that_is_not_utf8_is_one_sentence_and_the_rest_is_decided(capsys, dataset):
+    odd = os.path.join(bytes(dataset), b"caf\xe9 photo.jpg")
+    shutil.copy(SAMPLE / "camera.jpg", odd)
+    shutil.move(dataset / "camera.jpg", dataset.parent / "camera.jpg")  # only the odd name has it
+
+    code, out, err = run(capsys, "consent", "set", dataset, "--purpose", "research",
+                         "--state", "given")
+    sentence = ("accessshare: caf\\xe9 photo.jpg has a name that is not valid text (UTF-8), "
+                "so AccessShare cannot keep a record of it; rename it to decide about it.\n")
+    assert (code, err) == (1, sentence)
+    assert "Saved. Folder my photos" in out
+
+    code, out, err = run(capsys, "consent", "show", dataset / "coffee.jpg",
+                         os.fsdecode(odd))
+    no_traceback(err)
+    assert "coffee.jpg: Shared for research" in out
+    assert err == sentence
+
+    code, out, err = run(capsys, "export", "photos", "--purpose", "research", "-o",
+                         dataset.parent / "out")
+    no_traceback(err)
+    assert code == 0
+    assert sorted(os.listdir(dataset.parent / "out")) == ["chelsea.jpg", "coffee.jpg",
+                                                          "coins.jpg", "manifest.csv"]
+
+
+def test_a_folder_whose_name_is_not_utf8_is_one_sentence(capsys, dataset):
+    odd = Path(os.fsdecode(os.path.join(bytes(dataset.parent), b"fotos \xff")))
+    shutil.copytree(dataset, odd)
+
+    code, out, err = run(capsys, "consent", "set", odd, dataset / "coffee.jpg", "--purpose",
+                         "research", "--state", "given")
+    assert (code, err) == (1, f"accessshare: {dataset.parent}/fotos \\xff has a name that is "
+                              "not valid text (UTF-8), so AccessShare cannot keep a record of "
+                              "it; rename it to decide about it.\n")
+    assert "coffee.jpg: Shared for research" in out
