@@ -51,6 +51,7 @@ from accessshare.library import ThumbnailCache
 from accessshare.library.decode import IMAGE_EXTENSIONS
 from accessshare.library.files import (
     LinkProblem,
+    file_lock,
     hash_file,
     is_inside,
     iter_blocks,
@@ -67,6 +68,7 @@ TEXT_SUFFIXES = {".json", ".jsonl", ".csv", ".txt", ".md", ".tmp", ".partial"}
 MIN_TEXT = 8  # recognised text shorter than this ("EXIT") proves nothing when found
 MANIFEST = "manifest.csv"
 JOURNAL = "deletions-in-progress.json"
+LOCK = ".deletions.lock"  # held while this data folder deletes: one deletion at a time
 Step = Callable[[str], None]
 
 
@@ -123,24 +125,34 @@ def delete_photo(store: RecordStore, paths: AppPaths, photo_path: str | Path, re
     photo_hash, size = _hash_or_refuse(target)
     actor = actor or store.contributor()
     own_text = _own_text(store, photo_hash)
-    _journal_add(paths, photo_hash, store)
-    step("noted")
-    store.append_deletion(photo_hash=photo_hash, status="requested", actor=actor, reason=reason,
-                          detail={"bytes": size})
-    step("requested")
-    work = _Work(store, paths, photo_hash, size, roots, step)
-    work.remove_everything(extra=[path] if path.is_symlink() else [], first=target)
-    return work.finish(actor, reason, own_text,
-                       DeletionReport(photo_hash, path.name, work.exported, work.descriptions,
-                                      other_copies=max(0, work.content_files - 1)))
+    with file_lock(paths.data_dir / LOCK):
+        _journal_add(paths, photo_hash, store)
+        step("noted")
+        store.append_deletion(photo_hash=photo_hash, status="requested", actor=actor,
+                              reason=reason, detail={"bytes": size})
+        step("requested")
+        work = _Work(store, paths, photo_hash, size, roots, step)
+        work.remove_everything(extra=[path] if path.is_symlink() else [], first=target)
+        return work.finish(actor, reason, own_text,
+                           DeletionReport(photo_hash, path.name, work.exported,
+                                          work.descriptions,
+                                          other_copies=max(0, work.content_files - 1)))
 
 
 def finish_unfinished(store: RecordStore, paths: AppPaths, on_step: Step | None = None
                       ) -> list[DeletionReport]:
-    """Finish every deletion this device started and did not finish (after a crash or kill)."""
-    entries = _journal_entries(paths)
-    if not entries:
+    """Finish every deletion this device started and did not finish (after a crash or kill).
+    While another process holds the deletion lock, its deletion is not interrupted: it is
+    left to that process (and anything older to the next start)."""
+    if not _journal_entries(paths):
         return []
+    with file_lock(paths.data_dir / LOCK, wait=False) as held:
+        return _finish_unfinished(store, paths, on_step) if held else []
+
+
+def _finish_unfinished(store: RecordStore, paths: AppPaths, on_step: Step | None
+                       ) -> list[DeletionReport]:
+    entries = _journal_entries(paths)
     reports = []
     roots = known_dataset_roots(store)
     for photo_hash, after_seq in entries.items():

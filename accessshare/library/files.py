@@ -183,6 +183,28 @@ def sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+@contextlib.contextmanager
+def file_lock(lock_file: Path, *, wait: bool = True) -> Iterator[bool]:
+    """Hold an exclusive lock on ``lock_file`` (the kernel drops it if the process dies);
+    yields whether it is held: with ``wait=False``, False while another process holds it.
+    Where ``fcntl`` is missing (Windows) nothing is locked and True is yielded."""
+    try:
+        import fcntl
+    except ImportError:
+        yield True
+        return
+    descriptor = os.open(lock_file, os.O_RDWR | os.O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(descriptor)
+
+
 def is_inside(path: Path, folder: Path) -> bool:
     """Whether ``path`` is ``folder`` or lies under it (both already resolved)."""
     return path == folder or folder in path.parents

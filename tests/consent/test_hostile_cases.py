@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 from accessshare.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
+DELETION_CHILD = Path(__file__).parent / "deletion_child.py"
 SAMPLE = REPO / "assets" / "sample"
 
 
@@ -60,3 +64,35 @@ def test_a_folder_whose_name_is_not_utf8_is_one_sentence(capsys, dataset):
                               "not valid text (UTF-8), so AccessShare cannot keep a record of "
                               "it; rename it to decide about it.\n")
     assert "coffee.jpg: Shared for research" in out
+
+
+def test_a_deletion_running_in_another_process_is_not_finished_as_interrupted(capsys, dataset):
+    """Two processes on one data folder: a command started while another process deletes a
+    photo leaves that deletion to it, rather than 'finishing' it and doubling its tombstones."""
+    data = Path(os.environ["ACCESSSHARE_DATA_DIR"])
+    assert run(capsys, "consent", "set", dataset, "--purpose", "research", "--state",
+               "given")[0] == 0
+    child = subprocess.Popen([sys.executable, str(DELETION_CHILD), str(data),
+                              str(dataset / "chelsea.jpg"), "--pause"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "noted"
+        child.stdin.write("\n")
+        child.stdin.flush()
+        assert child.stdout.readline().strip() == "requested"  # paused with its intent saved
+
+        code, out, err = run(capsys, "consent", "show", dataset / "coffee.jpg")
+        assert (code, err) == (0, "")
+        assert out.startswith("coffee.jpg: Shared for research")
+        assert "interrupted" not in out
+
+        child.stdin.write("\n" * 20)
+        child.stdin.flush()
+        rest = child.communicate(timeout=120)[0]
+    finally:
+        child.kill()
+    assert "finished: Deleted chelsea.jpg" in rest
+    with sqlite3.connect(data / "records.sqlite3") as db:
+        statuses = [row[0] for row in db.execute(
+            "SELECT status FROM events WHERE kind = 'deletion' ORDER BY seq")]
+    assert statuses == ["requested", "done", "verified"]
