@@ -55,6 +55,7 @@ from accessshare.library.files import (
     hash_file,
     is_inside,
     iter_blocks,
+    left_half_written,
     open_regular,
     resolve_safely,
     write_atomically,
@@ -316,12 +317,16 @@ class _Work:
         for copy, written_hash in register.copy_hashes_of(self.photo_hash).items():
             if _unlink_if_holds(copy, written_hash):  # a redacted copy has its own bytes
                 removed += 1
+            for half_written in left_half_written(copy.parent, copy.name):  # export killed
+                half_written.unlink(missing_ok=True)
         for folder in register.folders():
             for file in _walk(folder):
                 if not file.is_symlink() and self._same_content(file) \
                         and _unlink_if_holds(file, self.photo_hash):
                     removed += 1
             _drop_manifest_rows(folder / MANIFEST, self.photo_hash)
+            for half_written in left_half_written(folder, MANIFEST):  # may name the photo
+                half_written.unlink(missing_ok=True)
         return removed
 
 

@@ -50,7 +50,8 @@ from accessshare.consent.decisions import Decisions
 from accessshare.consent.form import ConsentForm, FormError, form_from_bytes, load_form
 from accessshare.consent.register import ExportRegister, copy_hash
 from accessshare.consent.state import DELETED, ConsentState
-from accessshare.library.files import atomic_writer, copy_atomically, hash_file, is_inside, resolve_safely
+from accessshare.library.files import (atomic_writer, copy_atomically, hash_file, is_inside,
+                                       left_half_written, resolve_safely)
 from accessshare.records import RecordStore, VerifyReport
 from accessshare.consent.export_text import EventTexts, signed_text
 from accessshare.records.chain import CHAINED_FIELDS, GENESIS_HASH, ChainCheck, utc_timestamp
@@ -672,6 +673,8 @@ def _prepare_folder(given: Path, register: ExportRegister, roots: list[Path]) ->
         if entry.get("kind") == "copy" and copy.parent == folder \
                 and is_registered_copy(copy, copy_hash(entry)):
             copy.unlink()
+    for half_written in left_half_written(folder):  # by an export that was killed
+        half_written.unlink(missing_ok=True)
     return folder
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import secrets
 import stat
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 O_BINARY = getattr(os, "O_BINARY", 0)
+_TEMPORARY = re.compile(r"\.(.+)\.[0-9a-f]{12}\.partial", re.DOTALL)
 
 
 class NotRegularFile(OSError):
@@ -115,13 +117,30 @@ class FileTooLarge(OSError):
         return self.args[0]
 
 
+def temporary_name(target: Path) -> str:
+    return f".{target.name}.{secrets.token_hex(6)}.partial"
+
+
+def left_half_written(folder: Path, name: str | None = None) -> list[Path]:
+    """The temporary files a killed writer left in ``folder`` (of the target ``name`` only,
+    if given): regular files named as ``atomic_writer`` names them."""
+    found = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            match = _TEMPORARY.fullmatch(entry.name)
+            if match and (name is None or match[1] == name) \
+                    and entry.is_file(follow_symlinks=False):
+                found.append(Path(entry.path))
+    return found
+
+
 @contextlib.contextmanager
 def atomic_writer(target: str | os.PathLike, mode: str = "wb", *, encoding: str | None = None,
                   newline: str | None = None, permissions: int = 0o644) -> Iterator[IO]:
     """Write ``target`` through a fresh temporary file in its folder, renamed over it at the
     end; on an error the temporary file is removed and the target is left as it was."""
     target = Path(target)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.partial")
+    temporary = target.with_name(temporary_name(target))
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_BINARY
     descriptor = os.open(temporary, flags, permissions)
     try:

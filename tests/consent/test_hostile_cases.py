@@ -96,3 +96,69 @@ def test_a_deletion_running_in_another_process_is_not_finished_as_interrupted(ca
         statuses = [row[0] for row in db.execute(
             "SELECT status FROM events WHERE kind = 'deletion' ORDER BY seq")]
     assert statuses == ["requested", "done", "verified"]
+
+
+SLOW_EXPORT = """
+import sys, time
+import accessshare.library.files as files
+real = files.iter_blocks
+def first_block_then_hang(handle, block=files.READ_BLOCK):
+    for chunk in real(handle, 1 << 16):
+        yield chunk
+        print("copying", flush=True)
+        time.sleep(600)
+files.iter_blocks = first_block_then_hang
+from accessshare.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def export_killed_while_copying(dataset: Path, out: Path) -> None:
+    """`export photos` killed with SIGKILL in the middle of copying the large photo."""
+    child = subprocess.Popen([sys.executable, "-c", SLOW_EXPORT, "export", "photos",
+                              "--purpose", "research", "-o", str(out)], stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        assert child.stdout.readline().strip() == "copying"
+    finally:
+        child.kill()
+        child.wait(timeout=60)
+    assert [p.name for p in out.iterdir() if p.name.endswith(".partial")], "nothing half-written"
+
+
+def large_photo(dataset: Path) -> Path:
+    import numpy as np
+    from PIL import Image
+
+    path = dataset / "large.png"
+    noise = np.random.default_rng(7).integers(0, 255, (400, 400, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(path)
+    return path
+
+
+def test_a_copy_half_written_when_an_export_was_killed_goes_with_the_photo(capsys, dataset):
+    large = large_photo(dataset)
+    for name in ("coffee.jpg", "chelsea.jpg", "camera.jpg", "coins.jpg"):
+        (dataset / name).unlink()
+    out = dataset.parent / "for steward"
+    assert run(capsys, "consent", "set", dataset, "--purpose", "research", "--state",
+               "given")[0] == 0
+    export_killed_while_copying(dataset, out)
+
+    code, said, err = run(capsys, "delete", large, "--reason", "changed my mind", "--yes")
+    assert (code, err) == (0, "")
+    assert said.startswith("Deleted large.png")
+    assert sorted(os.listdir(out)) == []
+
+
+def test_exporting_again_after_a_killed_export_leaves_nothing_half_written(capsys, dataset):
+    large_photo(dataset)
+    out = dataset.parent / "for steward"
+    assert run(capsys, "consent", "set", dataset, "--purpose", "research", "--state",
+               "given")[0] == 0
+    export_killed_while_copying(dataset, out)
+
+    code, said, err = run(capsys, "export", "photos", "--purpose", "research", "-o", out)
+    assert (code, err) == (0, "")
+    assert sorted(os.listdir(out)) == ["camera.jpg", "chelsea.jpg", "coffee.jpg", "coins.jpg",
+                                       "large.png", "manifest.csv"]
