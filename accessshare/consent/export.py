@@ -136,6 +136,35 @@ def signed_log(owner: str, events: list[dict[str, Any]], photos: dict[str, str |
     return document
 
 
+def check_log_target(store: RecordStore, paths: AppPaths, given: Path) -> None:
+    """Refuse, with ExportProblem, a log written over something it must never replace: a
+    device, pipe or folder, a file of a dataset folder (a photo), or AccessShare's own records
+    (its data folder, but for ``exports/``, and the records database wherever it is)."""
+    try:
+        target = resolve_safely(given.expanduser().parent) / given.name
+        kind = os.lstat(target).st_mode if os.path.lexists(target) else None
+    except OSError as problem:
+        raise ExportProblem(str(problem)) from None
+    if not given.name or (kind is not None and not stat.S_ISREG(kind)
+                          and not stat.S_ISLNK(kind)):
+        raise ExportProblem(f"{given.name or given} is not a regular file (a device, pipe or "
+                            "folder); choose a file name for the log.")
+    database = store.engine.url.database if store.engine.url.get_backend_name() == "sqlite" \
+        else None
+    own = (is_inside(target, resolve_safely(paths.data_dir))
+           and not is_inside(target, resolve_safely(paths.exports_dir)))
+    if own or (database and target.name.startswith(Path(database).name)
+               and target.parent == resolve_safely(Path(database).parent)):
+        raise ExportProblem(f"{given.name} is one of AccessShare's own files; choose a file "
+                            "outside its data folder.")
+    with store.session() as session:  # the scanned folders (no second verification)
+        roots = [Path(root) for root in session.scalars(select(Dataset.root))]
+    for root in roots:
+        if is_inside(target, root):
+            raise ExportProblem(f"{given.name} is inside the dataset folder {root.name}; "
+                                "choose a file outside your photos.")
+
+
 def export_consent_json(store: RecordStore, path: str | Path,
                         form: ConsentForm | None = None) -> int:
     """Write the log as signed JSON; returns the number of events."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -162,3 +163,39 @@ def test_exporting_again_after_a_killed_export_leaves_nothing_half_written(capsy
     assert (code, err) == (0, "")
     assert sorted(os.listdir(out)) == ["camera.jpg", "chelsea.jpg", "coffee.jpg", "coins.jpg",
                                        "large.png", "manifest.csv"]
+
+
+def test_the_log_is_never_written_over_the_records_a_photo_or_a_device(capsys, dataset,
+                                                                        tmp_path):
+    """`export consent -o` given a wrong path by mistake: the records database, a photo of
+    the dataset, a pipe. Each is refused in one sentence and stays as it was."""
+    assert run(capsys, "consent", "set", dataset / "coffee.jpg", "--purpose", "research",
+               "--state", "given")[0] == 0
+    data = Path(os.environ["ACCESSSHARE_DATA_DIR"])
+    photo_bytes = (dataset / "coffee.jpg").read_bytes()
+    pipe = tmp_path / "pipe.json"
+    os.mkfifo(pipe)
+
+    for target, sentence in [
+            (data / "records.sqlite3", "records.sqlite3 is one of AccessShare's own files; "
+                                       "choose a file outside its data folder."),
+            (dataset / "coffee.jpg", "coffee.jpg is inside the dataset folder my photos; "
+                                     "choose a file outside your photos."),
+            (dataset / "log.json", "log.json is inside the dataset folder my photos; "
+                                   "choose a file outside your photos."),
+            (pipe, "pipe.json is not a regular file (a device, pipe or folder); choose a "
+                   "file name for the log."),
+            (Path(""), ". is not a regular file (a device, pipe or folder); choose a "
+                       "file name for the log.")]:
+        code, out, err = run(capsys, "export", "consent", "--format", "csv", "-o", target)
+        assert (code, out, err) == (2, "", f"accessshare: {sentence}\n")
+
+    assert (dataset / "coffee.jpg").read_bytes() == photo_bytes
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert not (dataset / "log.json").exists()
+    code, out, _ = run(capsys, "log", "verify")
+    assert (code, out) == (0, "Chain intact: 1 event verified.\n")
+    code, out, _ = run(capsys, "export", "consent", "--format", "json", "-o",
+                       data / "exports" / "log.json")
+    assert (code, out) == (0, f"Saved the consent log with 1 event to "
+                              f"{data / 'exports' / 'log.json'}.\n")
