@@ -118,6 +118,23 @@ def opened_store(paths: AppPaths, *, finish_deletions: bool = True) -> Iterator:
         store.close()
 
 
+def output_refusal(given: str | os.PathLike, paths: AppPaths, *stores: str | None
+                   ) -> str | None:
+    """Why an output file (-o, --to) must not be written there, in one sentence, or None: a
+    device, pipe or folder, or AccessShare's own files (its data folder but ``exports/``, the
+    records database, and ``stores``: database addresses or SQLite file names)."""
+    from accessshare.library.files import overwrite_refusal
+    from accessshare.records.store import sqlite_file
+
+    files = [sqlite_file(paths.db_url)]
+    files += [store if "://" not in store else sqlite_file(store) for store in stores if store]
+    try:
+        return overwrite_refusal(Path(given), paths.data_dir, allowed=paths.exports_dir,
+                                 databases=tuple(files))
+    except OSError as problem:
+        return str(problem)
+
+
 def chosen_form(args: argparse.Namespace):
     from accessshare.consent import FormError, load_form
 

@@ -51,11 +51,12 @@ from accessshare.consent.form import ConsentForm, FormError, form_from_bytes, lo
 from accessshare.consent.register import ExportRegister, copy_hash
 from accessshare.consent.state import DELETED, ConsentState
 from accessshare.library.files import (atomic_writer, copy_atomically, hash_file, is_inside,
-                                       left_half_written, resolve_safely)
+                                       left_half_written, overwrite_refusal, resolve_safely)
 from accessshare.records import RecordStore, VerifyReport
 from accessshare.consent.export_text import EventTexts, signed_text
 from accessshare.records.chain import CHAINED_FIELDS, GENESIS_HASH, ChainCheck, utc_timestamp
 from accessshare.records.models import Dataset, Photo
+from accessshare.records.store import sqlite_file
 from accessshare.records.signing import (DeviceKey, KeyProblem, canonical_bytes,
                                          check_signature, sign_document, signed_message)
 from accessshare.sentences import en
@@ -142,21 +143,12 @@ def check_log_target(store: RecordStore, paths: AppPaths, given: Path) -> None:
     (its data folder, but for ``exports/``, and the records database wherever it is)."""
     try:
         target = resolve_safely(given.expanduser().parent) / given.name
-        kind = os.lstat(target).st_mode if os.path.lexists(target) else None
+        refusal = overwrite_refusal(given, paths.data_dir, allowed=paths.exports_dir,
+                                    databases=(sqlite_file(store.engine.url),))
     except OSError as problem:
         raise ExportProblem(str(problem)) from None
-    if not given.name or (kind is not None and not stat.S_ISREG(kind)
-                          and not stat.S_ISLNK(kind)):
-        raise ExportProblem(f"{given.name or given} is not a regular file (a device, pipe or "
-                            "folder); choose a file name for the log.")
-    database = store.engine.url.database if store.engine.url.get_backend_name() == "sqlite" \
-        else None
-    own = (is_inside(target, resolve_safely(paths.data_dir))
-           and not is_inside(target, resolve_safely(paths.exports_dir)))
-    if own or (database and target.name.startswith(Path(database).name)
-               and target.parent == resolve_safely(Path(database).parent)):
-        raise ExportProblem(f"{given.name} is one of AccessShare's own files; choose a file "
-                            "outside its data folder.")
+    if refusal:
+        raise ExportProblem(refusal)
     with store.session() as session:  # the scanned folders (no second verification)
         roots = [Path(root) for root in session.scalars(select(Dataset.root))]
     for root in roots:

@@ -224,6 +224,29 @@ def file_lock(lock_file: Path, *, wait: bool = True) -> Iterator[bool]:
         os.close(descriptor)
 
 
+def overwrite_refusal(given: Path, own_folder: Path, *, allowed: Path | None = None,
+                      databases: tuple[str | None, ...] = ()) -> str | None:
+    """Why an output file must not be written at ``given``, in one sentence, or None: the
+    name is empty or names a device, pipe or folder, or one of AccessShare's own files (in
+    its data folder ``own_folder`` but under ``allowed``, or a SQLite database in
+    ``databases`` with its journal files)."""
+    target = resolve_safely(Path(given).expanduser().parent) / Path(given).name
+    if not Path(given).name or (os.path.lexists(target) and not (
+            target.is_symlink() or stat.S_ISREG(os.lstat(target).st_mode))):
+        return (f"{Path(given).name or given} is not a regular file (a device, pipe or "
+                "folder); choose a file name to write to.")
+    own = is_inside(target, resolve_safely(own_folder)) and not (
+        allowed is not None and is_inside(target, resolve_safely(allowed)))
+    for database in filter(None, databases):
+        database_path = resolve_safely(Path(database).expanduser())
+        own |= (target.parent == database_path.parent
+                and target.name.startswith(database_path.name))
+    if own:
+        return (f"{Path(given).name} is one of AccessShare's own files; choose a file outside "
+                "its data folder.")
+    return None
+
+
 def is_inside(path: Path, folder: Path) -> bool:
     """Whether ``path`` is ``folder`` or lies under it (both already resolved)."""
     return path == folder or folder in path.parents

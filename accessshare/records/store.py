@@ -749,6 +749,15 @@ def storable_path(path: str | Path) -> bool:
     return True
 
 
+def sqlite_file(db_url: Any) -> str | None:
+    """The file of a SQLite database address (a string or URL), or None for any other."""
+    try:
+        url = make_url(db_url)
+    except ArgumentError:
+        return None
+    return url.database if url.get_backend_name() == "sqlite" and url.database else None
+
+
 def shown_address(db_url: str) -> str:
     """A database address fit to print: its password replaced by ***."""
     try:

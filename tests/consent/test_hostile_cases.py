@@ -184,9 +184,9 @@ def test_the_log_is_never_written_over_the_records_a_photo_or_a_device(capsys, d
             (dataset / "log.json", "log.json is inside the dataset folder my photos; "
                                    "choose a file outside your photos."),
             (pipe, "pipe.json is not a regular file (a device, pipe or folder); choose a "
-                   "file name for the log."),
+                   "file name to write to."),
             (Path(""), ". is not a regular file (a device, pipe or folder); choose a "
-                       "file name for the log.")]:
+                       "file name to write to.")]:
         code, out, err = run(capsys, "export", "consent", "--format", "csv", "-o", target)
         assert (code, out, err) == (2, "", f"accessshare: {sentence}\n")
 
@@ -199,3 +199,26 @@ def test_the_log_is_never_written_over_the_records_a_photo_or_a_device(capsys, d
                        data / "exports" / "log.json")
     assert (code, out) == (0, f"Saved the consent log with 1 event to "
                               f"{data / 'exports' / 'log.json'}.\n")
+
+
+def test_no_output_option_writes_over_the_records_or_a_pipe(capsys, dataset, tmp_path):
+    assert run(capsys, "consent", "set", dataset / "coffee.jpg", "--purpose", "research",
+               "--state", "given")[0] == 0
+    data = Path(os.environ["ACCESSSHARE_DATA_DIR"])
+    records = data / "records.sqlite3"
+    steward_store = tmp_path / "steward.sqlite3"
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    own = "is one of AccessShare's own files; choose a file outside its data folder."
+    for argv, sentence in [
+            (["study", "export", "--format", "csv", "-o", records], f"records.sqlite3 {own}"),
+            (["speak", "hello", "--to", records], f"records.sqlite3 {own}"),
+            (["steward", "status", "--db", steward_store, "-o", steward_store],
+             f"steward.sqlite3 {own}"),
+            (["steward", "status", "--db", steward_store, "-o", pipe],
+             "pipe is not a regular file (a device, pipe or folder); choose a file name to "
+             "write to.")]:
+        code, out, err = run(capsys, *argv)
+        assert (code, out, err) == (2, "", f"accessshare: {sentence}\n"), argv
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert run(capsys, "log", "verify")[:2] == (0, "Chain intact: 1 event verified.\n")
