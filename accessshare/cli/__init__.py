@@ -75,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     paths = resolve_paths(args.data_dir, args.db)
+    if paths.data_dir.exists() and not paths.data_dir.is_dir():
+        print(f"accessshare: The data folder {paths.data_dir} is a file, not a folder; give "
+              "--data-dir a folder (new or AccessShare's own).", file=sys.stderr)
+        return 2
     handler = getattr(args, "handler", None)
     if handler is None:
         default = _load_command_module("gui")

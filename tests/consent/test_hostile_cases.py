@@ -222,3 +222,14 @@ def test_no_output_option_writes_over_the_records_or_a_pipe(capsys, dataset, tmp
         assert (code, out, err) == (2, "", f"accessshare: {sentence}\n"), argv
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
     assert run(capsys, "log", "verify")[:2] == (0, "Chain intact: 1 event verified.\n")
+
+
+def test_a_data_folder_that_is_a_file_is_one_sentence(capsys, dataset):
+    photo = dataset / "coffee.jpg"
+    before = photo.read_bytes()
+    for argv in (["log", "verify"], ["scan", dataset], ["consent", "show", photo]):
+        code, out, err = run(capsys, "--data-dir", photo, *argv)
+        assert (code, out) == (2, "")
+        assert err == (f"accessshare: The data folder {photo} is a file, not a folder; give "
+                       "--data-dir a folder (new or AccessShare's own).\n")
+    assert photo.read_bytes() == before
