@@ -172,7 +172,7 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
     folder is scanned once and each photo found by a lookup, so 20,000 paths cost 20,000
     lookups, not 20,000 searches of the folder."""
     from accessshare.library import scan
-    from accessshare.library.files import resolve_safely
+    from accessshare.library.files import NotRegularFile, resolve_safely
     from accessshare.library.scanner import default_index_dir
     from accessshare.records.store import storable_path
     from accessshare.sentences import en
@@ -200,6 +200,8 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
             folders.append(resolved)
         elif kind == "file":
             files.append(resolved)
+        elif os.path.exists(resolved):
+            problems.append(str(NotRegularFile(Path(text))))
         else:
             problems.append(f"{text} is not there; give a photo file or a dataset folder.")
     roots: dict[Path, Path | None] = {folder: folder for folder in folders}

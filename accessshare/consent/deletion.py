@@ -51,6 +51,7 @@ from accessshare.library import ThumbnailCache
 from accessshare.library.decode import IMAGE_EXTENSIONS
 from accessshare.library.files import (
     LinkProblem,
+    NotRegularFile,
     file_lock,
     hash_file,
     is_inside,
@@ -212,6 +213,8 @@ def _checked_target(path: Path, reason: str, paths: AppPaths, roots: list[Path])
 def _hash_or_refuse(target: Path) -> tuple[str, int]:
     try:
         return hash_file(target)
+    except NotRegularFile as problem:
+        raise DeletionProblem(f"{problem} Nothing was deleted.") from None
     except OSError as problem:
         reason = problem.strerror or str(problem)
         raise DeletionProblem(f"{target.name} cannot be read ({reason}), so it was not "

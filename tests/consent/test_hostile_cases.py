@@ -233,3 +233,21 @@ def test_a_data_folder_that_is_a_file_is_one_sentence(capsys, dataset):
         assert err == (f"accessshare: The data folder {photo} is a file, not a folder; give "
                        "--data-dir a folder (new or AccessShare's own).\n")
     assert photo.read_bytes() == before
+
+
+def test_a_pipe_or_a_link_to_a_device_named_like_a_photo_is_said_as_such(capsys, dataset):
+    assert run(capsys, "scan", dataset)[0] == 0
+    assert run(capsys, "consent", "show", dataset)[0] == 0  # the folder is known
+    os.mkfifo(dataset / "pipe.jpg")
+    (dataset / "zero.jpg").symlink_to("/dev/zero")
+    for name in ("pipe.jpg", "zero.jpg"):
+        code, out, err = run(capsys, "consent", "set", dataset / name, "--purpose",
+                             "research", "--state", "given")
+        assert (code, out) == (1, "")
+        assert err == (f"accessshare: {name} is not a regular file (it is a device, pipe or "
+                       "socket), so it was not read.\n")
+    code, out, err = run(capsys, "delete", dataset / "pipe.jpg", "--reason", "x", "--yes")
+    assert (code, out, err) == (2, "", "accessshare: pipe.jpg is not a regular file (it is a "
+                                       "device, pipe or socket), so it was not read. Nothing "
+                                       "was deleted.\n")
+    assert stat.S_ISFIFO(os.lstat(dataset / "pipe.jpg").st_mode)
