@@ -231,6 +231,7 @@ class _Work:
         self.content_files = self.exported = self.descriptions = self.named = 0
         self.inodes: dict[tuple[int, int], list[int]] = {}  # (dev, ino) -> [names, names removed]
         self.done_already = False
+        self.unreachable: list[Path] = []  # exported copies in a folder that is not there now
 
     def remove_everything(self, extra: list[Path], first: Path | None) -> None:
         self._remove_content(first, extra)
@@ -255,8 +256,10 @@ class _Work:
                         "descriptions_removed": self.descriptions})
             self.step("done")
         folders = [self.paths.data_dir, *self.roots, *ExportRegister(self.paths).folders()]
-        report.remaining = find_remains(self.store, self.photo_hash, self.size, own_text,
-                                        folders, self._names_elsewhere())
+        report.remaining = [f"{copy} could not be reached (its folder is missing: perhaps on "
+                            "a drive that is not connected)" for copy in self.unreachable]
+        report.remaining += find_remains(self.store, self.photo_hash, self.size, own_text,
+                                         folders, self._names_elsewhere())
         self.store.append_deletion(photo_hash=self.photo_hash, status="verified", actor=actor,
                                    reason=reason, detail={"ok": report.ok,
                                                           "copies_found": len(report.remaining)})
@@ -318,7 +321,9 @@ class _Work:
         register = ExportRegister(self.paths)
         removed = 0
         for copy, written_hash in register.copy_hashes_of(self.photo_hash).items():
-            if _unlink_if_holds(copy, written_hash):  # a redacted copy has its own bytes
+            if not copy.parent.is_dir():
+                self.unreachable.append(copy)
+            elif _unlink_if_holds(copy, written_hash):  # a redacted copy has its own bytes
                 removed += 1
             for half_written in left_half_written(copy.parent, copy.name):  # export killed
                 half_written.unlink(missing_ok=True)

@@ -251,3 +251,20 @@ def test_a_pipe_or_a_link_to_a_device_named_like_a_photo_is_said_as_such(capsys,
                                        "device, pipe or socket), so it was not read. Nothing "
                                        "was deleted.\n")
     assert stat.S_ISFIFO(os.lstat(dataset / "pipe.jpg").st_mode)
+
+
+def test_an_exported_copy_out_of_reach_is_not_said_to_be_gone(capsys, dataset):
+    """The copies were exported to a drive that is not connected when the photo is deleted:
+    the deletion must not say that no copy remains."""
+    out = dataset.parent / "usb stick"
+    assert run(capsys, "consent", "set", dataset, "--purpose", "research", "--state",
+               "given")[0] == 0
+    assert run(capsys, "export", "photos", "--purpose", "research", "-o", out)[0] == 0
+    out.rename(dataset.parent / "unplugged")
+
+    code, said, err = run(capsys, "delete", dataset / "coffee.jpg", "--reason", "x", "--yes")
+    assert (code, err) == (1, "")
+    assert said == (f"Deleted coffee.jpg, but 1 copy remains: "
+                    f"{out / 'coffee.jpg'} could not be reached (its folder is missing: "
+                    "perhaps on a drive that is not connected).\n")
+    assert (dataset.parent / "unplugged" / "coffee.jpg").exists()
