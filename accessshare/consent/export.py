@@ -50,8 +50,10 @@ from accessshare.consent.decisions import Decisions
 from accessshare.consent.form import ConsentForm, FormError, form_from_bytes, load_form
 from accessshare.consent.register import ExportRegister, copy_hash
 from accessshare.consent.state import DELETED, ConsentState
-from accessshare.library.files import (atomic_writer, copy_atomically, hash_file, is_inside,
-                                       left_half_written, overwrite_refusal, resolve_safely)
+from accessshare.library.files import (FileTooLarge, NotRegularFile, atomic_writer,
+                                       copy_atomically, hash_file, is_inside,
+                                       left_half_written, overwrite_refusal, read_regular,
+                                       resolve_safely)
 from accessshare.records import RecordStore, VerifyReport
 from accessshare.consent.export_text import EventTexts, signed_text
 from accessshare.records.chain import CHAINED_FIELDS, GENESIS_HASH, ChainCheck, utc_timestamp
@@ -63,6 +65,7 @@ from accessshare.sentences import en
 from accessshare.vocabulary import ConsentStatus
 
 SCHEMA_VERSION = "accessshare-consent-27560/1"
+MAX_LOG_BYTES = 1 << 30  # a log of a million events is about 600 MB
 MAPPING = "ISO/IEC TS 27560 as mapped by W3C DPV dpv-27560 (https://w3id.org/dpv/guides/consent-27560)"
 DPV_STATUS = {ConsentStatus.GIVEN: "dpv:ConsentGiven", ConsentStatus.REFUSED: "dpv:ConsentRefused",
               ConsentStatus.WITHDRAWN: "dpv:ConsentWithdrawn",
@@ -313,7 +316,11 @@ def verify_export_file(path: str | Path) -> ExportVerifyReport:
     """Check an exported consent log file (see ``verify_export_document``)."""
     path = Path(path)
     try:
-        log = json.loads(path.read_text(encoding="utf-8-sig"))
+        log = json.loads(read_regular(path, MAX_LOG_BYTES).decode("utf-8-sig"))
+    except (NotRegularFile, FileTooLarge):
+        return ExportVerifyReport(False, f"{path.name} is not a consent log: it is not a "
+                                  "regular file, or it is larger than any export.",
+                                  failed="file")
     except OSError as problem:
         return ExportVerifyReport(False, f"{path.name} cannot be read ({problem.strerror}).",
                                   failed="file")

@@ -39,6 +39,7 @@ from sqlalchemy.engine import Connection
 from accessshare.consent.export import verify_export_document
 from accessshare.consent.form import PURPOSE_ID
 from accessshare.consent.state import event_detail
+from accessshare.library.files import O_CLOEXEC, O_NONBLOCK
 from accessshare.records.chain import GENESIS_HASH, parse_timestamp, utc_timestamp
 from accessshare.records.signing import short_fingerprint
 from accessshare.vocabulary import STORED_STATUSES, ConsentStatus
@@ -157,7 +158,7 @@ def verified_log(data: bytes, name: str, sha256: str) -> VerifiedLog:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        descriptor = os.open(path, os.O_RDONLY)
+        descriptor = os.open(path, os.O_RDONLY | O_NONBLOCK | O_CLOEXEC)  # a pipe: no wait
     except OSError as problem:
         raise Refused("unreadable", f"{path.name} cannot be read ({problem.strerror})") from None
     try:

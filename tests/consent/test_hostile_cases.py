@@ -268,3 +268,23 @@ def test_an_exported_copy_out_of_reach_is_not_said_to_be_gone(capsys, dataset):
                     f"{out / 'coffee.jpg'} could not be reached (its folder is missing: "
                     "perhaps on a drive that is not connected).\n")
     assert (dataset.parent / "unplugged" / "coffee.jpg").exists()
+
+
+def test_a_pipe_or_a_device_given_as_a_form_or_a_log_is_refused_at_once(tmp_path):
+    """Each would wait forever for a writer, or read /dev/zero until memory ran out."""
+    pipe = tmp_path / "log.json"
+    os.mkfifo(pipe)
+    not_form = "is not a consent form: it is not a regular file, or it is larger than any form"
+    not_log = "is not a consent log: it is not a regular file, or it is larger than any export."
+    for argv, code, words in [
+            (["log", "verify", pipe], 1, f"log.json {not_log}"),
+            (["log", "verify", "/dev/zero"], 1, f"zero {not_log}"),
+            (["consent", "walk", "--consent-form", "/dev/zero"], 2, f"zero:0: {not_form}"),
+            (["consent", "walk", "--consent-form", pipe], 2, f"log.json:0: {not_form}"),
+            (["steward", "import", pipe, "--db", tmp_path / "steward.sqlite3"], 1,
+             "Refused log.json (unreadable): log.json is not a regular file.")]:
+        child = subprocess.run([sys.executable, "-m", "accessshare", *map(str, argv)],
+                               capture_output=True, text=True, timeout=60, cwd=REPO)
+        assert child.returncode == code, (argv, child.stderr)
+        assert words in child.stdout + child.stderr, argv
+        no_traceback(child.stderr)
