@@ -4,6 +4,7 @@ deleted as the rules say."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -11,6 +12,8 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from accessshare.cli import main
 
@@ -288,3 +291,34 @@ def test_a_pipe_or_a_device_given_as_a_form_or_a_log_is_refused_at_once(tmp_path
         assert child.returncode == code, (argv, child.stderr)
         assert words in child.stdout + child.stderr, argv
         no_traceback(child.stderr)
+
+
+def mounted_tmpfs(folder: Path, size: str) -> bool:
+    folder.mkdir()
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                          capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+def test_a_full_disk_under_the_records_is_said_as_such(capsys, dataset, tmp_path):
+    small = tmp_path / "small disk"
+    if not mounted_tmpfs(small, "600k"):
+        pytest.skip("this machine cannot mount a tmpfs")
+    try:
+        data = small / "data"
+        argv = ["--data-dir", data]
+        assert run(capsys, *argv, "consent", "set", dataset / "coffee.jpg", "--purpose",
+                   "research", "--state", "given")[0] == 0
+        with open(small / "filler", "wb", buffering=0) as filler:  # the disk fills up
+            with contextlib.suppress(OSError):
+                while True:
+                    filler.write(b"\0" * 4096)
+        code, out, err = run(capsys, *argv, "consent", "set", dataset / "coffee.jpg",
+                             "--purpose", "research", "--state", "withdrawn")
+        assert code == 2 and "full" in err and "Free some space and try again." in err, err
+        no_traceback(err)
+        (small / "filler").unlink()
+        code, out, _ = run(capsys, *argv, "consent", "show", dataset / "coffee.jpg")
+        assert out.startswith("coffee.jpg: Shared for research")  # the first one was kept
+    finally:
+        subprocess.run(["umount", str(small)], check=True)
