@@ -211,8 +211,14 @@ def _checked_target(path: Path, reason: str, paths: AppPaths, roots: list[Path])
 
 
 def _hash_or_refuse(target: Path) -> tuple[str, int]:
+    """The content to delete. An empty file is refused: every empty file has its "content",
+    and deleting that everywhere would remove files that are not photos at all."""
     try:
-        return hash_file(target)
+        photo_hash, size = hash_file(target)
+        if size == 0:
+            raise DeletionProblem(f"{target.name} is empty (0 bytes), so it holds no photo to "
+                                  "delete; nothing was deleted.")
+        return photo_hash, size
     except NotRegularFile as problem:
         raise DeletionProblem(f"{problem} Nothing was deleted.") from None
     except OSError as problem:

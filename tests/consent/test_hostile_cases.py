@@ -322,3 +322,15 @@ def test_a_full_disk_under_the_records_is_said_as_such(capsys, dataset, tmp_path
         assert out.startswith("coffee.jpg: Shared for research")  # the first one was kept
     finally:
         subprocess.run(["umount", str(small)], check=True)
+
+
+def test_deleting_an_empty_photo_file_never_sweeps_other_empty_files(capsys, dataset):
+    assert run(capsys, "consent", "show", dataset)[0] == 0  # the folder is known
+    (dataset / "empty.jpg").write_bytes(b"")
+    (dataset / ".nomedia").write_bytes(b"")
+    (dataset / "KEEP ME.txt").write_bytes(b"")
+    code, out, err = run(capsys, "delete", dataset / "empty.jpg", "--reason", "x", "--yes")
+    assert (code, out, err) == (2, "", "accessshare: empty.jpg is empty (0 bytes), so it holds "
+                                       "no photo to delete; nothing was deleted.\n")
+    assert {p.name for p in dataset.iterdir()} >= {"empty.jpg", ".nomedia", "KEEP ME.txt"}
+    assert run(capsys, "log", "verify")[1] == "Chain intact: 0 events verified.\n"
