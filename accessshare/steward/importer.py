@@ -119,7 +119,9 @@ def import_file(store: StewardStore, path: str | os.PathLike, *,
                 pinned_only: bool = False) -> ImportResult:
     """Verify and import one exported log; never raises for a bad file (its result says
     why it was refused). ``StewardProblem`` only when the store itself cannot be written."""
-    name = Path(path).name
+    # A name in another encoding than UTF-8 is kept as its escapes (\xff): a database keeps
+    # only UTF-8 text.
+    name = os.fsencode(Path(path).name).decode("utf-8", "backslashreplace")
     sha256 = None
     try:
         data = _read_bytes(Path(path))

@@ -334,3 +334,20 @@ def test_deleting_an_empty_photo_file_never_sweeps_other_empty_files(capsys, dat
                                        "no photo to delete; nothing was deleted.\n")
     assert {p.name for p in dataset.iterdir()} >= {"empty.jpg", ".nomedia", "KEEP ME.txt"}
     assert run(capsys, "log", "verify")[1] == "Chain intact: 0 events verified.\n"
+
+
+def test_a_steward_imports_a_log_whose_file_name_is_not_utf8(capsys, dataset, tmp_path):
+    assert run(capsys, "consent", "set", dataset / "coffee.jpg", "--purpose", "research",
+               "--state", "given")[0] == 0
+    log = tmp_path / "alice.json"
+    assert run(capsys, "export", "consent", "--format", "json", "-o", log)[0] == 0
+    odd = os.fsdecode(os.path.join(bytes(tmp_path), b"alic\xe9.json"))
+    shutil.copy(log, odd)
+    store = tmp_path / "steward.sqlite3"
+
+    code, out, err = run(capsys, "steward", "import", odd, "--db", store)
+    no_traceback(err)
+    assert code == 0, err
+    assert out.startswith("Imported alic\\xe9.json, signed by the key ")
+    code, out, _ = run(capsys, "steward", "verify", "--db", store)
+    assert code == 0 and out.startswith("The steward's store is intact: its log of 1 entry")
