@@ -351,3 +351,20 @@ def test_a_steward_imports_a_log_whose_file_name_is_not_utf8(capsys, dataset, tm
     assert out.startswith("Imported alic\\xe9.json, signed by the key ")
     code, out, _ = run(capsys, "steward", "verify", "--db", store)
     assert code == 0 and out.startswith("The steward's store is intact: its log of 1 entry")
+
+
+def test_words_that_are_not_utf8_in_an_option_are_one_sentence(dataset):
+    """A terminal in Latin-1 gives bytes that are not UTF-8; records keep UTF-8 only."""
+    not_utf8 = os.fsdecode(b"moved abroad \xe9")
+    for argv, option in [
+            (["consent", "set", dataset / "coffee.jpg", "--purpose", "research", "--state",
+              "given", "--reason", not_utf8], "reason"),
+            (["delete", dataset / "chelsea.jpg", "--reason", not_utf8, "--yes"], "reason"),
+            (["speak", not_utf8, "--to", dataset.parent / "said.wav"], "text")]:
+        child = subprocess.run([sys.executable, "-m", "accessshare", *map(str, argv)],
+                               capture_output=True, timeout=60, cwd=REPO)
+        assert (child.returncode, child.stdout) == (2, b""), child.stderr
+        assert child.stderr.decode() == (f"accessshare: The {option} given is not valid text "
+                                         "(UTF-8); nothing was done. Type it again, or set "
+                                         "the terminal to UTF-8.\n")
+    assert (dataset / "chelsea.jpg").exists()
