@@ -368,3 +368,14 @@ def test_words_that_are_not_utf8_in_an_option_are_one_sentence(dataset):
                                          "(UTF-8); nothing was done. Type it again, or set "
                                          "the terminal to UTF-8.\n")
     assert (dataset / "chelsea.jpg").exists()
+
+
+def test_more_describer_processes_than_the_computer_holds_are_refused(capsys, dataset):
+    """Each process holds the models (about 450 MB): a typo of --workers 200 must not start
+    200 of them."""
+    cores = os.cpu_count() or 1
+    code, out, err = run(capsys, "describe", dataset / "coffee.jpg", "--workers", 200)
+    assert (code, out) == (2, "")
+    assert err.startswith("accessshare: --workers 200 is more than this computer can hold: "
+                          "each describer process needs about 450 MB and a core; use at most ")
+    assert 1 <= int(err.rsplit(" ", 1)[1].rstrip(".\n")) <= cores
