@@ -45,7 +45,7 @@ from pathlib import Path
 from sqlalchemy import Text, cast, delete, select
 
 from accessshare.config import AppPaths
-from accessshare.consent.register import ExportRegister
+from accessshare.consent.register import COPIES_LOCK, ExportRegister
 from accessshare.consent.state import ConsentState
 from accessshare.library import ThumbnailCache
 from accessshare.library.decode import IMAGE_EXTENSIONS
@@ -70,7 +70,6 @@ TEXT_SUFFIXES = {".json", ".jsonl", ".csv", ".txt", ".md", ".tmp", ".partial"}
 MIN_TEXT = 8  # recognised text shorter than this ("EXIT") proves nothing when found
 MANIFEST = "manifest.csv"
 JOURNAL = "deletions-in-progress.json"
-LOCK = ".deletions.lock"  # held while this data folder deletes: one deletion at a time
 Step = Callable[[str], None]
 
 
@@ -127,7 +126,7 @@ def delete_photo(store: RecordStore, paths: AppPaths, photo_path: str | Path, re
     photo_hash, size = _hash_or_refuse(target)
     actor = actor or store.contributor()
     own_text = _own_text(store, photo_hash)
-    with file_lock(paths.data_dir / LOCK):
+    with file_lock(paths.data_dir / COPIES_LOCK):
         _journal_add(paths, photo_hash, store)
         step("noted")
         store.append_deletion(photo_hash=photo_hash, status="requested", actor=actor,
@@ -148,7 +147,7 @@ def finish_unfinished(store: RecordStore, paths: AppPaths, on_step: Step | None 
     left to that process (and anything older to the next start)."""
     if not _journal_entries(paths):
         return []
-    with file_lock(paths.data_dir / LOCK, wait=False) as held:
+    with file_lock(paths.data_dir / COPIES_LOCK, wait=False) as held:
         return _finish_unfinished(store, paths, on_step) if held else []
 
 

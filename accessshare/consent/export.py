@@ -48,10 +48,10 @@ from sqlalchemy import select
 from accessshare.config import AppPaths
 from accessshare.consent.decisions import Decisions
 from accessshare.consent.form import ConsentForm, FormError, form_from_bytes, load_form
-from accessshare.consent.register import ExportRegister, copy_hash
+from accessshare.consent.register import COPIES_LOCK, ExportRegister, copy_hash
 from accessshare.consent.state import DELETED, ConsentState
 from accessshare.library.files import (FileTooLarge, NotRegularFile, atomic_writer,
-                                       copy_atomically, hash_file, is_inside,
+                                       copy_atomically, file_lock, hash_file, is_inside,
                                        left_half_written, overwrite_refusal, read_regular,
                                        resolve_safely)
 from accessshare.records import RecordStore, VerifyReport
@@ -530,7 +530,8 @@ def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: st
                   progress: Callable[[int, int], None] | None = None,
                   stop: Callable[[], bool] | None = None) -> PhotoExportReport:
     """Copy only the photos whose effective consent for ``purpose`` is given, with a manifest,
-    and register every copy so that deleting the photo later removes it too.
+    and register every copy so that deleting the photo later removes it too. A deletion in
+    another process waits until the export is done (and an export for the deletion).
 
     A photo shared on condition that faces, text or location are removed gets a redacted copy
     made and checked by ``redactor`` (a ``describe.redaction.Redactor``, handed in from above:
@@ -545,6 +546,16 @@ def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: st
     ``progress(done, total)`` is told once the photos to copy are known and after each one;
     ``stop()`` is asked between photos: once it says yes, no further copy is written (a
     redacted copy being made is dropped), and the manifest names exactly the copies made."""
+    with file_lock(paths.data_dir / COPIES_LOCK):
+        return _export_photos(store, paths, purpose, Path(out_dir), form, redactor,
+                              make_redactor, progress, stop)
+
+
+def _export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: Path,
+                   form: ConsentForm | None, redactor: Redacting | None,
+                   make_redactor: Callable[[], Redacting] | None,
+                   progress: Callable[[int, int], None] | None,
+                   stop: Callable[[], bool] | None) -> PhotoExportReport:
     decisions = Decisions(store, form)
     if purpose not in decisions.purpose_ids:
         raise ExportProblem(f"There is no purpose {purpose!r}; choose one of "

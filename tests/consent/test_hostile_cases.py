@@ -379,3 +379,50 @@ def test_more_describer_processes_than_the_computer_holds_are_refused(capsys, da
     assert err.startswith("accessshare: --workers 200 is more than this computer can hold: "
                           "each describer process needs about 450 MB and a core; use at most ")
     assert 1 <= int(err.rsplit(" ", 1)[1].rstrip(".\n")) <= cores
+
+
+PAUSED_EXPORT = """
+import sys
+import accessshare.library.files as files
+real = files.iter_blocks
+def first_block_then_wait(handle, block=files.READ_BLOCK):
+    for number, chunk in enumerate(real(handle, 1 << 16)):
+        yield chunk
+        if number == 0:
+            print("copying", flush=True)
+            sys.stdin.readline()
+files.iter_blocks = first_block_then_wait
+from accessshare.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_photo_deleted_while_an_export_copies_it_leaves_no_copy(capsys, dataset):
+    """Two processes: an export is copying the photo when the contributor deletes it."""
+    large = large_photo(dataset)
+    for name in ("coffee.jpg", "chelsea.jpg", "camera.jpg", "coins.jpg"):
+        (dataset / name).unlink()
+    out = dataset.parent / "for steward"
+    assert run(capsys, "consent", "set", dataset, "--purpose", "research", "--state",
+               "given")[0] == 0
+    command = [sys.executable, "-m", "accessshare"]
+    exporting = subprocess.Popen([sys.executable, "-c", PAUSED_EXPORT, "export", "photos",
+                                  "--purpose", "research", "-o", str(out)],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert exporting.stdout.readline().strip() == "copying"
+        deleting = subprocess.Popen([*command, "delete", str(large), "--reason", "x", "--yes"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    cwd=REPO)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            deleting.wait(timeout=5)  # a deletion that does not wait for the copy ends here
+        exporting.stdin.write("\n")
+        exporting.stdin.flush()
+        assert exporting.wait(timeout=120) == 0
+        said, err = deleting.communicate(timeout=120)
+    finally:
+        exporting.kill()
+    assert err == ""
+    assert said == "Deleted large.png and 1 exported copy. No copy remains.\n"
+    assert sorted(os.listdir(out)) == ["manifest.csv"]
+    assert "large.png" not in (out / "manifest.csv").read_text(encoding="utf-8-sig")
