@@ -172,12 +172,13 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
     folder is scanned once and each photo found by a lookup, so 20,000 paths cost 20,000
     lookups, not 20,000 searches of the folder."""
     from accessshare.library import scan
-    from accessshare.library.files import NotRegularFile, resolve_safely
+    from accessshare.library.files import NotRegularFile, is_inside, resolve_safely
     from accessshare.library.scanner import default_index_dir
     from accessshare.records.store import storable_path
     from accessshare.sentences import en
 
     folders, files, problems = [], [], []
+    own_folder = resolve_safely(paths.data_dir)
     parents: dict[str, Path] = {}  # 20,000 photos of one folder: its path is resolved once
     for text in given:
         expanded = os.path.expanduser(text)
@@ -194,7 +195,10 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
             problems.append(str(problem))
             continue
         kind = _kind(resolved)
-        if kind == "folder" and not storable_path(resolved):
+        if is_inside(resolved, own_folder):
+            problems.append(f"{text} is part of AccessShare's own data folder, not your "
+                            "photos; nothing was decided or shown for it.")
+        elif kind == "folder" and not storable_path(resolved):
             problems.append(en.name_not_utf8(str(resolved)))
         elif kind == "folder":
             folders.append(resolved)

@@ -426,3 +426,21 @@ def test_a_photo_deleted_while_an_export_copies_it_leaves_no_copy(capsys, datase
     assert said == "Deleted large.png and 1 exported copy. No copy remains.\n"
     assert sorted(os.listdir(out)) == ["manifest.csv"]
     assert "large.png" not in (out / "manifest.csv").read_text(encoding="utf-8-sig")
+
+
+def test_the_data_folder_is_never_decided_as_a_dataset(capsys, dataset):
+    """A typo shares AccessShare's own data folder: refused, so its exports/ stays usable."""
+    data = Path(os.environ["ACCESSSHARE_DATA_DIR"])
+    assert run(capsys, "log", "verify")[0] == 0
+    for target in (data, data / "chain-heads"):
+        code, out, err = run(capsys, "consent", "set", target, "--purpose", "research",
+                             "--state", "given")
+        assert (code, out) == (1, "")
+        assert err == (f"accessshare: {target} is part of AccessShare's own data folder, not "
+                       "your photos; nothing was decided or shown for it.\n")
+    assert run(capsys, "log", "verify")[1] == "Chain intact: 0 events verified.\n"
+    assert run(capsys, "consent", "set", dataset, "--purpose", "research", "--state",
+               "given")[0] == 0
+    code, out, _ = run(capsys, "export", "photos", "--purpose", "research", "-o",
+                       data / "exports" / "research")
+    assert code == 0 and out.startswith("Copied 4 photos shared for research")
