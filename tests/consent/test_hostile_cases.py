@@ -444,3 +444,23 @@ def test_the_data_folder_is_never_decided_as_a_dataset(capsys, dataset):
     code, out, _ = run(capsys, "export", "photos", "--purpose", "research", "-o",
                        data / "exports" / "research")
     assert code == 0 and out.startswith("Copied 4 photos shared for research")
+
+
+def test_the_window_deciding_a_folder_named_in_another_encoding_says_why(dataset, tmp_path):
+    """The app layer under the window's Ctrl+D: one sentence, nothing saved."""
+    from accessshare.app.consent import ConsentService
+    from accessshare.config import resolve_paths
+    from accessshare.records import RecordStore
+    from accessshare.vocabulary import ConsentStatus
+
+    odd = Path(os.fsdecode(os.path.join(bytes(tmp_path), b"fotos \xff")))
+    shutil.copytree(dataset, odd)
+    paths = resolve_paths(tmp_path / "data").ensure()
+    with RecordStore.open(paths) as store:
+        decided = ConsentService(store, paths).set_folder_states(
+            odd, ["research"], ConsentStatus.GIVEN, [])
+        assert (decided.outcome.ok, decided.outcome.saved) == (False, False)
+        assert decided.outcome.sentence == (
+            f"{odd.name} has a name that is not valid text (UTF-8), so AccessShare cannot "
+            "keep a record of it; rename it to decide about it.")
+        assert (store.verify().ok, store.verify().checked) == (True, 0)
