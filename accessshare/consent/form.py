@@ -33,6 +33,7 @@ from accessshare.paths import asset
 
 PURPOSE_HEADING = re.compile(r"^Purpose:\s*(?P<name>.*?)\s*\{#(?P<id>[^}]*)\}\s*$")
 PURPOSE_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
+EVERY_PURPOSE = "all"  # "--purpose all" means every purpose of the form, so no purpose is "all"
 MAX_FORM_BYTES = 4 << 20  # a form is a few pages of Markdown
 KEY_VALUE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*)$")
 
@@ -231,6 +232,9 @@ class _Parser:
                 if not PURPOSE_ID.fullmatch(purpose_id):
                     self.errors.append((number, f"purpose id {purpose_id!r} must be lowercase "
                                                 "letters, digits and '_', starting with a letter"))
+                elif purpose_id == EVERY_PURPOSE:
+                    self.errors.append((number, f"purpose id {purpose_id!r} is kept for every "
+                                                "purpose at once; choose another id"))
         self.sections.append(_Draft(heading, number, purpose_id=purpose_id))
 
     def _start_question(self, number: int, text: str) -> None:

@@ -464,3 +464,16 @@ def test_the_window_deciding_a_folder_named_in_another_encoding_says_why(dataset
             f"{odd.name} has a name that is not valid text (UTF-8), so AccessShare cannot "
             "keep a record of it; rename it to decide about it.")
         assert (store.verify().ok, store.verify().checked) == (True, 0)
+
+
+def test_a_form_with_a_purpose_named_all_is_refused(capsys, dataset, tmp_path):
+    """'--purpose all' means every purpose: a form's purpose 'all' would share a photo for
+    commercial use when the contributor meant that one purpose."""
+    form = tmp_path / "form.md"
+    form.write_text((REPO / "assets" / "consent" / "default.md").read_text(encoding="utf-8")
+                    .replace("{#research}", "{#all}", 1), encoding="utf-8")
+    code, out, err = run(capsys, "consent", "set", dataset / "coffee.jpg", "--purpose", "all",
+                         "--state", "given", "--consent-form", form)
+    assert (code, out) == (2, "")
+    assert "purpose id 'all' is kept for every purpose at once; choose another id" in err
+    assert run(capsys, "log", "verify")[1] == "Chain intact: 0 events verified.\n"
