@@ -51,7 +51,7 @@ class Labelled:
     words: tuple[str, ...]  # any of these in the sentence (lower case) names the photo right
     faces: int | None = 0  # the true count (None: not checked, as for a face cut in half)
     flags: tuple[str, ...] = ()  # quality flags it should get
-    edit: str | None = None  # "blur", "dark", "left-third", "right-half"
+    edit: str | None = None  # "blur", "dark", "bright", "left-half", "left-third", "face-cut"
     optional_flags: tuple[str, ...] = field(default=())  # flags that are neither right nor wrong
 
 
@@ -147,6 +147,15 @@ EVAL = [
              edit="left-half", optional_flags=("duplicate",)),
     Labelled("face cut by the edge", "skimage:astronaut", "degraded", PEOPLE, None, ("cropped",),
              edit="face-cut"),
+    # Issue 15's left third of a photo of a dog, "May show a cat" with no flag: the animal
+    # fills the strip and plainly goes on past it. And a photo brightened until its fruit is
+    # blown out.
+    Labelled("dog cut by the edge", "opencv:chicky_512.png", "degraded", ("dog",), 0, ("cropped",),
+             edit="left-third", optional_flags=("duplicate",)),
+    Labelled("cat cut by the edge", "skimage:chelsea", "degraded", ("cat",), 0, ("cropped",),
+             edit="left-third", optional_flags=("duplicate",)),
+    Labelled("over-exposed fruit", "opencv:fruits.jpg", "degraded", ("orange", "lemon", "fruit", "food"), None,
+             ("bright",), edit="bright", optional_flags=("duplicate",)),
 ]
 
 
@@ -207,6 +216,10 @@ def make_photo(item: Labelled, sources: dict[str, Path], out: Path) -> Path | No
         image = image.filter(ImageFilter.GaussianBlur(width / 80))
     elif item.edit == "dark":
         image = ImageEnhance.Brightness(image).enhance(0.12)
+    elif item.edit == "bright":
+        image = ImageEnhance.Brightness(image).enhance(3.0)
+    elif item.edit == "left-third":
+        image = image.crop((0, 0, width // 3, height))
     elif item.edit == "left-half":
         image = image.crop((0, 0, width // 2, height))
     elif item.edit == "face-cut":

@@ -233,12 +233,17 @@ def quality_items(findings: dict) -> list[str]:
         if quality.get(flag):
             items.append(word)
     if quality.get("cropped_edges"):
-        items.append(f"cut off at the {quality['cropped_edges'][0]} edge")
+        items.append(f"cut off at the {edges_words(quality['cropped_edges'])}")
     if quality.get("small"):
         items.append("subject small")
     if quality.get("duplicate"):
         items.append("a near-duplicate")
     return items
+
+
+def edges_words(edges) -> str:
+    """"left edge", "left and right edges"."""
+    return join(list(edges)) + (" edge" if len(edges) == 1 else " edges")
 
 
 def unique(items) -> list:
@@ -368,7 +373,7 @@ def quality_details(findings: dict) -> list[str]:
         details.append("Low contrast.")
     subject = spoken(quality.get("subject") or "subject")
     if quality.get("cropped_edges"):
-        details.append(f"The {subject} is cut off at the {join(list(quality['cropped_edges']))} edge.")
+        details.append(f"The {subject} is cut off at the {edges_words(quality['cropped_edges'])}.")
     if quality.get("small"):
         details.append(f"The {subject} is small in the frame.")
     if quality.get("duplicate"):
