@@ -35,23 +35,24 @@ DARK_SHARE = 0.70
 DARK_LEVEL = 50
 DARK_HIGHLIGHT_PERCENTILE = 99.5
 DARK_HIGHLIGHT = 150
-# Too bright: detail lost over a large area, where the subject is. Over BRIGHT_CLIPPED of the
-# photo blown out (at or over CLIPPED_LEVEL, where nothing is left to see), and at least
-# SUBJECT_CLIPPED of the subject blown too (its box, else the middle half of the frame, where a
-# subject is framed). A pale photo is not blown: pale wood (mean 209, nothing at 250) and white
-# paper keep their grain and print, and were "too bright" when a high mean alone sufficed. A
-# white background is not the subject: playing cards on white (58% blown, 3% of the middle) are
-# well exposed, as a bright window behind people is; brightening a photo blows the subject
-# itself (coffee x3: 17% of the middle, a cat x2: 17%). The sky (when the top third is sky) is
-# left out of the count, and a page of print whose text was read is never too bright for being
-# white (a white receipt was "too bright" before).
+# Too bright: detail lost over a large area, and on the subject. Over BRIGHT_CLIPPED of the
+# photo blown out (at or over CLIPPED_LEVEL, where nothing is left to see) or over BRIGHT_SHARE
+# nearly so (over BRIGHT_LEVEL), and at least SUBJECT_CLIPPED of the subject's core blown (the
+# middle half of its box, clear of the background in its corners; without a subject, of the
+# frame). A pale photo is not blown: pale wood (mean 209, nothing over 235) keeps its grain,
+# and was "too bright" when a high mean sufficed. A white background is not the subject:
+# playing cards on white (58% blown, 3% of the frame's core; the cards themselves 245) are
+# well exposed, as a cartoon on white (52%, 9%) or a bright window behind people is. Brightening
+# a photo blows its subject: fruit x3 (20% blown, 17% of the core), a cameraman x1.6 (his
+# face). The sky (when the top third is sky) is left out of the count, and a page of print
+# whose text was read is never too bright for being white (a white receipt was before).
 CLIPPED_LEVEL = 250
 BRIGHT_CLIPPED = 0.15
 BRIGHT_LEVEL = 235
 BRIGHT_SHARE = 0.45
 SUBJECT_CLIPPED = 0.13
-# Things on a white surface that shows between them (sweets on a white table: 73% of the
-# middle blown): over WHITE_BACKGROUND of the photo blown, the frame's border nearly all white
+# Without a subject found, things on a white surface that shows between them (sweets on a
+# white table: 73% of the frame's core blown) are not too bright either: over WHITE_BACKGROUND of the photo blown, the frame's border nearly all white
 # (WHITE_BORDER), and the rest (at least WHITE_CONTENT_MIN of the photo) keeping its contrast
 # (5th-95th percentile spread of at least WHITE_CONTENT_SPREAD) without being light itself
 # (mean under WHITE_CONTENT_MEAN). A photo brightened until it washes out fails one of them: an
@@ -66,17 +67,17 @@ WHITE_CONTENT_MEAN = 150
 # percentiles of luminance) lie within LOW_CONTRAST_SPREAD levels, so everything in it is
 # faint. Small details carry contrast too: the 5th-95th percentile spread called playing cards
 # on white low contrast (27 levels; their red pips, under 5% of the photo, make it 162) once
-# they were no longer "too bright". A coffee cup at a fifth of its contrast spans 47.
+# they were no longer "too bright"; pale wood's grain makes 53. A coffee cup at a fifth of its
+# contrast spans 47.
 LOW_CONTRAST_SPREAD = 50
 # Cut off: judged by the main subject's important part (see main_subject) within EDGE_MARGIN
 # of an edge, never by whatever box touches one.
 # - A face: any edge it touches; a face or head cut by the frame is cut off.
 # - A person whose face is not seen (turned away, or too small to find): the top, where the
 #   head is, and a side only when little of the body is left inside: a box at that side
-#   narrower than PERSON_SLIVER of its height. A standing person is a third to half as wide as
-#   tall (a man turned away at the edge of a hall, his head and body inside: 0.42; the
-#   astronaut's half, cut through her face: 0.3 of her seated height); the bottom is where
-#   portraits end.
+#   narrower than PERSON_SLIVER of its height (a standing person is a third to half as wide
+#   as tall: a man turned away at the edge of a hall, his head and body inside, is 0.42), or
+#   when the person fills a strip (below); the bottom is where portraits end.
 # - An object: an edge it touches while not touching the opposite one, so it plainly
 #   continues past the frame; a box spanning the frame is a close-up. An object spanning one
 #   axis and nearly all (CLOSE_UP_OTHER) of the other is a close-up on every side (the sample
@@ -173,28 +174,30 @@ def cropped_edges(box: Box | None, part: str = "object", aspect: float = 1.0) ->
     margin = FACE_EDGE_MARGIN if part == "face" else EDGE_MARGIN
     top, bottom = y0 <= margin, y1 >= 1 - margin
     left, right = x0 <= margin, x1 >= 1 - margin
+    strip = strip_sides(top, bottom, left, right, aspect)
     if part == "face":  # any cut through a face counts, even a face so close it fills the frame
         edges = [("top", top), ("bottom", bottom), ("left", left), ("right", right)]
     elif part == "person":
         sliver = (x1 - x0) * aspect < PERSON_SLIVER * (y1 - y0)  # in pixels, not fractions
-        edges = [("top", top), ("left", left and not right and sliver), ("right", right and not left and sliver)]
+        edges = [("top", top), ("left", (left and not right and sliver) or "left" in strip),
+                 ("right", (right and not left and sliver) or "right" in strip)]
+    elif strip:
+        edges = [(name, True) for name in strip]
+    elif (x1 - x0 > CLOSE_UP and y1 - y0 > CLOSE_UP_OTHER) or (y1 - y0 > CLOSE_UP and x1 - x0 > CLOSE_UP_OTHER):
+        edges = []  # an object filling the frame is a close-up, not a cut-off
     else:
-        edges = object_edges(top, bottom, left, right, x1 - x0, y1 - y0, aspect)
+        edges = [("top", top and not bottom), ("bottom", bottom and not top),
+                 ("left", left and not right), ("right", right and not left)]
     return tuple(name for name, touches in edges if touches)
 
 
-def object_edges(top: bool, bottom: bool, left: bool, right: bool, width: float, height: float,
-                 aspect: float) -> list[tuple[str, bool]]:
-    """(edge, cut) for an object's box that touches the given edges (see STRIP_ASPECT)."""
-    if min(aspect, 1 / aspect) < STRIP_ASPECT:  # a strip cut from a photo
-        tall = aspect < 1
-        across = (left and right) if tall else (top and bottom)
-        if across:  # the subject spans the strip: it goes on past both long sides
-            return [("left", True), ("right", True)] if tall else [("top", True), ("bottom", True)]
-    if (width > CLOSE_UP and height > CLOSE_UP_OTHER) or (height > CLOSE_UP and width > CLOSE_UP_OTHER):
-        return []  # a subject filling the frame is a close-up, not a cut-off
-    return [("top", top and not bottom), ("bottom", bottom and not top),
-            ("left", left and not right), ("right", right and not left)]
+def strip_sides(top: bool, bottom: bool, left: bool, right: bool, aspect: float) -> tuple[str, ...]:
+    """The long sides of a strip cut from a photo, when the subject spans it (see STRIP_ASPECT)."""
+    if min(aspect, 1 / aspect) >= STRIP_ASPECT:
+        return ()
+    if aspect < 1:
+        return ("left", "right") if left and right else ()
+    return ("top", "bottom") if top and bottom else ()
 
 
 def is_dark(grey: np.ndarray) -> bool:
