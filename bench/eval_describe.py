@@ -10,7 +10,7 @@ Two sets:
   committed): scikit-image's data (installed with the test extras), the group photos of npm
   ``@vladmandic/face-api`` 1.7.15 (MIT, taken by its author), Debian's ``opencv-doc`` sample
   images (Apache-2.0 / BSD) and ``mate-backgrounds`` nature photos and one abstract painting
-  (GPL-2+), plus blurred, darkened and cropped versions made here. A source that cannot be fetched is reported and
+  (GPL-2+), plus blurred, darkened, brightened and cropped versions made here. A source that cannot be fetched is reported and
   skipped.
 
 For each photo the labels give a category, words any of which a right sentence contains,

@@ -3,9 +3,11 @@
 Blur is the variance of the Laplacian on a fixed-size grey copy, so the thresholds hold for any
 photo size. Exposure and contrast come from the luminance histogram, judged against what the
 photo shows: a page of print is meant to be mostly white and a sky to be bright, so neither is
-"too bright"; a night scene with lights in it is dark by nature, not under-exposed. Framing uses
-the main subject's important part: for a person the face (a body cut at the waist is a portrait,
-a face cut by the edge is not), for an object its box (as fractions 0..1 of the upright photo).
+"too bright"; a night scene with lights in it is dark by nature, not under-exposed; over-exposure
+is detail blown out on the subject. Framing uses the main subject (``main_subject``: what the
+sentence names, largest first) and its important part: for a person the face (a body cut at the
+waist is a portrait, a face cut by the edge is not), for an object its box (as fractions 0..1 of
+the upright photo).
 """
 
 from __future__ import annotations
