@@ -124,3 +124,15 @@ def test_a_page_of_print_is_not_also_a_pill_bottle_in_the_details(describer, tmp
     found = described(describer, tmp_path, "page", skimage_photo("page"))
     assert found.sentence.startswith("A page of print.")
     assert "pill bottle" not in " ".join(found.details)
+
+
+def test_a_label_the_sentence_bears_out_is_not_called_uncheckable(describer, tmp_path):
+    """The sample's coins are labelled 'old coins' and its rocket 'rocket launch': no model
+    knows either, but the sentence says "perhaps coins" and "or a rocket"."""
+    from accessshare.describe.phrasing import phrase
+
+    coins = described(describer, tmp_path, "coins", Image.fromarray(data.coins()).convert("RGB"))
+    label = {"label": "old coins", "wanted": "old coins", "agrees": False, "seen": None, "checkable": False}
+    assert phrase({**coins.findings, "label": label})[1][-1] == "Labelled 'old coins', as the description suggests."
+    puppy = {"label": "my puppy", "wanted": "dog", "agrees": False, "seen": None, "checkable": True}
+    assert phrase({**coins.findings, "label": puppy})[1][-1] == "Labelled 'my puppy', but no dog was recognised."

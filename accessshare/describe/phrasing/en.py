@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 
 from accessshare.describe import fusion
@@ -453,7 +454,28 @@ def quality_details(findings: dict) -> list[str]:
     return details
 
 
-def label_details(findings: dict) -> list[str]:
+# Words of a label or a sentence that name no thing, so never count as the two agreeing.
+UNNAMING_WORDS = frozenset({
+    "my", "our", "the", "and", "from", "with", "for", "this", "that", "old", "new", "again", "photo",
+    "picture", "image", "may", "show", "perhaps", "reveal", "near", "duplicate", "cut", "off", "too",
+    "dark", "light", "bright", "blurry", "very", "slightly", "low", "contrast", "nothing", "recognised",
+    "object", "round", "background", "small", "many", "several", "some", "edge", "left", "right", "top",
+    "bottom", "subject", "scene", "but", "not", "which", "its", "one", "two", "three"})
+
+
+def named_in(label: str, sentence: str) -> bool:
+    """A word of the contributor's label that the sentence says too ("old coins", "... perhaps
+    coins or buttons ..."): the models cannot confirm it, but the sentence does not deny it."""
+    said = {singular(word) for word in re.findall(r"[a-z]+", sentence.lower())}
+    return any(singular(word) in said for word in re.findall(r"[a-z]+", label.lower())
+               if len(word) >= 3 and singular(word) not in UNNAMING_WORDS)
+
+
+def singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def label_details(findings: dict, sentence: str = "") -> list[str]:
     check = findings.get("label")
     if not check:
         return []
@@ -466,6 +488,8 @@ def label_details(findings: dict) -> list[str]:
         confidences += [c for label, c in fused_confidences(findings).items() if label == seen]
         verb = "is" if not confidences or max(confidences) >= STATED else "may be"
         return [f"Labelled '{check['label']}'. {capital(article(wanted))} {verb} visible."]
+    if named_in(check["label"], sentence):  # "old coins" beside "perhaps coins or buttons"
+        return [f"Labelled '{check['label']}', as the description suggests."]
     if not check.get("checkable", True):
         return [f"Labelled '{check['label']}'; the describer cannot check that label."]
     return [f"Labelled '{check['label']}', but no {wanted} was recognised."]
@@ -489,8 +513,9 @@ def phrase(findings: dict, verbosity: str) -> tuple[str, list[str]]:
     details += round_details(findings, brief) + object_details(findings, brief) + thing_details(findings, brief)
     details += face_details(findings, brief)
     details += text_details(findings, brief) + privacy_details(findings, brief)
-    details += quality_details(findings) + label_details(findings)
-    return build_sentence(findings, brief), details
+    sentence = build_sentence(findings, brief)
+    details += quality_details(findings) + label_details(findings, sentence)
+    return sentence, details
 
 
 # ---- redacted copies (describe.redaction) ----------------------------------------------------
