@@ -239,7 +239,7 @@ def white_background(grey: np.ndarray, blown: np.ndarray) -> bool:
     if content.size < WHITE_CONTENT_MIN * grey.size:
         return False
     low, high = np.percentile(content, [5, 95])
-    return high - low >= WHITE_CONTENT_SPREAD and float(content.mean()) < WHITE_CONTENT_MEAN
+    return bool(high - low >= WHITE_CONTENT_SPREAD) and float(content.mean()) < WHITE_CONTENT_MEAN
 
 
 def sharpest_tile(grey: np.ndarray) -> float:
@@ -271,7 +271,7 @@ def assess(image: Image.Image | np.ndarray, subject_box: Box | None = None, *, p
     return Quality(
         sharpness=sharpness, blur=blur_level(sharpness, contrast), brightness=float(grey.mean()),
         contrast=contrast, dark=dark, bright=bright,
-        low_contrast=lightest - darkest < LOW_CONTRAST_SPREAD and not (dark or bright),
+        low_contrast=float(lightest - darkest) < LOW_CONTRAST_SPREAD and not (dark or bright),
         cropped_edges=cropped_edges(subject_box, part, grey.shape[1] / grey.shape[0]), small=small,
     )
 

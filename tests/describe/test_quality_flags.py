@@ -4,6 +4,7 @@ sentence."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -36,6 +37,8 @@ def test_white_cards_and_pale_wood_are_not_too_bright(describer, name):
     found = describer.describe(str(PHOTOS / name))
     assert found.quality == []
     assert "bright" not in found.sentence.lower() and "contrast" not in found.sentence.lower()
+    stored = json.loads(json.dumps(found.findings))  # as the description cache keeps them
+    assert stored["quality"]["bright"] is False and stored["quality"]["low_contrast"] is False
 
 
 @pytest.mark.parametrize("name, factor", [("camera", 1.6), ("chelsea", 3.0), ("coffee", 3.0)])
