@@ -47,7 +47,7 @@ def _damaged_log(tmp_path, dataset) -> tuple[str, str, int, str]:
         start_sentence = ConsentService(store, paths).check_log()
     finally:
         store.close()
-    assert start_sentence.startswith("The consent log failed verification"), start_sentence
+    assert start_sentence.startswith("The consent log is damaged"), start_sentence
     first = next(p.id for p in photos if p.relpath == PHOTOS[0])
     return records, start_sentence, _last_seq(records), first
 
@@ -85,7 +85,7 @@ def test_orca_says_the_damage_once_and_whole_saves_n_and_refuses_y(tmp_path):
                    ready=f"Photo 1 of 2. {PHOTOS[0]}.")
     run.check()
     said = run.app_said()
-    _said_once_whole(said, start_sentence, "The consent log failed verification")
+    _said_once_whole(said, start_sentence, "The consent log is damaged, so no photo counts")
     _said_once_whole(said, withdrawn, "Withdrawn and saved")
     _said_once_whole(said, en.NOT_SHARED_LOG_DAMAGED, "Not saved:")
     assert not run.repeats(), f"Orca said these twice in a row: {run.repeats()}"
