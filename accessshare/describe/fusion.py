@@ -30,6 +30,7 @@ certainty, before any words are chosen (``phrasing`` turns them into a sentence)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from accessshare.describe.phrasing import HEDGED, STATED
 
@@ -171,9 +172,15 @@ def with_kind(mention: Mention, thing: dict, kinds: dict[str, float]) -> Mention
 
 
 def kind_of_word(word: str) -> str | None:
+    return word_kinds().get(word)
+
+
+@cache
+def word_kinds() -> dict[str, str]:
+    """Each plain word's kind (imagenet_words.tsv gives every class of a word one kind)."""
     from accessshare.describe.things import words
 
-    return next((row.kind for row in words() if row.word == word), None)
+    return {row.word: row.kind for row in words()}
 
 
 def disagreeing_animals(found: list[Mention]) -> list[Mention]:
