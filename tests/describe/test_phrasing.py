@@ -152,6 +152,8 @@ def test_a_kind_from_the_colours_comes_before_things_only_hedged():
     leafy = findings(objects=[obj("banana", 0.37)], green=0.99)
     assert phrase(leafy)[0] == "Plants or greenery. May show a banana."
     assert phrase(findings(objects=[obj("banana", 0.37)]))[0] == "May show a banana."
+    # blue sky alone does not lead: a drawing on a blue background gives the same cue
+    assert phrase(findings(objects=[obj("sports ball", 0.4)], sky=0.8))[0] == "May show a ball."
 
 
 def test_a_kind_with_nothing_in_it_named_is_said_by_its_name():
