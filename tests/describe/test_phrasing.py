@@ -144,8 +144,13 @@ def test_the_kind_is_said_first_when_surer_than_the_word():
                      kinds={"animal": 0.63, "flower": 0.25})
     assert phrase(mixed)[0] == "May show a butterfly, or a daisy."
     # a kind that names the word already is not said twice
-    clock = findings(things=[thing("a clock", 0.4, "clock")], kinds={"clock": 0.7})
-    assert phrase(clock)[0] == "May show a clock."
+    clock = findings(things=[thing("a digital clock", 0.4, "clock")], kinds={"clock": 0.7})
+    assert phrase(clock)[0] == "May show a digital clock."
+    # one unsure class alone does not make its kind plain: other classes must back it
+    mouse = findings(things=[thing("a computer mouse", 0.56, "electronics")], kinds={"electronics": 0.62})
+    assert phrase(mouse)[0] == "May show electronics, perhaps a computer mouse."
+    backed = findings(things=[thing("a hamper", 0.33, "container")], kinds={"container": 0.6})
+    assert phrase(backed)[0] == "A box, bag or basket, perhaps a hamper."
 
 
 def test_a_kind_from_the_colours_comes_before_things_only_hedged():

@@ -151,10 +151,10 @@ LEAD_CLAUSES = {
 
 
 def kind_name(mention: fusion.Mention) -> str | None:
-    """The name of the mention's kind, or None when it has none or the word says it already
-    ("a clock" is not "a clock or watch, perhaps a clock")."""
+    """The name of the mention's kind, or None when it has none or the word's noun says it
+    already ("a digital clock" is not "a clock or watch, perhaps a digital clock")."""
     name = KIND_NAMES.get(mention.kind or "")
-    if name is None or mention.name.split(" ", 1)[-1] in name:
+    if name is None or mention.name.split()[-1] in name.replace(",", "").split():
         return None
     return name
 
@@ -175,7 +175,7 @@ def content_clauses(findings: dict, brief: bool, limit: int) -> list[str]:
         return [capital(caption) + "."]
     found = fusion.mentions(findings)
     # A kind sure enough to be said plainly leads its own clause; an unsure one joins "may show".
-    kinded = [m for m in found if fusion.said(m) and kind_name(m) and m.kind_confidence >= fusion.THING_STATED]
+    kinded = [m for m in found if fusion.said(m) and kind_name(m) and fusion.kind_stated(m)]
     stated = [m for m in found if fusion.said(m) == "stated" and not kind_name(m)][:limit]
     kinded = kinded[:max(1, limit - len(stated))]
     hedged = [m for m in found if m not in kinded and (fusion.said(m) == "hedged" or
