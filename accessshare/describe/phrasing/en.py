@@ -137,7 +137,7 @@ KIND_NAMES = {
     "landscape": "an outdoor scene", "clothing": "clothing", "electronics": "electronics", "tool": "a tool",
     "toy": "a toy", "sports equipment": "sports equipment", "musical instrument": "a musical instrument",
     "kitchenware": "kitchenware", "container": "a box, bag or basket", "clock": "a clock or watch",
-    "light": "a lamp or light", "weapon": "a weapon",
+    "light": "a lamp or light", "weapon": "a weapon", "furniture": "furniture",
 }
 # What the photo is, from its colours or the classifier's kinds (fusion.scene_kind), said
 # before things that are only hedged: the photo gets at least its kind. Not the sky or a
