@@ -10,7 +10,7 @@ Three sets:
   committed): scikit-image's data (installed with the test extras), the group photos of npm
   ``@vladmandic/face-api`` 1.7.15 (MIT, taken by its author), Debian's ``opencv-doc`` sample
   images (Apache-2.0 / BSD) and ``mate-backgrounds`` nature photos and one abstract painting
-  (GPL-2+), plus blurred, darkened and cropped versions made here. A source that cannot be fetched is reported and
+  (GPL-2+), plus blurred, darkened, brightened and cropped versions made here. A source that cannot be fetched is reported and
   skipped.
 - held-out: photos and drawings added when the describer's naming rules were last changed
   (issue 15), labelled before the describer saw them, and never used to choose a rule or a
@@ -62,7 +62,7 @@ class Labelled:
     words: tuple[str, ...]  # any of these in the sentence (lower case) names the photo right
     faces: int | None = 0  # the true count (None: not checked, as for a face cut in half)
     flags: tuple[str, ...] = ()  # quality flags it should get
-    edit: str | None = None  # "blur", "dark", "left-third", "right-half"
+    edit: str | None = None  # "blur", "dark", "bright", "left-half", "left-third", "face-cut"
     optional_flags: tuple[str, ...] = field(default=())  # flags that are neither right nor wrong
 
 
@@ -158,6 +158,15 @@ EVAL = [
              edit="left-half", optional_flags=("duplicate",)),
     Labelled("face cut by the edge", "skimage:astronaut", "degraded", PEOPLE, None, ("cropped",),
              edit="face-cut"),
+    # Issue 15's left third of a photo of a dog, "May show a cat" with no flag: the animal
+    # fills the strip and plainly goes on past it. And a photo brightened until its fruit is
+    # blown out.
+    Labelled("dog cut by the edge", "opencv:chicky_512.png", "degraded", ("dog",), 0, ("cropped",),
+             edit="left-third", optional_flags=("duplicate",)),
+    Labelled("cat cut by the edge", "skimage:chelsea", "degraded", ("cat",), 0, ("cropped",),
+             edit="left-third", optional_flags=("duplicate",)),
+    Labelled("over-exposed fruit", "opencv:fruits.jpg", "degraded", ("orange", "lemon", "fruit", "food"), None,
+             ("bright",), edit="bright", optional_flags=("duplicate",)),
 ]
 
 # Held out (see the module's docstring): labelled from the pictures alone, before any was
@@ -255,6 +264,10 @@ def make_photo(item: Labelled, sources: dict[str, Path], out: Path) -> Path | No
         image = image.filter(ImageFilter.GaussianBlur(width / 80))
     elif item.edit == "dark":
         image = ImageEnhance.Brightness(image).enhance(0.12)
+    elif item.edit == "bright":
+        image = ImageEnhance.Brightness(image).enhance(3.0)
+    elif item.edit == "left-third":
+        image = image.crop((0, 0, width // 3, height))
     elif item.edit == "left-half":
         image = image.crop((0, 0, width // 2, height))
     elif item.edit == "face-cut":

@@ -52,12 +52,13 @@ def test_brief_uses_words_and_detailed_uses_counts_and_positions():
     assert "1 face, on the right." in details
 
 
-def test_uncertain_findings_are_hedged_and_guesses_never_stated():
+def test_uncertain_findings_are_hedged_and_guesses_only_in_the_detailed_list():
     found = findings(objects=[obj("dog", 0.5), obj("bicycle", 0.45), obj("horse", 0.2)])
     sentence, details = phrase(found, "brief")
     assert sentence.startswith("May show a dog and a bicycle")
     assert "horse" not in sentence
-    assert "Perhaps a horse." in details
+    assert details == ["May show a dog.", "May show a bicycle."]  # the brief list says no more than it trusts
+    assert "Perhaps a horse, a low-confidence guess, in the centre." in phrase(found, "detailed")[1]
 
 
 def test_label_agreement_and_disagreement():
@@ -171,8 +172,13 @@ def test_classifier_words_join_the_details():
     sentence, details = phrase(found, "detailed")
     assert sentence.startswith("A cup.")
     assert "The whole photo looks like coffee (coffee, 90%)." in details
+    # One photo is one of the classifier's words, not all of them.
     unsure = findings(things=[thing("a bobsleigh", 0.3, "vehicle"), thing("a helmet", 0.2, "object")])
-    assert "The whole photo might be a bobsleigh and a helmet." in phrase(unsure)[1]
+    assert "The whole photo might be a bobsleigh or a helmet." in phrase(unsure)[1]
+    # A weak guess the sentence does not name is only in the detailed list.
+    weak = findings(objects=[obj("person", 0.9)], things=[thing("a bobsleigh", 0.27, "vehicle")])
+    assert phrase(weak)[1] == ["A person."]
+    assert "The whole photo might be a bobsleigh (a bobsleigh, 27%)." in phrase(weak, "detailed")[1]
 
 
 def test_caption_first_and_the_models_findings_follow_as_details():
@@ -181,7 +187,8 @@ def test_caption_first_and_the_models_findings_follow_as_details():
     sentence, details = phrase(found)
     assert sentence.startswith("A dog on a sofa.")
     assert details[0] == "Caption: A dog on a sofa." and "A dog." in details
-    assert "The whole photo looks like a dog." in details
+    assert "looks like a dog" not in " ".join(details)  # in brief, "A dog." is not said twice
+    assert "The whole photo looks like a dog (a dog, 80%)." in phrase(found, "detailed")[1]
 
 
 COINS_ROUND = {"count": 22, "radius": 0.07, "boxes": [[0.1, 0.1, 0.2, 0.2], [0.4, 0.4, 0.5, 0.5]],
