@@ -166,7 +166,7 @@ def kind_words(mention: fusion.Mention) -> str:
     return f"{kind_name(mention)}, perhaps {guess}"
 
 
-def said_words(mention: fusion.Mention, brief: bool) -> str:
+def spoken_mention(mention: fusion.Mention, brief: bool) -> str:
     return kind_words(mention) if kind_name(mention) else mention_words(mention, brief)
 
 
@@ -193,7 +193,7 @@ def content_clauses(findings: dict, brief: bool, limit: int) -> list[str]:
         if not clauses and fusion.scene_kind(findings) in LEAD_CLAUSES:
             clauses.append(LEAD_CLAUSES[fusion.scene_kind(findings)])
         # An alternative or a kind already has a comma: list such mentions with semicolons.
-        listed = [said_words(m, brief) for m in hedged]
+        listed = [spoken_mention(m, brief) for m in hedged]
         separator = "; " if any("," in words for words in listed) and len(listed) > 1 else None
         clauses.append("May show " + (separator.join(listed) if separator else join(listed)) + ".")
     if clauses:
