@@ -85,7 +85,8 @@ LOW_CONTRAST_SPREAD = 50
 #   axis and nearly all (CLOSE_UP_OTHER) of the other is a close-up on every side (the sample
 #   cat, whose back runs out of the left of a frame it fills).
 # - Unless the frame is a strip, its short side under STRIP_ASPECT of its long one: no camera
-#   frames one (the narrowest, 9:16, is 0.56), so it was cut from a wider photo, and a subject
+#   frames one (the narrowest, 16:9, is 0.5625; a threshold above that called every 16:9
+#   photo of a bird on a trunk cut at top and bottom), so it was cut from a wider photo, and a subject
 #   spanning the strip continues past both long sides (the left third of a square photo of a
 #   dog, 0.33, "May show a cat" with no flag before; a cat on its side, 0.67, is a close-up).
 EDGE_MARGIN = 0.02
@@ -93,7 +94,7 @@ FACE_EDGE_MARGIN = 0.01  # face boxes are tight around the face: at the edge mea
 PERSON_SLIVER = 0.25
 CLOSE_UP = 1 - 2 * EDGE_MARGIN
 CLOSE_UP_OTHER = 0.85
-STRIP_ASPECT = 0.6
+STRIP_ASPECT = 0.54
 PARTS = ("face", "person", "object", "unsure object")  # an unsure object is never "small"
 SMALL_SUBJECT_AREA = 0.12  # a subject box under this share of the photo is small (MYCam)
 # The main subject: of the boxes the sentence names (at least HEDGED), the largest that it states

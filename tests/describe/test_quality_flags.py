@@ -79,6 +79,16 @@ def test_a_person_turned_away_is_cut_off_only_when_little_of_them_is_inside():
     assert assess(hall, (0.3, 0.0, 0.6, 0.9), part="person").cropped_edges == ("top",)  # the head
 
 
+def test_a_subject_spanning_a_16_by_9_photo_is_a_close_up_not_a_strip():
+    """Cameras and phones frame 16:9 (0.5625): a bird on a trunk from top to bottom of such a
+    photo is framed, not cut; the left third of a 4:3 or 3:2 photo (0.44, 0.5) is a strip."""
+    wide = Image.new("RGB", (1600, 900), "grey")
+    bird = (0.4, 0.0, 0.6, 1.0)
+    assert assess(wide, bird, part="object").cropped_edges == ()
+    third = Image.new("RGB", (150, 300), "grey")
+    assert assess(third, (0.0, 0.0, 1.0, 1.0), part="object").cropped_edges == ("left", "right")
+
+
 @pytest.mark.parametrize("keep, edge", [((0.42, 1.0), "left"), ((0.0, 0.5), "right")])
 def test_a_face_cut_by_either_edge_is_cut_off(describer, tmp_path, keep, edge):
     astronaut = skimage_photo("astronaut")
