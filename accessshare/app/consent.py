@@ -23,6 +23,7 @@ from accessshare.consent.form import ConsentForm, FormError, Purpose, load_form
 from accessshare.consent.walk import (ConsentWalk, WalkStep, as_sentence, numbered_choices,
                                       walk_completed)
 from accessshare.records import RecordStore
+from accessshare.records.store import storable_path
 from accessshare.sentences import en
 from accessshare.vocabulary import ConsentStatus, DecidedBy, Decision
 
@@ -286,6 +287,9 @@ class ConsentService:
         """The folder's default for ``purposes`` (the command line's ``consent set FOLDER``),
         and which of its ``photos`` keep sharing by a decision of their own. ``redact``: the
         kinds removed before sharing (only with ``status`` given)."""
+        if not storable_path(root):  # the window's Ctrl+D on a folder named in another encoding
+            return FolderDecision(Outcome(en.name_not_utf8(root.name), ok=False))
+
         def save() -> Outcome:
             self.decisions.decide_dataset(root, purposes, status, reason=reason, redact=redact)
             return self._folder_decided(root)

@@ -83,6 +83,7 @@ class Exports:
 
     def export_log(self, kind: ExportKind, path: Path) -> int:
         """The whole consent and deletion log as JSON or CSV; returns the events written."""
+        export.check_log_target(self.store, self.paths, path)
         path.parent.mkdir(parents=True, exist_ok=True)
         if kind is ExportKind.JSON:
             return export.export_consent_json(self.store, path, self.form)

@@ -16,6 +16,9 @@ from accessshare import __version__
 from accessshare.config import resolve_paths
 
 # Order is the order of ``accessshare --help``.
+# Options that are words, not file names: kept in records and logs, which hold UTF-8 only.
+TEXT_OPTIONS = ("reason", "text", "purpose", "participant", "facilitator", "study", "since",
+                "voice", "redact")
 COMMAND_MODULES = (
     "gui",  # open (and the default: the GUI on the sample dataset)
     "scan",
@@ -71,10 +74,29 @@ def _load_command_module(name: str):
         raise
 
 
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     paths = resolve_paths(args.data_dir, args.db)
+    if paths.data_dir.exists() and not paths.data_dir.is_dir():
+        print(f"accessshare: The data folder {paths.data_dir} is a file, not a folder; give "
+              "--data-dir a folder (new or AccessShare's own).", file=sys.stderr)
+        return 2
+    for option in TEXT_OPTIONS:  # bytes that are not UTF-8 in a terminal's argument
+        value = getattr(args, option, None)
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and not _is_utf8(v) for v in values):
+            print(f"accessshare: The {option} given is not valid text (UTF-8); nothing was "
+                  "done. Type it again, or set the terminal to UTF-8.", file=sys.stderr)
+            return 2
     handler = getattr(args, "handler", None)
     if handler is None:
         default = _load_command_module("gui")

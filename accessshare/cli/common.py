@@ -118,6 +118,23 @@ def opened_store(paths: AppPaths, *, finish_deletions: bool = True) -> Iterator:
         store.close()
 
 
+def output_refusal(given: str | os.PathLike, paths: AppPaths, *stores: str | None
+                   ) -> str | None:
+    """Why an output file (-o, --to) must not be written there, in one sentence, or None: a
+    device, pipe or folder, or AccessShare's own files (its data folder but ``exports/``, the
+    records database, and ``stores``: database addresses or SQLite file names)."""
+    from accessshare.library.files import overwrite_refusal
+    from accessshare.records.store import sqlite_file
+
+    files = [sqlite_file(paths.db_url)]
+    files += [store if "://" not in store else sqlite_file(store) for store in stores if store]
+    try:
+        return overwrite_refusal(Path(given), paths.data_dir, allowed=paths.exports_dir,
+                                 databases=tuple(files))
+    except OSError as problem:
+        return str(problem)
+
+
 def chosen_form(args: argparse.Namespace):
     from accessshare.consent import FormError, load_form
 
@@ -155,10 +172,13 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
     folder is scanned once and each photo found by a lookup, so 20,000 paths cost 20,000
     lookups, not 20,000 searches of the folder."""
     from accessshare.library import scan
-    from accessshare.library.files import resolve_safely
+    from accessshare.library.files import NotRegularFile, is_inside, resolve_safely
     from accessshare.library.scanner import default_index_dir
+    from accessshare.records.store import storable_path
+    from accessshare.sentences import en
 
     folders, files, problems = [], [], []
+    own_folder = resolve_safely(paths.data_dir)
     parents: dict[str, Path] = {}  # 20,000 photos of one folder: its path is resolved once
     for text in given:
         expanded = os.path.expanduser(text)
@@ -175,10 +195,17 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
             problems.append(str(problem))
             continue
         kind = _kind(resolved)
-        if kind == "folder":
+        if is_inside(resolved, own_folder):
+            problems.append(f"{text} is part of AccessShare's own data folder, not your "
+                            "photos; nothing was decided or shown for it.")
+        elif kind == "folder" and not storable_path(resolved):
+            problems.append(en.name_not_utf8(str(resolved)))
+        elif kind == "folder":
             folders.append(resolved)
         elif kind == "file":
             files.append(resolved)
+        elif os.path.exists(resolved):
+            problems.append(str(NotRegularFile(Path(text))))
         else:
             problems.append(f"{text} is not there; give a photo file or a dataset folder.")
     roots: dict[Path, Path | None] = {folder: folder for folder in folders}
@@ -193,6 +220,7 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
     scanned = {}
     for root in roots:
         result = scan(root, index_dir=default_index_dir(paths.data_dir))
+        _refuse_unstorable_names(result, problems, reported=root in folders)
         store.upsert_photos(root, result.photos)
         scanned[root] = result
     found = {root: {photo.path: photo for photo in result.photos}
@@ -209,6 +237,28 @@ def resolve_targets(store, paths: AppPaths, given: list[str]):
             problems.append(refused[root].get(file)
                             or f"{file.name} is not a photo AccessShare can read.")
     return folders, photos, problems, scanned
+
+
+def _refuse_unstorable_names(result, problems: list[str], reported: bool) -> None:
+    """Photos whose path is not UTF-8 (a name in another encoding) become scan problems: no
+    database can store that path. A folder given is told about them here; a photo given
+    finds its sentence among the scan's problems."""
+    from accessshare.library.scanner import Problem
+    from accessshare.records.store import storable_path
+    from accessshare.sentences import en
+
+    if storable_path(result.root):
+        unstorable = [photo for photo in result.photos if not storable_path(photo.path)]
+    else:
+        unstorable = list(result.photos)
+    for photo in unstorable:
+        sentence = en.name_not_utf8(photo.path.name if storable_path(result.root)
+                                    else str(photo.path))
+        result.problems.append(Problem(photo.path, sentence))
+        if reported:
+            problems.append(sentence)
+    if unstorable:
+        result.photos = [photo for photo in result.photos if photo not in unstorable]
 
 
 def _kind(path: Path) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from accessshare.cli.common import add_command, error, print_json_line, say
 from accessshare.config import AppPaths
 
 DEFAULT_WORKERS = 1
+WORKER_MEMORY = 600 << 20  # bytes per describer process: its models (about 450 MB) and room
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,6 +43,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
+def _most_workers() -> int:
+    """One describer process per core, and no more than the memory holds (about 450 MB each,
+    with room for the rest of the system)."""
+    cores = os.cpu_count() or 1
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not on this platform
+        return cores
+    return max(1, min(cores, memory // WORKER_MEMORY))
+
+
 def run(args: argparse.Namespace, paths: AppPaths) -> int:
     from accessshare.describe.pipeline import DescribeFailure
     from accessshare.describe.service import (DescribeService, DescribeUnavailable, Described,
@@ -48,6 +61,10 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
 
     if args.workers is not None and args.workers < 1:
         error(f"--workers must be 1 or more (photos described at once), not {args.workers}.")
+        return 2
+    if args.workers is not None and args.workers > _most_workers():
+        error(f"--workers {args.workers} is more than this computer can hold: each describer "
+              f"process needs about 450 MB and a core; use at most {_most_workers()}.")
         return 2
     kinds = None
     if args.redact is not None:

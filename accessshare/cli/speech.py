@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import threading
 
-from accessshare.cli.common import add_command, error
+from accessshare.cli.common import add_command, error, output_refusal
 from accessshare.config import AppPaths, Settings
 
 READY_TIMEOUT = 15.0
@@ -44,6 +44,10 @@ def run_voices(args, paths: AppPaths) -> int:
 def run_speak(args, paths: AppPaths) -> int:
     if not args.text.strip():
         error("There is nothing to say: give a text.")
+        return 2
+    refusal = args.to and output_refusal(args.to, paths)
+    if refusal:
+        error(refusal)
         return 2
     with _speaker(args.rate, args.voice, paths) as speaker:
         if not speaker.wait_ready(READY_TIMEOUT):

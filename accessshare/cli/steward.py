@@ -15,8 +15,8 @@ import os
 import sys
 from typing import Any
 
-from accessshare.cli.common import error, say, shown
-from accessshare.config import AppPaths
+from accessshare.cli.common import error, output_refusal, say, shown
+from accessshare.config import AppPaths, resolve_paths
 from accessshare.vocabulary import ConsentStatus
 
 STORE_ENV = "ACCESSSHARE_STEWARD_DB"
@@ -293,6 +293,11 @@ def _answer(args: argparse.Namespace, sentence: str | None, lines, columns: tupl
         return 0
     from accessshare.library.files import atomic_writer
 
+    refusal = output_refusal(args.output, resolve_paths(getattr(args, "data_dir", None)),
+                             getattr(args, "db", None) or os.environ.get(STORE_ENV))
+    if refusal:
+        error(refusal)
+        return 2
     # A BOM, so that a spreadsheet reads the file as UTF-8; rows end as RFC 4180 says.
     encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from accessshare.cli.common import add_command, error, say
+from accessshare.cli.common import add_command, error, output_refusal, say
 from accessshare.config import AppPaths
 from accessshare.sentences import en
 
@@ -69,6 +69,11 @@ def run_list(args: argparse.Namespace, paths: AppPaths) -> int:
 def run_export(args: argparse.Namespace, paths: AppPaths) -> int:
     from accessshare.study import report
     from accessshare.study.codes import check_code
+
+    refusal = output_refusal(args.output, paths)
+    if refusal:
+        error(refusal)
+        return 2
 
     def work(store) -> int:
         participant = check_code(args.participant) if args.participant else None

@@ -45,15 +45,18 @@ from pathlib import Path
 from sqlalchemy import Text, cast, delete, select
 
 from accessshare.config import AppPaths
-from accessshare.consent.register import ExportRegister
+from accessshare.consent.register import COPIES_LOCK, ExportRegister
 from accessshare.consent.state import ConsentState
 from accessshare.library import ThumbnailCache
 from accessshare.library.decode import IMAGE_EXTENSIONS
 from accessshare.library.files import (
     LinkProblem,
+    NotRegularFile,
+    file_lock,
     hash_file,
     is_inside,
     iter_blocks,
+    left_half_written,
     open_regular,
     resolve_safely,
     write_atomically,
@@ -123,24 +126,34 @@ def delete_photo(store: RecordStore, paths: AppPaths, photo_path: str | Path, re
     photo_hash, size = _hash_or_refuse(target)
     actor = actor or store.contributor()
     own_text = _own_text(store, photo_hash)
-    _journal_add(paths, photo_hash, store)
-    step("noted")
-    store.append_deletion(photo_hash=photo_hash, status="requested", actor=actor, reason=reason,
-                          detail={"bytes": size})
-    step("requested")
-    work = _Work(store, paths, photo_hash, size, roots, step)
-    work.remove_everything(extra=[path] if path.is_symlink() else [], first=target)
-    return work.finish(actor, reason, own_text,
-                       DeletionReport(photo_hash, path.name, work.exported, work.descriptions,
-                                      other_copies=max(0, work.content_files - 1)))
+    with file_lock(paths.data_dir / COPIES_LOCK):
+        _journal_add(paths, photo_hash, store)
+        step("noted")
+        store.append_deletion(photo_hash=photo_hash, status="requested", actor=actor,
+                              reason=reason, detail={"bytes": size})
+        step("requested")
+        work = _Work(store, paths, photo_hash, size, roots, step)
+        work.remove_everything(extra=[path] if path.is_symlink() else [], first=target)
+        return work.finish(actor, reason, own_text,
+                           DeletionReport(photo_hash, path.name, work.exported,
+                                          work.descriptions,
+                                          other_copies=max(0, work.content_files - 1)))
 
 
 def finish_unfinished(store: RecordStore, paths: AppPaths, on_step: Step | None = None
                       ) -> list[DeletionReport]:
-    """Finish every deletion this device started and did not finish (after a crash or kill)."""
-    entries = _journal_entries(paths)
-    if not entries:
+    """Finish every deletion this device started and did not finish (after a crash or kill).
+    While another process holds the deletion lock, its deletion is not interrupted: it is
+    left to that process (and anything older to the next start)."""
+    if not _journal_entries(paths):
         return []
+    with file_lock(paths.data_dir / COPIES_LOCK, wait=False) as held:
+        return _finish_unfinished(store, paths, on_step) if held else []
+
+
+def _finish_unfinished(store: RecordStore, paths: AppPaths, on_step: Step | None
+                       ) -> list[DeletionReport]:
+    entries = _journal_entries(paths)
     reports = []
     roots = known_dataset_roots(store)
     for photo_hash, after_seq in entries.items():
@@ -197,8 +210,16 @@ def _checked_target(path: Path, reason: str, paths: AppPaths, roots: list[Path])
 
 
 def _hash_or_refuse(target: Path) -> tuple[str, int]:
+    """The content to delete. An empty file is refused: every empty file has its "content",
+    and deleting that everywhere would remove files that are not photos at all."""
     try:
-        return hash_file(target)
+        photo_hash, size = hash_file(target)
+        if size == 0:
+            raise DeletionProblem(f"{target.name} is empty (0 bytes), so it holds no photo to "
+                                  "delete; nothing was deleted.")
+        return photo_hash, size
+    except NotRegularFile as problem:
+        raise DeletionProblem(f"{problem} Nothing was deleted.") from None
     except OSError as problem:
         reason = problem.strerror or str(problem)
         raise DeletionProblem(f"{target.name} cannot be read ({reason}), so it was not "
@@ -215,6 +236,7 @@ class _Work:
         self.content_files = self.exported = self.descriptions = self.named = 0
         self.inodes: dict[tuple[int, int], list[int]] = {}  # (dev, ino) -> [names, names removed]
         self.done_already = False
+        self.unreachable: list[Path] = []  # exported copies in a folder that is not there now
 
     def remove_everything(self, extra: list[Path], first: Path | None) -> None:
         self._remove_content(first, extra)
@@ -239,8 +261,10 @@ class _Work:
                         "descriptions_removed": self.descriptions})
             self.step("done")
         folders = [self.paths.data_dir, *self.roots, *ExportRegister(self.paths).folders()]
-        report.remaining = find_remains(self.store, self.photo_hash, self.size, own_text,
-                                        folders, self._names_elsewhere())
+        report.remaining = [f"{copy} could not be reached (its folder is missing: perhaps on "
+                            "a drive that is not connected)" for copy in self.unreachable]
+        report.remaining += find_remains(self.store, self.photo_hash, self.size, own_text,
+                                         folders, self._names_elsewhere())
         self.store.append_deletion(photo_hash=self.photo_hash, status="verified", actor=actor,
                                    reason=reason, detail={"ok": report.ok,
                                                           "copies_found": len(report.remaining)})
@@ -302,14 +326,20 @@ class _Work:
         register = ExportRegister(self.paths)
         removed = 0
         for copy, written_hash in register.copy_hashes_of(self.photo_hash).items():
-            if _unlink_if_holds(copy, written_hash):  # a redacted copy has its own bytes
+            if not copy.parent.is_dir():
+                self.unreachable.append(copy)
+            elif _unlink_if_holds(copy, written_hash):  # a redacted copy has its own bytes
                 removed += 1
+            for half_written in left_half_written(copy.parent, copy.name):  # export killed
+                half_written.unlink(missing_ok=True)
         for folder in register.folders():
             for file in _walk(folder):
                 if not file.is_symlink() and self._same_content(file) \
                         and _unlink_if_holds(file, self.photo_hash):
                     removed += 1
             _drop_manifest_rows(folder / MANIFEST, self.photo_hash)
+            for half_written in left_half_written(folder, MANIFEST):  # may name the photo
+                half_written.unlink(missing_ok=True)
         return removed
 
 

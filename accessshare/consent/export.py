@@ -48,19 +48,24 @@ from sqlalchemy import select
 from accessshare.config import AppPaths
 from accessshare.consent.decisions import Decisions
 from accessshare.consent.form import ConsentForm, FormError, form_from_bytes, load_form
-from accessshare.consent.register import ExportRegister, copy_hash
+from accessshare.consent.register import COPIES_LOCK, ExportRegister, copy_hash
 from accessshare.consent.state import DELETED, ConsentState
-from accessshare.library.files import atomic_writer, copy_atomically, hash_file, is_inside, resolve_safely
+from accessshare.library.files import (FileTooLarge, NotRegularFile, atomic_writer,
+                                       copy_atomically, file_lock, hash_file, is_inside,
+                                       left_half_written, overwrite_refusal, read_regular,
+                                       resolve_safely)
 from accessshare.records import RecordStore, VerifyReport
 from accessshare.consent.export_text import EventTexts, signed_text
 from accessshare.records.chain import CHAINED_FIELDS, GENESIS_HASH, ChainCheck, utc_timestamp
 from accessshare.records.models import Dataset, Photo
+from accessshare.records.store import sqlite_file
 from accessshare.records.signing import (DeviceKey, KeyProblem, canonical_bytes,
                                          check_signature, sign_document, signed_message)
 from accessshare.sentences import en
 from accessshare.vocabulary import ConsentStatus
 
 SCHEMA_VERSION = "accessshare-consent-27560/1"
+MAX_LOG_BYTES = 1 << 30  # a log of a million events is about 600 MB
 MAPPING = "ISO/IEC TS 27560 as mapped by W3C DPV dpv-27560 (https://w3id.org/dpv/guides/consent-27560)"
 DPV_STATUS = {ConsentStatus.GIVEN: "dpv:ConsentGiven", ConsentStatus.REFUSED: "dpv:ConsentRefused",
               ConsentStatus.WITHDRAWN: "dpv:ConsentWithdrawn",
@@ -133,6 +138,26 @@ def signed_log(owner: str, events: list[dict[str, Any]], photos: dict[str, str |
     }
     document.update(sign_document(document, key))
     return document
+
+
+def check_log_target(store: RecordStore, paths: AppPaths, given: Path) -> None:
+    """Refuse, with ExportProblem, a log written over something it must never replace: a
+    device, pipe or folder, a file of a dataset folder (a photo), or AccessShare's own records
+    (its data folder, but for ``exports/``, and the records database wherever it is)."""
+    try:
+        target = resolve_safely(given.expanduser().parent) / given.name
+        refusal = overwrite_refusal(given, paths.data_dir, allowed=paths.exports_dir,
+                                    databases=(sqlite_file(store.engine.url),))
+    except OSError as problem:
+        raise ExportProblem(str(problem)) from None
+    if refusal:
+        raise ExportProblem(refusal)
+    with store.session() as session:  # the scanned folders (no second verification)
+        roots = [Path(root) for root in session.scalars(select(Dataset.root))]
+    for root in roots:
+        if is_inside(target, root):
+            raise ExportProblem(f"{given.name} is inside the dataset folder {root.name}; "
+                                "choose a file outside your photos.")
 
 
 def export_consent_json(store: RecordStore, path: str | Path,
@@ -291,7 +316,11 @@ def verify_export_file(path: str | Path) -> ExportVerifyReport:
     """Check an exported consent log file (see ``verify_export_document``)."""
     path = Path(path)
     try:
-        log = json.loads(path.read_text(encoding="utf-8-sig"))
+        log = json.loads(read_regular(path, MAX_LOG_BYTES).decode("utf-8-sig"))
+    except (NotRegularFile, FileTooLarge):
+        return ExportVerifyReport(False, f"{path.name} is not a consent log: it is not a "
+                                  "regular file, or it is larger than any export.",
+                                  failed="file")
     except OSError as problem:
         return ExportVerifyReport(False, f"{path.name} cannot be read ({problem.strerror}).",
                                   failed="file")
@@ -501,7 +530,8 @@ def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: st
                   progress: Callable[[int, int], None] | None = None,
                   stop: Callable[[], bool] | None = None) -> PhotoExportReport:
     """Copy only the photos whose effective consent for ``purpose`` is given, with a manifest,
-    and register every copy so that deleting the photo later removes it too.
+    and register every copy so that deleting the photo later removes it too. A deletion in
+    another process waits until the export is done (and an export for the deletion).
 
     A photo shared on condition that faces, text or location are removed gets a redacted copy
     made and checked by ``redactor`` (a ``describe.redaction.Redactor``, handed in from above:
@@ -516,6 +546,16 @@ def export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: st
     ``progress(done, total)`` is told once the photos to copy are known and after each one;
     ``stop()`` is asked between photos: once it says yes, no further copy is written (a
     redacted copy being made is dropped), and the manifest names exactly the copies made."""
+    with file_lock(paths.data_dir / COPIES_LOCK):
+        return _export_photos(store, paths, purpose, Path(out_dir), form, redactor,
+                              make_redactor, progress, stop)
+
+
+def _export_photos(store: RecordStore, paths: AppPaths, purpose: str, out_dir: Path,
+                   form: ConsentForm | None, redactor: Redacting | None,
+                   make_redactor: Callable[[], Redacting] | None,
+                   progress: Callable[[int, int], None] | None,
+                   stop: Callable[[], bool] | None) -> PhotoExportReport:
     decisions = Decisions(store, form)
     if purpose not in decisions.purpose_ids:
         raise ExportProblem(f"There is no purpose {purpose!r}; choose one of "
@@ -672,6 +712,8 @@ def _prepare_folder(given: Path, register: ExportRegister, roots: list[Path]) ->
         if entry.get("kind") == "copy" and copy.parent == folder \
                 and is_registered_copy(copy, copy_hash(entry)):
             copy.unlink()
+    for half_written in left_half_written(folder):  # by an export that was killed
+        half_written.unlink(missing_ok=True)
     return folder
 
 

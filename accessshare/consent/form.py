@@ -28,10 +28,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from accessshare.library.files import FileTooLarge, NotRegularFile, read_regular
 from accessshare.paths import asset
 
 PURPOSE_HEADING = re.compile(r"^Purpose:\s*(?P<name>.*?)\s*\{#(?P<id>[^}]*)\}\s*$")
 PURPOSE_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
+EVERY_PURPOSE = "all"  # "--purpose all" means every purpose of the form, so no purpose is "all"
+MAX_FORM_BYTES = 4 << 20  # a form is a few pages of Markdown
 KEY_VALUE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*)$")
 
 
@@ -114,7 +117,10 @@ def load_form(path: str | Path | None = None) -> ConsentForm:
     """Read and validate a consent form; the default is the bundled one."""
     path = Path(path) if path is not None else default_form_path()
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FORM_BYTES)
+    except (NotRegularFile, FileTooLarge):
+        raise FormError(path, [(0, "is not a consent form: it is not a regular file, or it is "
+                                   "larger than any form")]) from None
     except OSError as problem:
         reason = problem.strerror or "it cannot be read"
         raise FormError(path, [(0, f"cannot be read ({reason.lower()})")]) from None
@@ -226,6 +232,9 @@ class _Parser:
                 if not PURPOSE_ID.fullmatch(purpose_id):
                     self.errors.append((number, f"purpose id {purpose_id!r} must be lowercase "
                                                 "letters, digits and '_', starting with a letter"))
+                elif purpose_id == EVERY_PURPOSE:
+                    self.errors.append((number, f"purpose id {purpose_id!r} is kept for every "
+                                                "purpose at once; choose another id"))
         self.sections.append(_Draft(heading, number, purpose_id=purpose_id))
 
     def _start_question(self, number: int, text: str) -> None:

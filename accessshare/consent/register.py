@@ -19,6 +19,9 @@ from accessshare.config import AppPaths
 from accessshare.library.files import write_atomically
 
 REGISTER_FILE = "export-register.jsonl"
+# Held while photos are exported or a deletion runs (``library.files.file_lock``), so that a
+# deletion never runs between an export's reading of the consent state and its copies.
+COPIES_LOCK = ".copies.lock"
 
 
 class ExportRegister:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import secrets
 import stat
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 O_BINARY = getattr(os, "O_BINARY", 0)
+_TEMPORARY = re.compile(r"\.(.+)\.[0-9a-f]{12}\.partial", re.DOTALL)
 
 
 class NotRegularFile(OSError):
@@ -115,13 +117,30 @@ class FileTooLarge(OSError):
         return self.args[0]
 
 
+def temporary_name(target: Path) -> str:
+    return f".{target.name}.{secrets.token_hex(6)}.partial"
+
+
+def left_half_written(folder: Path, name: str | None = None) -> list[Path]:
+    """The temporary files a killed writer left in ``folder`` (of the target ``name`` only,
+    if given): regular files named as ``atomic_writer`` names them."""
+    found = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            match = _TEMPORARY.fullmatch(entry.name)
+            if match and (name is None or match[1] == name) \
+                    and entry.is_file(follow_symlinks=False):
+                found.append(Path(entry.path))
+    return found
+
+
 @contextlib.contextmanager
 def atomic_writer(target: str | os.PathLike, mode: str = "wb", *, encoding: str | None = None,
                   newline: str | None = None, permissions: int = 0o644) -> Iterator[IO]:
     """Write ``target`` through a fresh temporary file in its folder, renamed over it at the
     end; on an error the temporary file is removed and the target is left as it was."""
     target = Path(target)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.partial")
+    temporary = target.with_name(temporary_name(target))
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_BINARY
     descriptor = os.open(temporary, flags, permissions)
     try:
@@ -181,6 +200,51 @@ def sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+@contextlib.contextmanager
+def file_lock(lock_file: Path, *, wait: bool = True) -> Iterator[bool]:
+    """Hold an exclusive lock on ``lock_file`` (the kernel drops it if the process dies);
+    yields whether it is held: with ``wait=False``, False while another process holds it.
+    Where ``fcntl`` is missing (Windows) nothing is locked and True is yielded."""
+    try:
+        import fcntl
+    except ImportError:
+        yield True
+        return
+    descriptor = os.open(lock_file, os.O_RDWR | os.O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(descriptor)
+
+
+def overwrite_refusal(given: Path, own_folder: Path, *, allowed: Path | None = None,
+                      databases: tuple[str | None, ...] = ()) -> str | None:
+    """Why an output file must not be written at ``given``, in one sentence, or None: the
+    name is empty or names a device, pipe or folder, or one of AccessShare's own files (in
+    its data folder ``own_folder`` but under ``allowed``, or a SQLite database in
+    ``databases`` with its journal files)."""
+    target = resolve_safely(Path(given).expanduser().parent) / Path(given).name
+    if not Path(given).name or (os.path.lexists(target) and not (
+            target.is_symlink() or stat.S_ISREG(os.lstat(target).st_mode))):
+        return (f"{Path(given).name or given} is not a regular file (a device, pipe or "
+                "folder); choose a file name to write to.")
+    own = is_inside(target, resolve_safely(own_folder)) and not (
+        allowed is not None and is_inside(target, resolve_safely(allowed)))
+    for database in filter(None, databases):
+        database_path = resolve_safely(Path(database).expanduser())
+        own |= (target.parent == database_path.parent
+                and target.name.startswith(database_path.name))
+    if own:
+        return (f"{Path(given).name} is one of AccessShare's own files; choose a file outside "
+                "its data folder.")
+    return None
 
 
 def is_inside(path: Path, folder: Path) -> bool:

@@ -12,8 +12,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from accessshare.library.files import resolve_safely
+from accessshare.library.files import open_regular, resolve_safely
 
+MANIFEST_LIMIT = 64 << 20  # bytes: a label per photo for 100,000 photos is a few MB
 MANIFEST_NAMES = ("manifest.csv", "manifest.json")
 FILE_COLUMNS = ("file", "path", "filename", "image", "photo")
 
@@ -39,10 +40,16 @@ def read_manifest(root: Path, path: Path | None) -> Manifest:
         return Manifest(None)
     manifest = Manifest(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _read_bounded(path)
         rows = list(_json_rows(text) if path.suffix.lower() == ".json" else _csv_rows(text))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        manifest.problems.append((path, f"The manifest {path.name} cannot be read: {error}. "
+    except (OSError, UnicodeDecodeError, ValueError, csv.Error, RecursionError) as error:
+        if isinstance(error, RecursionError):
+            error = ValueError("it is nested too deeply")
+        elif isinstance(error, csv.Error):
+            error = ValueError(f"it is not a CSV file AccessShare can read ({error})")
+        reason = (error.strerror if isinstance(error, OSError) and error.strerror
+                  else str(error)).rstrip(".")
+        manifest.problems.append((path, f"The manifest {path.name} cannot be read: {reason}. "
                                         "Photos load without their labels."))
         return manifest
     for where, relpath, label in rows:
@@ -52,6 +59,16 @@ def read_manifest(root: Path, path: Path | None) -> Manifest:
         elif label:
             manifest.labels[_normalise(relpath)] = label
     return manifest
+
+
+def _read_bounded(path: Path) -> str:
+    """The manifest's text, read from a regular file and never more than MANIFEST_LIMIT."""
+    with open_regular(path) as handle:
+        data = handle.read(MANIFEST_LIMIT + 1)
+    if len(data) > MANIFEST_LIMIT:
+        raise ValueError(f"it is larger than {MANIFEST_LIMIT >> 20} MB, more than any list of "
+                         "labels needs")
+    return data.decode("utf-8-sig")
 
 
 def _check_row(root: Path, relpath: str) -> str | None:

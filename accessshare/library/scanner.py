@@ -458,7 +458,7 @@ class _Index:
     def load(cls, index_dir: str | Path | None, root: Path) -> "_Index":
         if index_dir is None:
             return cls(None, root, {})
-        key = hashlib.sha256(str(root).encode()).hexdigest()[:20]
+        key = hashlib.sha256(os.fsencode(root)).hexdigest()[:20]
         file = Path(index_dir) / f"scan-{key}.json"
         try:
             raw = json.loads(file.read_text(encoding="utf-8"))

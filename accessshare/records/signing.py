@@ -53,7 +53,7 @@ import json
 import os
 import secrets
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (Ed25519PrivateKey,
                                                                Ed25519PublicKey)
 
-from accessshare.library.files import write_atomically
+from accessshare.library.files import file_lock, write_atomically
 
 KEY_FILE = "device-key.pem"
 HEADS_FOLDER = "chain-heads"
@@ -277,7 +277,7 @@ class HeadKeeper:
         Returns whether the file was written. Holds a lock file, so two processes appending to
         one store cannot move the head back."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        with _locked(self.folder / ".lock"):
+        with file_lock(self.folder / ".lock"):
             kept = self.read(store_id)
             if kept is not None:
                 if kept.problem or kept.seq >= head.seq:
@@ -289,21 +289,6 @@ class HeadKeeper:
             document.update(sign_document(document, key))
             write_atomically(self.file_for(store_id), json.dumps(document, indent=1) + "\n")
             return True
-
-
-@contextlib.contextmanager
-def _locked(lock_file: Path) -> Iterator[None]:
-    try:
-        import fcntl
-    except ImportError:  # Windows: the head may lag behind a concurrent writer; never ahead
-        yield
-        return
-    descriptor = os.open(lock_file, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)
 
 
 def compare(kept: Head, chain_length: int, hash_at: Callable[[int], str | None]

@@ -12,6 +12,7 @@ import importlib
 import json
 import re
 import secrets
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_CACHE_KIB = 32 * 1024  # at most; pages are allocated as they are used
 EVENT_INPUT_FIELDS = ("scope", "photo_hash", "dataset", "purpose", "state", "form_version",
                       "form_hash", "status", "reason", "actor")
+DISK_FULL_BYTES = 256 << 10  # less free room than this on its disk: the database is full
 IN_CHUNK = 500  # hashes per IN (...) list, well under every database's parameter limit
 CHAIN_COLUMNS = (*CHAINED_FIELDS, "hash")
 SEQ_AT, PREV_HASH_AT, HASH_AT = (CHAIN_COLUMNS.index(name)
@@ -250,7 +252,7 @@ class RecordStore:
         try:
             yield
         except DBAPIError as problem:
-            raise RecordsUnavailable(_write_failure_sentence(problem)) from problem
+            raise RecordsUnavailable(_write_failure_sentence(problem, self.url)) from problem
 
     def _lock_chain(self, session: Session) -> None:
         if self.dialect == "postgresql":
@@ -467,9 +469,12 @@ class RecordStore:
         A renamed or moved photo keeps its row: the content hash is its identity. Only rows
         whose facts changed are written (``seen`` is when they last changed), so rescanning
         20,000 unchanged photos reads them and writes nothing."""
+        # A duplicate file: the last one seen wins. A path that is not UTF-8 cannot be stored.
+        latest = {photo.id: photo for photo in photos if storable_path(photo.path)}
+        if not latest:
+            return 0
         dataset = self.dataset_id(dataset_root)
         now = utc_timestamp()
-        latest = {photo.id: photo for photo in photos}  # a duplicate file: the last one seen wins
         hashes = list(latest)
         table = Photo.__table__
         columns = ("dataset_id", "path", "size", "width", "height", "orientation", "label")
@@ -736,6 +741,25 @@ def _scan_facts(photo: Any, dataset_id: int) -> tuple:
             getattr(photo.exif, "orientation", 1) or 1, photo.label)
 
 
+def storable_path(path: str | Path) -> bool:
+    """Whether a database can keep this path: not when the file system gave it bytes that are
+    not UTF-8 (Python holds them as lone surrogates)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def sqlite_file(db_url: Any) -> str | None:
+    """The file of a SQLite database address (a string or URL), or None for any other."""
+    try:
+        url = make_url(db_url)
+    except ArgumentError:
+        return None
+    return url.database if url.get_backend_name() == "sqlite" and url.database else None
+
+
 def shown_address(db_url: str) -> str:
     """A database address fit to print: its password replaced by ***."""
     try:
@@ -755,9 +779,20 @@ def _departure_sentence(kind: str, head: Head, length: int, where: str) -> str:
             "recomputed) or replaced.")
 
 
-def _write_failure_sentence(problem: DBAPIError) -> str:
+def _disk_full(db_url: str) -> bool:
+    """Whether a SQLite database's disk has no room left (SQLite then often says only
+    "disk I/O error", as it cannot grow its WAL or shared-memory file)."""
+    database = sqlite_file(db_url)
+    try:
+        return database is not None and shutil.disk_usage(
+            Path(database).parent).free < DISK_FULL_BYTES
+    except OSError:
+        return False
+
+
+def _write_failure_sentence(problem: DBAPIError, db_url: str = "") -> str:
     reason = str(getattr(problem, "orig", problem)).strip().splitlines()[0].rstrip(".")
-    if "full" in reason.lower():
+    if "full" in reason.lower() or _disk_full(db_url):
         return (f"Nothing was saved: the records database is full ({reason}). Free some space "
                 "and try again.")
     return f"Nothing was saved: the records database could not be written ({reason})."
@@ -769,6 +804,9 @@ def _unavailable_sentence(db_url: str, problem: Exception) -> str:
         return (f"The records database at {where} was written by a newer AccessShare; "
                 "update the app to open it.")
     reason = str(getattr(problem, "orig", problem)).strip().splitlines()[0].rstrip(".")
+    if _disk_full(db_url):
+        return (f"Cannot open the records database at {where}: the disk holding it is full "
+                f"({reason}). Free some space and try again.")
     return f"Cannot open the records database at {where}: {reason}."
 
 

@@ -200,6 +200,12 @@ def saved_photo_named(name: str, state: str) -> str:
     return _("{name}: {state}").format(name=name, state=state)
 
 
+def name_not_utf8(name: str) -> str:
+    """A file whose name has bytes that are not UTF-8: no database can keep such a path."""
+    return _("{name} has a name that is not valid text (UTF-8), so AccessShare cannot keep a "
+             "record of it; rename it to decide about it.").format(name=name)
+
+
 def saved_photos(count: int) -> str:
     return _("Saved for {photos}.").format(photos=photos(count))
 

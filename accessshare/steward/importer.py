@@ -39,6 +39,7 @@ from sqlalchemy.engine import Connection
 from accessshare.consent.export import verify_export_document
 from accessshare.consent.form import PURPOSE_ID
 from accessshare.consent.state import event_detail
+from accessshare.library.files import O_CLOEXEC, O_NONBLOCK
 from accessshare.records.chain import GENESIS_HASH, parse_timestamp, utc_timestamp
 from accessshare.records.signing import short_fingerprint
 from accessshare.vocabulary import STORED_STATUSES, ConsentStatus
@@ -118,7 +119,9 @@ def import_file(store: StewardStore, path: str | os.PathLike, *,
                 pinned_only: bool = False) -> ImportResult:
     """Verify and import one exported log; never raises for a bad file (its result says
     why it was refused). ``StewardProblem`` only when the store itself cannot be written."""
-    name = Path(path).name
+    # A name in another encoding than UTF-8 is kept as its escapes (\xff): a database keeps
+    # only UTF-8 text.
+    name = os.fsencode(Path(path).name).decode("utf-8", "backslashreplace")
     sha256 = None
     try:
         data = _read_bytes(Path(path))
@@ -157,7 +160,7 @@ def verified_log(data: bytes, name: str, sha256: str) -> VerifiedLog:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        descriptor = os.open(path, os.O_RDONLY)
+        descriptor = os.open(path, os.O_RDONLY | O_NONBLOCK | O_CLOEXEC)  # a pipe: no wait
     except OSError as problem:
         raise Refused("unreadable", f"{path.name} cannot be read ({problem.strerror})") from None
     try:

@@ -107,3 +107,22 @@ def test_missing_folder_is_a_clear_error(tmp_path):
                          capture_output=True, text=True, cwd=REPO_ROOT)
     assert run.returncode == 2
     assert "does not exist or is not a folder" in run.stderr
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("manifest.csv", "file,label\ngood1.jpg," + "A" * 200_000 + "\n",
+     "it is not a CSV file AccessShare can read (field larger than field limit (131072))"),
+    ("manifest.json", "[" * 100_000 + "]" * 100_000, "it is nested too deeply"),
+    ("manifest.csv", "file,label\n" + "x.jpg,y\n" * 9_000_000,
+     "it is larger than 64 MB, more than any list of labels needs")])
+def test_a_manifest_no_reader_can_take_is_one_sentence_and_the_photos_load(tmp_path, name,
+                                                                            content, reason):
+    save(photo_pixels(), tmp_path / "good1.jpg", "JPEG")
+    (tmp_path / name).write_text(content)
+    child = subprocess.run([sys.executable, "-m", "accessshare", "--data-dir",
+                            str(tmp_path / "data"), "scan", str(tmp_path)],
+                           capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
+    assert (child.returncode, child.stderr) == (0, "")
+    assert child.stdout.splitlines()[0] == (f"PROBLEM  The manifest {name} cannot be read: "
+                                            f"{reason}. Photos load without their labels.")
+    assert "good1.jpg" in child.stdout and "1 photos, 1 problems." in child.stdout
