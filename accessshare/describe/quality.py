@@ -12,6 +12,7 @@ the upright photo).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -277,7 +278,7 @@ def assess(image: Image.Image | np.ndarray, subject_box: Box | None = None, *, p
     )
 
 
-def main_subject(objects: list[dict], faces: list[dict], things: list[dict] = ()) -> dict | None:
+def main_subject(objects: list[dict], faces: list[dict], things: Sequence[dict] = ()) -> dict | None:
     """The likely subject and the part of it that framing is judged by, or None.
 
     ``objects``, ``faces`` and ``things`` are the detectors' and the classifier's findings as
@@ -292,18 +293,18 @@ def main_subject(objects: list[dict], faces: list[dict], things: list[dict] = ()
     if subject is not None and subject["confidence"] < STATED and box_area(subject["box"]) < SMALL_SUBJECT_AREA:
         subject = None  # a small unsure box: a side thing or a false find
     largest_face = max(faces, key=lambda f: box_area(f["box"]), default=None)
-    if subject is None and largest_face is None:
+    if largest_face is not None and (subject is None or subject["label"] == "person"):
+        return {"label": "face", "box": largest_face["box"], "part": "face"}
+    if subject is None:
         return None
-    if subject is None or subject["label"] == "person":
-        if largest_face is not None:
-            return {"label": "face", "box": largest_face["box"], "part": "face"}
+    if subject["label"] == "person":
         return {"label": "person", "box": subject["box"], "part": "person"}
     # An unsure object can be cut off, but "subject small" asks for a sure subject.
     return {"label": subject["label"], "box": subject["box"],
             "part": "object" if subject["confidence"] >= STATED else "unsure object"}
 
 
-def named_boxes(objects: list[dict], faces: list[dict], things: list[dict]) -> list[dict]:
+def named_boxes(objects: list[dict], faces: list[dict], things: Sequence[dict]) -> list[dict]:
     """The boxes the sentence names, each as sure as it is said: at least HEDGED by the
     detector, or the likeliest box of a label the sentence states (``fusion.mentions``)."""
     said = {m.name: m.confidence for m in fusion.mentions({"objects": objects, "faces": faces, "things": things})
