@@ -18,8 +18,8 @@ MAX_DEFAULT_THREADS = 4
 # The describer runs one photo's models in two lanes at once (pipeline.Describer), each with
 # half the threads. One model on one thread keeps its core busy from start to end; one model on
 # two threads left both cores idle part of the time (small layers, and threads that sleep
-# between them since they do not spin): measured on 12-MP photos on 2 cores, the five models
-# took 200-240 ms one after another on two threads each and 110-145 ms in two lanes of one.
+# between them since they do not spin). Measured on 12-MP photos on 2 cores, the five models
+# took 225-240 ms one after another with two threads each, 110-145 ms in two lanes of one.
 MAX_LANES = 2
 
 _sessions: dict[tuple[Path, int, bool], ort.InferenceSession] = {}

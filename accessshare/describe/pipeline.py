@@ -1,8 +1,9 @@
 """The describer: one call per photo gives what it shows, how good it is and what it gives away.
 
 Each photo is decoded once, at most DETECTOR_SIDE pixels on its long side (JPEG draft decoding
-does most of the shrinking), and those pixels are shared by every detector. OCR runs only when
-the text reader's cheap gate says text is likely. Results are cached by content hash and
+does most of the shrinking), and those pixels are shared by every detector. The models run in
+two lanes at once, one thread each on two cores. OCR runs only when the text reader's cheap gate
+says text is likely. Results are cached by content hash and
 ``models_key``; a cached description is re-assembled without decoding the photo, so a renamed
 photo, a changed manifest label or a different verbosity never costs a model run.
 """
