@@ -9,6 +9,7 @@ and gives an ``Outcome`` with the sentence to say and what changed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -62,16 +63,30 @@ class ConsentService:
         report = self.decisions.state().verified
         return "" if report.ok else en.log_failed_in_app(report.message)
 
-    def log_problem(self) -> str:
-        """Why a new decision is not saved ("" while the chain verifies): the window adds no
-        decision to a log that cannot be trusted. (The command line saves and says so.)"""
-        report = self.decisions.state().verified
-        return "" if report.ok else en.not_saved_log_broken(report.message)
+    def log_damaged(self) -> bool:
+        """Whether the chain fails verification (read once, then kept up to date)."""
+        return not self.decisions.state().verified.ok
 
-    def unless_log_broken(self, work: Callable[[], Outcome]) -> Outcome:
-        """``work()`` (a decision), or a refusal in one sentence if the chain is broken."""
-        problem = self.log_problem()
-        return Outcome(problem, ok=False) if problem else work()
+    def refusal_on_damaged_log(self, grants: bool) -> str:
+        """Why a decision is not saved ("" if it may be): on a damaged log, giving consent is
+        refused (state comes from the verified chain, so it could share nothing), while a
+        withdrawal, a refusal, "not yet decided" and deletion are always saved."""
+        return en.NOT_SHARED_LOG_DAMAGED if grants and self.log_damaged() else ""
+
+    def _on_damaged_log(self, grants: bool, work: Callable[[], Outcome],
+                        said: Callable[[Outcome], str]) -> Outcome:
+        """The one rule for a damaged log, for the window and the command line alike: a
+        decision that gives consent is refused in one sentence; any other is saved
+        (committed by ``work``) and said by ``said``, with the damage."""
+        if not self.log_damaged():
+            return work()
+        refused = self.refusal_on_damaged_log(grants)
+        if refused:
+            return Outcome(refused, ok=False, log_damaged=True)
+        outcome = work()
+        if not outcome.saved and not outcome.changes.removed:
+            return outcome
+        return replace(outcome, sentence=said(outcome), log_damaged=True)
 
     # Purposes -------------------------------------------------------------------------------
 
@@ -148,7 +163,18 @@ class ConsentService:
         """One decision for one photo or many (``bulk``, said with a count), committed before
         it returns. ``reminder`` says what a photo gives away; it is said again when a photo
         is now shared. ``redact``: sharing is on condition that these kinds ("faces", "text",
-        "location", or "all") are removed from what is exported (consent.conditions)."""
+        "location", or "all") are removed from what is exported (consent.conditions). On a
+        damaged log, sharing is refused and the rest saved (``_on_damaged_log``)."""
+        many = bulk if bulk is not None else len(photos) > 1
+        return self._on_damaged_log(
+            decision is Decision.SHARE and bool(share_purposes),
+            lambda: self._decide(photos, decision, share_purposes, reminder, many, redact),
+            lambda _saved: en.saved_on_damaged_log(status_on_damaged_log(decision),
+                                                   len(photos) if many else None))
+
+    def _decide(self, photos: Sequence[Photo], decision: Decision,
+                share_purposes: Sequence[str], reminder: Reminder, many: bool,
+                redact: Iterable[str] | None) -> Outcome:
         ids = [p.id for p in photos]
         if decision is Decision.SHARE:
             self.decisions.share_only(ids, share_purposes, redact=redact or None)
@@ -158,7 +184,7 @@ class ConsentService:
             self.decisions.reset(ids)
         self._forget(ids)
         changes = Changes(photo_ids=tuple(ids))
-        if not (bulk if bulk is not None else len(photos) > 1):
+        if not many:
             shared = self.is_shared(ids[0])
             return Outcome(en.saved_photo(self.spoken_state(ids[0]),
                                           reminder(ids[0]) if shared else ""),
@@ -166,6 +192,22 @@ class ConsentService:
         told = self.privacy_reminder(photos, reminder) if decision is Decision.SHARE else ""
         return Outcome(en.bulk_saved(decision, len(photos), self.purpose_phrase(share_purposes),
                                      told), changes, saved=True)
+
+    def decide_photos(self, photos: Sequence[Photo], purposes: Sequence[str], status: str,
+                      reason: str | None = None,
+                      redact: Iterable[str] | None = None) -> Outcome:
+        """One state for ``purposes`` of many photos (the command line's ``consent set``), one
+        decision; the same rule on a damaged log as the window's keys."""
+        ids = list(dict.fromkeys(p.id for p in photos))
+
+        def save() -> Outcome:
+            count = self.decisions.decide_photos(ids, purposes, status, reason=reason,
+                                                 redact=redact)
+            self._forget(ids)
+            return Outcome(en.saved_photos(count), Changes(photo_ids=tuple(ids)), saved=True)
+
+        return self._on_damaged_log(status == ConsentStatus.GIVEN, save,
+                                    lambda _saved: en.saved_on_damaged_log(status, len(ids)))
 
     def share(self, photos: Sequence[Photo], purpose_ids: Sequence[str],
               redact: Iterable[str] | None = None) -> Outcome:
@@ -228,8 +270,15 @@ class ConsentService:
             states = {p: refusal(s) for p, s in old.items()}
         else:
             states = dict.fromkeys(old, ConsentStatus.PENDING)
-        self.decisions.decide_dataset_states(root, states)
-        return self._folder_decided(root)
+
+        def save() -> Outcome:
+            self.decisions.decide_dataset_states(root, states)
+            return self._folder_decided(root)
+
+        return self._on_damaged_log(
+            decision is Decision.SHARE and bool(share_purposes), save,
+            lambda _saved: en.saved_on_damaged_log(status_on_damaged_log(decision),
+                                                   folder=root.name))
 
     def set_folder_states(self, root: Path, purposes: Sequence[str], status: ConsentStatus,
                           photos: Sequence[Photo], reason: str | None = None,
@@ -237,9 +286,16 @@ class ConsentService:
         """The folder's default for ``purposes`` (the command line's ``consent set FOLDER``),
         and which of its ``photos`` keep sharing by a decision of their own. ``redact``: the
         kinds removed before sharing (only with ``status`` given)."""
-        self.decisions.decide_dataset(root, purposes, status, reason=reason, redact=redact)
-        return FolderDecision(self._folder_decided(root),
-                              self._keeping_own(photos, root, purposes, status))
+        def save() -> Outcome:
+            self.decisions.decide_dataset(root, purposes, status, reason=reason, redact=redact)
+            return self._folder_decided(root)
+
+        outcome = self._on_damaged_log(
+            status == ConsentStatus.GIVEN, save,
+            lambda _saved: en.saved_on_damaged_log(status, folder=root.name))
+        if not outcome.saved:
+            return FolderDecision(outcome)
+        return FolderDecision(outcome, self._keeping_own(photos, root, purposes, status))
 
     def _folder_decided(self, root: Path) -> Outcome:
         self._forget_all()  # every photo without its own decision follows the new default
@@ -273,7 +329,11 @@ class ConsentService:
 
     def undo(self, names: dict[str, str] | None = None) -> Outcome:
         """Undo the last decision by writing new events. ``names`` (photo id -> file name)
-        lets the sentence name the photo when the decision was about one."""
+        lets the sentence name the photo when the decision was about one. Nothing is undone
+        on a damaged log: what undo restores comes from the chain that cannot be trusted, and
+        could share again."""
+        if self.log_damaged():
+            return Outcome(en.NOT_UNDONE_LOG_DAMAGED, ok=False, log_damaged=True)
         undone = self.decisions.undo_last()
         if undone is None:
             return Outcome(en.NOTHING_TO_UNDO)
@@ -305,9 +365,11 @@ class ConsentService:
 
     def delete(self, photo: Photo, reason: str = en.DELETE_REASON) -> Outcome:
         """Delete the photo and every copy (two-phase, verified); the outcome is its report."""
-        outcome = delete_one(self.store, self.paths, photo.path, reason,
-                             dataset_root=dataset_root_of(photo), photo_id=photo.id,
-                             forget=self._forget)
+        outcome = self._on_damaged_log(
+            False, lambda: delete_one(self.store, self.paths, photo.path, reason,
+                                      dataset_root=dataset_root_of(photo), photo_id=photo.id,
+                                      forget=self._forget),
+            lambda deleted: en.with_log_damaged(deleted.sentence))
         if not outcome.ok and not outcome.changes.removed:  # refused: nothing was deleted
             return Outcome(en.not_deleted(photo.path.name, outcome.sentence), ok=False)
         return outcome
@@ -340,4 +402,15 @@ def delete_paths(store: RecordStore, paths: AppPaths, given: Sequence[str | Path
     from accessshare.consent.deletion import known_dataset_roots
 
     roots = known_dataset_roots(store)
-    return [delete_one(store, paths, path, reason, roots=roots) for path in given]
+    outcomes = [delete_one(store, paths, path, reason, roots=roots) for path in given]
+    if any(o.changes.removed for o in outcomes) and not store.verify().ok:
+        # Deleting works on a damaged log, as in the window, and says the damage.
+        outcomes = [replace(o, sentence=en.with_log_damaged(o.sentence), log_damaged=True)
+                    if o.changes.removed else o for o in outcomes]
+    return outcomes
+
+
+def status_on_damaged_log(decision: Decision) -> ConsentStatus:
+    """What a decision that shares nothing writes on a damaged log: a no is a withdrawal (any
+    purpose may have been shared: ``consent.decisions.refusal``)."""
+    return ConsentStatus.PENDING if decision is Decision.UNDECIDED else ConsentStatus.WITHDRAWN

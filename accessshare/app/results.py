@@ -43,6 +43,7 @@ class Outcome:
     changes: Changes = NOTHING
     saved: bool = False  # a decision was committed (the "saved" earcon plays)
     ok: bool = True  # False: the sentence says what went wrong
+    log_damaged: bool = False  # saved to a consent log that fails verification (and said so)
 
 
 @dataclass(frozen=True)

@@ -68,28 +68,37 @@ def run_set(args: argparse.Namespace, paths: AppPaths) -> int:
     form = chosen_form(args)
     purposes = _purposes(args.purpose, form)
     redact = _redaction(args)
+    damaged = False
     with opened_store(paths.ensure()) as store:
         folders, photos, problems, scanned = resolve_targets(store, paths, args.paths)
         consent = _service(store, paths, form)
-        decisions = consent.decisions
+        refused = consent.refusal_on_damaged_log(args.state == ConsentStatus.GIVEN)
+        if refused:  # the whole command, said once: nothing is saved
+            raise CommandProblem(refused)
         for folder in folders:
             decided = consent.set_folder_states(folder, purposes, ConsentStatus(args.state),
                                                 scanned[folder].photos, args.reason, redact)
             say(decided.outcome.sentence)
             if decided.keeping_own:
                 say(decided.keeping_own)
+            damaged |= decided.outcome.log_damaged
         if photos:
-            count = decisions.decide_photos([p.id for p, _root in photos], purposes, args.state,
-                                            reason=args.reason, redact=redact)
-            states = decisions.effective_many([p.id for p, _r in photos],
-                                              datasets_of={p.id: str(r) for p, r in photos})
-            for photo, _root in photos:
-                say(en.saved_photo_named(photo.path.name, decisions.summary_of(states[photo.id])))
-            say(en.saved_photos(count))
-        problems += _log_problem(decisions, saved_anyway=True)
+            outcome = consent.decide_photos([p for p, _root in photos], purposes, args.state,
+                                            args.reason, redact)
+            if not outcome.log_damaged:  # each photo's state (a damaged log shares none)
+                _say_states(consent.decisions, photos)
+            say(outcome.sentence)
+            damaged |= outcome.log_damaged
     for problem in problems:
         error(problem)
-    return 1 if problems else 0
+    return 1 if problems or damaged else 0
+
+
+def _say_states(decisions, photos) -> None:
+    states = decisions.effective_many([p.id for p, _r in photos],
+                                      datasets_of={p.id: str(r) for p, r in photos})
+    for photo, _root in photos:
+        say(en.saved_photo_named(photo.path.name, decisions.summary_of(states[photo.id])))
 
 
 def _redaction(args: argparse.Namespace) -> frozenset[str] | None:
@@ -107,9 +116,9 @@ def _redaction(args: argparse.Namespace) -> frozenset[str] | None:
     return kinds
 
 
-def _log_problem(decisions, saved_anyway: bool = False) -> list[str]:
+def _log_problem(decisions) -> list[str]:
     report = decisions.state().verified
-    return [] if report.ok else [en.log_failed(report.message, saved_anyway)]
+    return [] if report.ok else [en.log_failed(report.message)]
 
 
 @reported
@@ -162,6 +171,8 @@ def run_undo(args: argparse.Namespace, paths: AppPaths) -> int:
     form = chosen_form(args)
     with opened_store(paths.ensure()) as store:
         undone = _service(store, paths, form).undo()
+    if not undone.ok:
+        raise CommandProblem(undone.sentence)
     say(undone.sentence)
     return 0
 

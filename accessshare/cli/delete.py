@@ -35,5 +35,5 @@ def run(args: argparse.Namespace, paths: AppPaths) -> int:
     for outcome in outcomes:
         (say if outcome.changes.removed else error)(outcome.sentence)
     refused = any(not o.changes.removed for o in outcomes)
-    remains = any(not o.ok for o in outcomes if o.changes.removed)
+    remains = any(not o.ok or o.log_damaged for o in outcomes if o.changes.removed)
     return 2 if refused else 1 if remains else 0

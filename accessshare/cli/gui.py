@@ -58,7 +58,7 @@ def study_options(args: argparse.Namespace) -> dict:
     from accessshare.study import check_code, load_protocol
 
     return {"participant": check_code(args.study),
-            "facilitator": check_code(args.facilitator, "facilitator code")
+            "facilitator": check_code(args.facilitator, facilitator=True)
             if args.facilitator else None,
             "protocol": load_protocol(args.protocol) if args.protocol else None,
             "record_speech": args.record_speech}

@@ -234,13 +234,9 @@ def keeping_own_decision(names: Sequence[str], more: int, status: str) -> str:
         count=len(names) + more, named=named, verb=verb)
 
 
-def log_failed(problem: str, saved_anyway: bool = False) -> str:
-    message = problem.rstrip(".")
-    if saved_anyway:
-        return _("The consent log failed verification ({problem}); the decisions were saved, "
-                 "but no photo counts as shared until it is repaired.").format(problem=message)
+def log_failed(problem: str) -> str:
     return _("The consent log failed verification ({problem}); no photo counts as shared "
-             "until it is repaired.").format(problem=message)
+             "until it is repaired.").format(problem=problem.rstrip("."))
 
 
 # Translators: a photo's consent state in the list while the app checks the consent log at start.
@@ -251,15 +247,37 @@ STILL_CHECKING_LOG = _("One moment: the consent log is still being checked.")
 def log_failed_in_app(problem: str) -> str:
     """Said once when the window finds the log broken: what it means and what still works."""
     return _("The consent log failed verification ({problem}); no photo counts as shared, and "
-             "no new decision is saved until it is repaired. You can still review, hear and "
-             "delete photos, and export or verify the log with Control+E.").format(
-        problem=problem.rstrip("."))
+             "none can be shared until it is repaired. You can still withdraw, refuse and "
+             "delete, review and hear photos, and export or verify the log with "
+             "Control+E.").format(problem=problem.rstrip("."))
 
 
-def not_saved_log_broken(problem: str) -> str:
-    return _("Not saved: the consent log failed verification ({problem}), and no decision is "
-             "added to a log that cannot be trusted. Restore your records from a backup, or "
-             "ask your data steward.").format(problem=problem.rstrip("."))
+# A damaged consent log (its chain fails verification), the window and the command line alike:
+# a decision that shares nothing is saved and said with the damage; a decision to share is not.
+LOG_DAMAGED = _("The consent log is damaged, so nothing is shared until it is repaired.")
+NOT_SHARED_LOG_DAMAGED = _("Not saved: the consent log is damaged, so nothing can be shared "
+                           "until it is repaired; you can still withdraw, refuse or delete.")
+NOT_UNDONE_LOG_DAMAGED = _("Nothing was undone: the consent log is damaged, so its last "
+                           "decision cannot be trusted; you can still withdraw, refuse or delete.")
+
+
+def saved_on_damaged_log(status: str, count: int | None = None,
+                         folder: str | None = None) -> str:
+    """"Withdrawn and saved. The consent log is damaged, so nothing is shared until it is
+    repaired." (for one photo; ``count`` photos; or ``folder``'s default)."""
+    done = {ConsentStatus.WITHDRAWN: _("Withdrawn and saved"),
+            ConsentStatus.REFUSED: _("Refused and saved"),
+            ConsentStatus.PENDING: _("Set back to not yet decided and saved")}[ConsentStatus(status)]
+    if folder is not None:
+        done = _("{done} for folder {name}").format(done=done, name=folder)
+    elif count is not None:
+        done = _("{done} for {photos}").format(done=done, photos=photos(count))
+    return _("{done}. {damaged}").format(done=done, damaged=LOG_DAMAGED)
+
+
+def with_log_damaged(sentence: str) -> str:
+    """A deletion done on a damaged log: its report, then the damage."""
+    return _("{sentence} {damaged}").format(sentence=sentence, damaged=LOG_DAMAGED)
 
 
 def decision_choice(decision: Decision, purposes: str, *, folder: bool = False) -> str:
@@ -832,6 +850,67 @@ def study_note_shown(words: str) -> str:
     return _("Note: {words}").format(words=words)
 
 
+# Participant and facilitator codes, and protocol files ------------------------------------------
+# Translators: a code must never identify a person: "P07" for a participant, "F2" for a
+# facilitator. {code} is the refused code, quoted.
+
+def _code_words(facilitator: bool) -> tuple[str, str]:
+    """(what the code is, its example)."""
+    return (_("facilitator code"), "F2") if facilitator else (_("participant code"), "P07")
+
+
+def study_code_empty(facilitator: bool = False) -> str:
+    what, example = _code_words(facilitator)
+    return _("The {what} is empty; use a pseudonymous code such as {example}.").format(
+        what=what, example=example)
+
+
+def study_code_like_an_email(code: str, facilitator: bool = False) -> str:
+    what, example = _code_words(facilitator)
+    return _("The {what} {code!r} looks like an e-mail address; use a pseudonymous code such "
+             "as {example}, never anything that identifies a person.").format(
+        what=what, code=code, example=example)
+
+
+def study_code_like_a_name(code: str, facilitator: bool = False) -> str:
+    what, example = _code_words(facilitator)
+    return _("The {what} {code!r} looks like a name; use a pseudonymous code such as "
+             "{example}: a few letters and a number, never anything that identifies a "
+             "person.").format(what=what, code=code, example=example)
+
+
+def study_code_not_a_code(code: str, longest: int, facilitator: bool = False) -> str:
+    what, example = _code_words(facilitator)
+    return _("The {what} {code!r} is not a code; use a pseudonymous code such as {example}: "
+             "up to {longest} letters, digits, '-' or '_'.").format(
+        what=what, code=code, example=example, longest=longest)
+
+
+# Translators: the title of a study protocol that has none of its own.
+STUDY_TASKS_TITLE = _("Study tasks")
+
+
+def protocol_without_tasks(file_name: str | None = None) -> str:
+    if file_name is None:
+        return _("The protocol has no numbered tasks; write each task on a line such as "
+                 "'1. Find a photo that shows a face'.")
+    return _("The protocol file {name} has no numbered tasks; write each task on a line such "
+             "as '1. Find a photo that shows a face'.").format(name=file_name)
+
+
+def protocol_unreadable(file_name: str, problem: object) -> str:
+    return _("The protocol file {name} cannot be read: {problem}.").format(
+        name=file_name, problem=problem)
+
+
+def protocol_too_large(file_name: str) -> str:
+    return _("The protocol file {name} is too large for a list of tasks.").format(name=file_name)
+
+
+def protocol_not_utf8(file_name: str) -> str:
+    return _("The protocol file {name} is not UTF-8 text.").format(name=file_name)
+
+
 # Study records on the command line (accessshare study …) ---------------------------------------
 
 NO_STUDY_SESSIONS = _("No study sessions are recorded.")
@@ -852,6 +931,41 @@ def study_session_line(participant: str, session: int, facilitator: str, started
 
 
 STUDY_STILL_OPEN = _("still open")
+
+
+def study_summary_session(participant: str, session: int, length: str, event_count: int) -> str:
+    """The heading of one session in ``study summary``: "P09, session 1 (2 min 5 s, 1 event):"."""
+    return _("{participant}, session {session} ({length}, {events}):").format(
+        participant=participant, session=session, length=length, events=events(event_count))
+
+
+# Translators: the part of a study session before its first task, in ``study summary``.
+STUDY_BEFORE_ANY_TASK = _("Before any task")
+
+
+def study_summary_part(task: int | None, summary: str) -> str:
+    """One task's line of ``study summary``: "Task 2: 12.5 s; …"."""
+    part = STUDY_BEFORE_ANY_TASK if task is None else _("Task {number}").format(number=task)
+    return _("{part}: {summary}").format(part=part, summary=summary)
+
+
+def study_summary(seconds: float, photos_reviewed: int, descriptions_heard: int,
+                  decisions: Sequence[tuple[str, int]], right: int, wrong: int,
+                  keys: Sequence[tuple[str, int]]) -> str:
+    """What happened in one task: ``decisions`` as (state, count), ``keys`` as (action, count)."""
+    # Translators: "3 given", one state of consent decided in a study task, and its count.
+    decided = ", ".join(_("{count} {state}").format(count=n, state=s) for s, n in decisions)
+    used = ", ".join(_("{action} ({count})").format(action=a, count=n) for a, n in keys)
+    return _("{seconds:.1f} s; {photos} reviewed; {descriptions} heard; decisions: {decided}; "
+             "walk answers {right} right, {wrong} wrong; keys used most: {used}.").format(
+        seconds=seconds, photos=photos(photos_reviewed),
+        descriptions=plural(descriptions_heard, "{count} description", "{count} descriptions"),
+        decided=decided or STUDY_SUMMARY_NONE, right=right, wrong=wrong,
+        used=used or STUDY_SUMMARY_NONE)
+
+
+# Translators: no decisions, or no keys, in a study task's summary.
+STUDY_SUMMARY_NONE = _("none")
 
 
 def study_length(minutes: int, seconds: int) -> str:

@@ -41,16 +41,7 @@ def _voices(engine) -> list[dict]:
 
 def _synthesise(engine, done: threading.Event, request: dict, attempts: int = 3) -> None:
     """Synthesise to the request's path; retry when espeak-ng hands back an empty file, or
-    a file spoken at another rate than the one asked for.
-
-    About one utterance in a hundred comes back with no samples (seen with pyttsx3 2.99 and
-    espeak-ng 1.51); a second attempt has always worked. The rate is not set when
-    ``setProperty`` returns: pyttsx3 queues it until ``runAndWait``, then hands it to
-    espeak-ng's own command thread (its asynchronous mode), and any failure on the way only
-    reaches "error" listeners. Under load (a few runs in a hundred with another process busy)
-    the rate never takes, and the file is spoken at the driver's starting rate of 200, so the
-    rate espeak-ng holds is read back after synthesis, and a file made at another is redone.
-    """
+    a file spoken at another rate than the one asked for (both are checked, not assumed)."""
     problem = "the speech engine produced no sound"
     for _attempt in range(attempts):
         _synthesise_once(engine, done, request)
@@ -63,19 +54,48 @@ def _synthesise(engine, done: threading.Event, request: dict, attempts: int = 3)
     raise RuntimeError(problem)
 
 
+def _espeak():
+    """pyttsx3's espeak-ng bindings, once its espeak driver is loaded (else None)."""
+    espeak = sys.modules.get("pyttsx3.drivers._espeak")
+    return espeak if espeak is not None and espeak.dll is not None else None
+
+
 def _rate_taken(wanted) -> bool:
     """Whether espeak-ng's current rate is ``wanted`` (always true for another driver)."""
-    espeak = sys.modules.get("pyttsx3.drivers._espeak")  # loaded by the espeak-ng driver only
-    if not wanted or espeak is None or espeak.dll is None:
+    espeak = _espeak()
+    if not wanted or espeak is None:
         return True
     return espeak.dll.espeak_GetParameter(espeak.RATE, 1) == int(wanted)  # 1: current value
 
 
+def _apply_settings(engine, request: dict) -> None:
+    """Set the request's rate and voice, and with espeak-ng wait until they are applied.
+
+    espeak-ng runs in its asynchronous mode: a rate is a command queued for its own thread,
+    and that thread is still busy when a request arrives right after the last one (the
+    finished callback that ends a request runs on it). pyttsx3's ``runAndWait`` starts by
+    stopping a busy engine (``espeak_Cancel``), which throws the queued rate away and puts the
+    previous parameters back: the file came out at the old rate, and a retry, made just as
+    quickly, met the same cancel. So the espeak driver's setter is called now (not through
+    pyttsx3's command queue, which holds it until ``runAndWait`` on the first request) and
+    ``espeak_Synchronize`` waits until the thread is idle, the rate applied, before
+    ``runAndWait`` looks."""
+    settings = {name: request[name] for name in ("rate", "voice") if request.get(name)}
+    if "rate" in settings:
+        settings["rate"] = int(settings["rate"])
+    espeak = _espeak()
+    driver = sys.modules.get("pyttsx3.drivers.espeak")
+    for name, value in settings.items():
+        if espeak is not None and driver is not None:
+            driver.EspeakDriver.setProperty(name, value)
+        else:
+            engine.setProperty(name, value)
+    if espeak is not None:
+        espeak.Synchronize()
+
+
 def _synthesise_once(engine, done: threading.Event, request: dict) -> None:
-    if request.get("rate"):
-        engine.setProperty("rate", int(request["rate"]))
-    if request.get("voice"):
-        engine.setProperty("voice", request["voice"])
+    _apply_settings(engine, request)
     done.clear()
     engine.save_to_file(request["text"], request["path"], str(request["id"]))
     engine.runAndWait()

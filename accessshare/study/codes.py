@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from accessshare.sentences import en
+
 MAX_LENGTH = 16
 ALLOWED = re.compile(r"[A-Za-z0-9_-]+")
 LETTER_RUN = re.compile(r"[A-Za-z]{4,}")  # four letters in a row start to spell a name
@@ -17,23 +19,18 @@ class StudyProblem(ValueError):
     """Bad study input (a code, a protocol file); ``str()`` is one plain sentence."""
 
 
-def check_code(code: str, what: str = "participant code") -> str:
-    """``code`` itself if it is pseudonymous, else ``StudyProblem`` saying why."""
+def check_code(code: str, facilitator: bool = False) -> str:
+    """``code`` itself if it is pseudonymous, else ``StudyProblem`` saying why (the words are
+    ``sentences.en``'s; ``facilitator``: a facilitator's code, not a participant's)."""
     code = (code or "").strip()
-    example = "P07" if what.startswith("participant") else "F2"
-    advice = f"use a pseudonymous code such as {example}"
     if not code:
-        raise StudyProblem(f"The {what} is empty; {advice}.")
+        raise StudyProblem(en.study_code_empty(facilitator))
     if "@" in code:
-        raise StudyProblem(f"The {what} {code!r} looks like an e-mail address; {advice}, "
-                           "never anything that identifies a person.")
+        raise StudyProblem(en.study_code_like_an_email(code, facilitator))
     if not re.fullmatch(r"[A-Za-z0-9_. '-]+", code):
-        raise StudyProblem(f"The {what} {code!r} is not a code; {advice}: up to {MAX_LENGTH} "
-                           "letters, digits, '-' or '_'.")
+        raise StudyProblem(en.study_code_not_a_code(code, MAX_LENGTH, facilitator))
     if " " in code or "." in code or "'" in code or LETTER_RUN.search(code) or not re.search(r"\d", code):
-        raise StudyProblem(f"The {what} {code!r} looks like a name; {advice}: a few letters "
-                           "and a number, never anything that identifies a person.")
+        raise StudyProblem(en.study_code_like_a_name(code, facilitator))
     if len(code) > MAX_LENGTH or not ALLOWED.fullmatch(code):
-        raise StudyProblem(f"The {what} {code!r} is not a code; {advice}: up to {MAX_LENGTH} "
-                           "letters, digits, '-' or '_'.")
+        raise StudyProblem(en.study_code_not_a_code(code, MAX_LENGTH, facilitator))
     return code

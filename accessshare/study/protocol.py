@@ -32,7 +32,7 @@ class Protocol:
         return en.study_task(number, len(self.tasks), self.tasks[number - 1])
 
 
-def parse_protocol(text: str, name: str = "The protocol") -> Protocol:
+def parse_protocol(text: str, file_name: str | None = None) -> Protocol:
     title, tasks = "", []
     for line in text.splitlines():
         if not title and (match := TITLE_LINE.match(line)):
@@ -40,9 +40,8 @@ def parse_protocol(text: str, name: str = "The protocol") -> Protocol:
         elif match := TASK_LINE.match(line):
             tasks.append(match.group(2))
     if not tasks:
-        raise StudyProblem(f"{name} has no numbered tasks; write each task on a line such as "
-                           "'1. Find a photo that shows a face'.")
-    return Protocol(title or "Study tasks", tuple(tasks))
+        raise StudyProblem(en.protocol_without_tasks(file_name))
+    return Protocol(title or en.STUDY_TASKS_TITLE, tuple(tasks))
 
 
 def load_protocol(path: str | Path) -> Protocol:
@@ -51,12 +50,11 @@ def load_protocol(path: str | Path) -> Protocol:
         with open_regular(path) as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as error:
-        raise StudyProblem(f"The protocol file {path.name} cannot be read: "
-                           f"{error.strerror or error}.") from None
+        raise StudyProblem(en.protocol_unreadable(path.name, error.strerror or error)) from None
     if len(data) > MAX_BYTES:
-        raise StudyProblem(f"The protocol file {path.name} is too large for a list of tasks.")
+        raise StudyProblem(en.protocol_too_large(path.name))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise StudyProblem(f"The protocol file {path.name} is not UTF-8 text.") from None
-    return parse_protocol(text, f"The protocol file {path.name}")
+        raise StudyProblem(en.protocol_not_utf8(path.name)) from None
+    return parse_protocol(text, path.name)

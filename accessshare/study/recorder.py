@@ -286,7 +286,7 @@ def start_session(store, participant: str, facilitator: str | None = None, *,
     nothing until the participant agrees). Raises ``StudyProblem`` for a code that is not one."""
     participant = check_code(participant)
     if facilitator:
-        facilitator = check_code(facilitator, "facilitator code")
+        facilitator = check_code(facilitator, facilitator=True)
     session_id = store.start_study_session(
         participant, facilitator or None, protocol=protocol.title if protocol else None,
         record_speech=record_speech)

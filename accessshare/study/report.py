@@ -106,12 +106,12 @@ def summary_lines(store, participant: str | None = None) -> list[str]:
     rows = event_rows(store, participant)
     for session in store.study_sessions(participant):
         mine = [r for r in rows if r["session"] == session.id]
-        lines.append(f"{session.participant}, session {session.id} "
-                     f"({_length(session.started, session.ended)}, {len(mine)} events):")
+        lines.append(en.study_summary_session(session.participant, session.id,
+                                              _length(session.started, session.ended),
+                                              len(mine)))
         for task in sorted({r["task"] for r in mine}, key=lambda t: (t is not None, t or 0)):
             part = [r for r in mine if r["task"] == task]
-            lines.append(f"  {'Before any task' if task is None else f'Task {task}'}: "
-                         + _summary_of(part))
+            lines.append("  " + en.study_summary_part(task, _summary_of(part)))
     return lines or [en.NO_STUDY_SESSIONS]
 
 
@@ -126,11 +126,9 @@ def _summary_of(rows: list[dict[str, Any]]) -> str:
             states[row["state"]] += int(row["detail"].get("photos", 1))
     answers = Counter(bool(r["detail"].get("correct")) for r in rows if r["event"] == "walk_answer")
     keys = Counter(r["detail"].get("action") for r in rows if r["event"] == "action")
-    decided = ", ".join(f"{n} {s}" for s, n in sorted(states.items())) or "none"
-    used = ", ".join(f"{a} ({n})" for a, n in keys.most_common(3)) or "none"
-    return (f"{seconds:.1f} s; {len(photos)} photos reviewed; {kinds['description_heard']} "
-            f"descriptions heard; decisions: {decided}; walk answers {answers[True]} right, "
-            f"{answers[False]} wrong; keys used most: {used}.")
+    return en.study_summary(seconds, len(photos), kinds["description_heard"],
+                            sorted(states.items()), answers[True], answers[False],
+                            keys.most_common(3))
 
 
 def withdraw(store, participant: str) -> str:

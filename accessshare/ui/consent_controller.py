@@ -27,7 +27,7 @@ from typing import Any, cast
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from accessshare.app.consent import KINDS, ConsentService, FormError
+from accessshare.app.consent import KINDS, ConsentService, FormError, status_on_damaged_log
 from accessshare.app.exports import Exports
 from accessshare.app.results import Outcome
 from accessshare.sentences import en
@@ -92,7 +92,7 @@ class ConsentController:
         self.open_dialog: QDialog | None = None  # the dialog on screen now, for tests and focus
         self.export_job: ExportJob | None = None
         self.checking_log = False  # the first verification of the chain runs in the background
-        self.log_problem = ""  # said when the chain failed verification: no decision is saved
+        self.log_problem = ""  # said when the chain failed verification: nothing can be shared
         self._said_checking = False  # an item said "Consent being checked." meanwhile
         self._walk_offered = False
         self._pending_after_walk: Callable[[], None] | None = None
@@ -128,9 +128,10 @@ class ConsentController:
         """Verify the chain off the UI thread (the window opens at once). Meanwhile the list
         says "Consent being checked."; a decision key pressed now is saved after the check, in
         order (the runner runs one operation at a time); dialogs that read states say "One
-        moment". Only a problem is said. A broken chain: every photo is not shared, and no new
-        decision is saved (each says why); reviewing, deleting, exporting the log and
-        verifying still work."""
+        moment". Only a problem is said. A broken chain: every photo is not shared, and a
+        decision to share is refused (the application layer's rule, as on the command line);
+        withdrawing, refusing, deleting, reviewing, exporting the log and verifying still
+        work."""
         if self.service is None:
             return
         self.checking_log = True
@@ -208,7 +209,8 @@ class ConsentController:
         def told(outcome: Outcome) -> None:  # for a study session: where, and what
             if not outcome.saved:
                 return
-            states = self.consent.states(photos[0].id)
+            states = (self._written_on_damaged_log(decision) if outcome.log_damaged
+                      else self.consent.states(photos[0].id))
             if len(photos) == 1 and not background:
                 self._tell_study("decision", photos[0].id, states)
             else:
@@ -216,9 +218,8 @@ class ConsentController:
 
         # While the chain is first checked, the decision waits for it on the runner's worker.
         self.operations.run(
-            lambda: self.consent.unless_log_broken(lambda: self.consent.decide(
-                photos, decision, purposes, self.window.privacy_reminder, bulk=background,
-                redact=redact)),
+            lambda: self.consent.decide(photos, decision, purposes, self.window.privacy_reminder,
+                                        bulk=background, redact=redact),
             failed=en.not_saved, background=background or self.checking_log, committed=told)
 
     # Bulk, the folder's default ----------------------------------------------------------------
@@ -278,12 +279,12 @@ class ConsentController:
 
         def told(outcome: Outcome) -> None:  # for a study session: the photos it decided
             if outcome.saved:
-                self._tell_study("decisions", following, self.consent.folder_states(root),
-                                 folder=True)
+                states = (self._written_on_damaged_log(decision) if outcome.log_damaged
+                          else self.consent.folder_states(root))
+                self._tell_study("decisions", following, states, folder=True)
 
         self._show(box, lambda _r: was_confirmed(box) and self.operations.run(
-            lambda: self.consent.unless_log_broken(
-                lambda: self.consent.set_folder_default(root, decision, purposes)),
+            lambda: self.consent.set_folder_default(root, decision, purposes),
             failed=en.not_saved, background=True, committed=told), announce=question)
 
     # Undo, history ---------------------------------------------------------------------------
@@ -295,9 +296,8 @@ class ConsentController:
             if outcome.saved:
                 self._tell_study("undone", len(outcome.changes.photo_ids))
 
-        self.operations.run(lambda: self.consent.unless_log_broken(
-            lambda: self.consent.undo(names)), failed=en.nothing_undone, committed=told,
-            background=self.checking_log)
+        self.operations.run(lambda: self.consent.undo(names), failed=en.nothing_undone,
+                            committed=told, background=self.checking_log)
 
     @needs_form
     @after_log_check
@@ -404,6 +404,10 @@ class ConsentController:
 
         show_dialog(self.parent, dialog, on_finished, announce=self._say_with_focus,
                     words=announce or "", on_closed=closed)
+
+    def _written_on_damaged_log(self, decision: Decision) -> dict[str, str]:
+        """What a decision saved on a damaged log wrote (the chain's states are unverified)."""
+        return dict.fromkeys(self.consent.purpose_ids(), status_on_damaged_log(decision))
 
     def _tell_study(self, hook: str, *args: Any, **options: Any) -> None:
         """What happened, for a co-design study session's recorder (if the window has one)."""

@@ -241,7 +241,9 @@ def test_6_a_broken_chain_drives_no_export_and_no_shared_state(capsys, dataset, 
     # A withdrawal still saves, whatever state the log is in.
     code, out, _ = run(capsys, "consent", "set", coffee, "--purpose", "all", "--state",
                        "withdrawn")
-    assert code == 1 and "Saved for 1 photo." in out
+    assert code == 1 and out == ("Withdrawn and saved for 1 photo. The consent log is damaged, "
+                                 "so nothing is shared until it is repaired.\n")
+    assert rows("SELECT state FROM events ORDER BY seq DESC LIMIT 4") == [("withdrawn",)] * 4
 
 
 def test_6_editing_the_unchained_dataset_column_moves_no_photo_under_a_default(capsys,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import time
 
 import pytest
@@ -39,6 +40,24 @@ def test_codes_that_could_identify_someone_are_refused_with_one_sentence(code, w
     assert words in message and "such as P07" in message and "\n" not in message
 
 
+def test_a_refused_code_is_one_whole_sentence_naming_which_code():
+    with pytest.raises(StudyProblem) as refused:
+        check_code("Jane Doe")
+    assert str(refused.value) == (
+        "The participant code 'Jane Doe' looks like a name; use a pseudonymous code such as "
+        "P07: a few letters and a number, never anything that identifies a person.")
+    with pytest.raises(StudyProblem) as refused:
+        check_code("f2@lab.example", facilitator=True)
+    assert str(refused.value) == (
+        "The facilitator code 'f2@lab.example' looks like an e-mail address; use a "
+        "pseudonymous code such as F2, never anything that identifies a person.")
+    with pytest.raises(StudyProblem) as refused:
+        check_code("P07-" + "1" * 20)
+    assert str(refused.value) == (
+        f"The participant code 'P07-{'1' * 20}' is not a code; use a pseudonymous code such "
+        "as P07: up to 16 letters, digits, '-' or '_'.")
+
+
 def test_a_protocol_has_a_title_and_numbered_tasks(tmp_path):
     path = tmp_path / "protocol.md"
     path.write_text(PROTOCOL, encoding="utf-8")
@@ -47,13 +66,31 @@ def test_a_protocol_has_a_title_and_numbered_tasks(tmp_path):
     assert protocol.tasks == ("Find a photo that shows a face and decide whether to share it.",
                               "Delete a photo you would not share.")
     assert protocol.task_sentence(2) == "Task 2 of 2: Delete a photo you would not share."
-    with pytest.raises(StudyProblem, match="has no numbered tasks"):
-        parse_protocol("# Only a title\n")
+    assert parse_protocol("1. Only a task\n").title == "Study tasks"
+
+
+def _refusal(action) -> str:
+    with pytest.raises(StudyProblem) as refused:
+        action()
+    return str(refused.value)
+
+
+def test_a_protocol_file_that_cannot_be_used_is_refused_in_one_sentence(tmp_path):
+    assert _refusal(lambda: parse_protocol("# Only a title\n")) == (
+        "The protocol has no numbered tasks; write each task on a line such as "
+        "'1. Find a photo that shows a face'.")
+    (tmp_path / "title.md").write_text("# Only a title\n", encoding="utf-8")
+    assert _refusal(lambda: load_protocol(tmp_path / "title.md")) == (
+        "The protocol file title.md has no numbered tasks; write each task on a line such as "
+        "'1. Find a photo that shows a face'.")
     (tmp_path / "bad.md").write_bytes(b"\xff\xfe1. x")
-    with pytest.raises(StudyProblem, match="is not UTF-8 text"):
-        load_protocol(tmp_path / "bad.md")
-    with pytest.raises(StudyProblem, match="cannot be read"):
-        load_protocol(tmp_path / "missing.md")
+    assert _refusal(lambda: load_protocol(tmp_path / "bad.md")) == \
+        "The protocol file bad.md is not UTF-8 text."
+    assert _refusal(lambda: load_protocol(tmp_path / "missing.md")) == \
+        "The protocol file missing.md cannot be read: No such file or directory."
+    (tmp_path / "huge.md").write_text("1. A task\n" * 30_000, encoding="utf-8")
+    assert _refusal(lambda: load_protocol(tmp_path / "huge.md")) == \
+        "The protocol file huge.md is too large for a list of tasks."
 
 
 def test_nothing_is_recorded_before_agreement_or_while_paused(store):
@@ -121,9 +158,23 @@ def test_tasks_give_time_on_task_and_notes_are_kept(store, tmp_path):
     note = next(r for r in table if r["event"] == "note")
     assert json.loads(note["detail"]) == {"note": "Participant asked = what a face means"}
     summary = report.summary_lines(store, "P09")
-    assert summary[1].startswith("  Before any task:")
-    assert "Task 1: " in summary[2] and "1 photos reviewed" in summary[2]
-    assert "keys used most: delete (1)" in summary[3]
+    assert re.fullmatch(r"P09, session \d+ \(0 min \d+ s, 9 events\):", summary[0]), summary[0]
+    assert re.fullmatch(r"  Before any task: \d+\.\d s; 0 photos reviewed; 0 descriptions "
+                        r"heard; decisions: none; walk answers 0 right, 0 wrong; keys used "
+                        r"most: none\.", summary[1]), summary[1]
+    assert re.fullmatch(r"  Task 1: \d+\.\d s; 1 photo reviewed; 0 descriptions heard; "
+                        r"decisions: none; walk answers 0 right, 0 wrong; keys used most: "
+                        r"none\.", summary[2]), summary[2]
+    assert summary[3].endswith("keys used most: delete (1).")
+
+
+def test_a_summary_says_one_event_and_one_description_in_the_singular(store):
+    session = store.start_study_session("P10")
+    store.record_study_events(session, [{"kind": "description_heard", "elapsed_ms": 1500}])
+    assert report.summary_lines(store, "P10") == [
+        f"P10, session {session} (still open, 1 event):",
+        "  Before any task: 0.0 s; 0 photos reviewed; 1 description heard; decisions: none; "
+        "walk answers 0 right, 0 wrong; keys used most: none."]
 
 
 def test_export_json_is_nested_by_session_and_withdrawal_removes_only_study_records(store, tmp_path):

@@ -23,6 +23,21 @@ def test_save_wav_writes_a_wav_whose_length_grows_with_the_text(speaker, tmp_pat
     assert long_seconds > 3 * short_seconds
 
 
+def test_saves_in_a_row_at_changing_rates_are_each_spoken_at_their_own_rate(speaker, tmp_path):
+    """Each save starts while espeak-ng's command thread is still finishing the one before (its
+    finished callback runs on that thread). pyttsx3's runAndWait cancels a busy engine, and
+    the cancel dropped the new rate: files came out at the previous rate, or failed."""
+    text = "A cup of coffee on a wooden table."
+    futures = []
+    for index, rate in enumerate((300, 100) * 4):
+        speaker.rate = rate
+        futures.append((rate, speaker.save_wav(text, tmp_path / f"{index}-{rate}.wav")))
+    lengths = [(rate, _seconds(future.result(30))[1]) for rate, future in futures]
+    fast = [seconds for rate, seconds in lengths if rate == 300]
+    slow = [seconds for rate, seconds in lengths if rate == 100]
+    assert min(slow) > 2 * max(fast), lengths
+
+
 def test_several_saves_in_a_row_each_get_their_own_words(speaker, tmp_path):
     futures = [speaker.save_wav("word " * n, tmp_path / f"{n}.wav") for n in (2, 8, 4)]
     lengths = [_seconds(f.result(15))[1] for f in futures]

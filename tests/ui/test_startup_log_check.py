@@ -1,6 +1,7 @@
 """The window's first verification of the consent chain runs off the UI thread: the window
 opens and answers at once, an intact log is not spoken, and a tampered one is said once and
-gets no new decision appended (real SQLite store, real sample photos)."""
+gets no decision to share appended (real SQLite store, real sample photos; what is still saved
+on it: tests/ui_consent/test_consent_damaged_log.py)."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def test_the_window_answers_while_the_log_is_checked_and_says_nothing_when_it_is
     assert not [line for line in window.announcer.history if "consent log" in line]
 
 
-def test_a_tampered_log_is_said_once_at_start_and_gets_no_new_decision(
+def test_a_tampered_log_is_said_once_at_start_and_gets_no_decision_to_share(
         qtbot, app_paths, store, dataset, press):
     record_walk_completed(store, load_form())
     photos = {p.relpath: p for p in scan(dataset).photos}
@@ -81,15 +82,15 @@ def test_a_tampered_log_is_said_once_at_start_and_gets_no_new_decision(
     qtbot.waitUntil(lambda: bool(problems()), timeout=30_000)
     assert problems() == [en.log_failed_in_app(
         store.verify().message)]
-    assert "no new decision is saved until it is repaired" in problems()[0]
+    assert "none can be shared until it is repaired" in problems()[0]
     assert _item(window, "coffee.jpg").endswith("Not shared: the consent log failed verification.")
 
     events = len(store.events())
     window._select_row(window.model.visible.index(next(
         p for p in window.model.visible if p.path.name == "coffee.jpg")))
     press(Qt.Key.Key_Y)
-    qtbot.waitUntil(lambda: window.announcer.history[-1].startswith(
-        "Not saved: the consent log failed verification"), timeout=10_000)
+    qtbot.waitUntil(lambda: window.announcer.history[-1] == en.NOT_SHARED_LOG_DAMAGED,
+                    timeout=10_000)
     assert len(store.events()) == events  # nothing appended to the broken chain
     qtbot.waitUntil(lambda: not window.announcer.held, timeout=10_000)
     assert len(problems()) == 1
