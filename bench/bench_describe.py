@@ -214,7 +214,7 @@ def main() -> None:
               f"p95 {percentile(result['times'], 0.95):.0f} ms (target: median <= 250 ms)")
         for stage, stage_times in result["stages"].items():
             if stage_times:
-                print(f"  {stage + ':':<24}median {statistics.median(stage_times):4.0f} ms"
+                print(f"  {stage + ':':<26}median {statistics.median(stage_times):4.0f} ms"
                       f"{f' (on {len(stage_times)} of {len(paths)} photos)' if len(stage_times) < len(paths) else ''}")
         print(f"processor time / photo: median {statistics.median(result['cpu_times']):.0f} ms of CPU, all "
               f"threads (steady when other programs load the machine)")

@@ -86,6 +86,10 @@ class _InFlight:
 
 _in_flight = _InFlight()
 atexit.register(_in_flight.close)
+# The second lane of each photo's models (see Describer._run_models), shared by every
+# describer: a thread starts on first use, one per photo being described at once, and is
+# reused after (each new thread running onnxruntime holds memory of its own).
+_second_lanes = ThreadPoolExecutor(max_workers=4, thread_name_prefix="describe-lane")
 
 
 @dataclass
@@ -188,9 +192,6 @@ class Describer:
         # and two at once on two cores only doubled peak memory. Redaction's text search takes
         # it too.
         self.ocr_lock = threading.Lock()
-        # The second lane of each photo's models (see _run_models); threads start on first use,
-        # one per photo being described at once.
-        self._lanes = ThreadPoolExecutor(max_workers=4, thread_name_prefix="describe-lane")
         self.models = self._model_versions()
         self.models_key = ";".join(f"{name}={version}" for name, version in self.models.items())
         self.models_key += f";phrasing={PHRASING_VERSION};pipeline={PIPELINE_VERSION}"
@@ -381,7 +382,7 @@ class Describer:
         outlives the call (interpreter exit waits only for calls, see _InFlight)."""
         if lane_count() < 2:
             return first[0](*first[1:]), second[0](*second[1:])
-        pending = self._lanes.submit(*second)
+        pending = _second_lanes.submit(*second)
         try:
             here = first[0](*first[1:])
         finally:
