@@ -345,7 +345,7 @@ class Describer:
         objects, faces, classified = seen["objects"], seen["faces"], seen["classified"]
         lines = self._read_text(image) if looked["text_likely"] else []
         screens = self._screens(image, objects, lines)
-        subject = main_subject(objects, faces)
+        subject = quality.main_subject(objects, faces, [thing.to_json() for thing in classified.things])
         measured = quality.assess(
             small, subject["box"] if subject else None, part=subject["part"] if subject else "object",
             sky=looked["sky"] >= fusion.SKY_MIN,
@@ -496,30 +496,6 @@ def info_from_bytes(data: bytes, name: str) -> PhotoInfo:
     return PhotoInfo(id=hashlib.sha256(data).hexdigest(), path=path, relpath=path.name,
                      size=len(data), mtime=0.0, width=width, height=height,
                      format=header.format, exif=facts)
-
-
-def main_subject(objects: list[dict], faces: list[dict]) -> dict | None:
-    """The likely subject and the part of it that framing is judged by, or None.
-
-    The subject is the largest object at least HEDGED sure (a hedged "may show a cat" can be
-    cut off too), else the largest face. For a person, the part that matters is the face: a
-    body cut at the waist is a portrait, a face cut by the edge is not. Returns {label, box,
-    part}: ``box`` is what framing is judged by, ``part`` what that is (quality.PARTS).
-    """
-    candidates = [o for o in objects if o["confidence"] >= HEDGED]
-    subject = max(candidates, key=lambda c: quality.box_area(c["box"]), default=None)
-    if subject is not None and subject["label"] != "person" and subject["confidence"] < STATED:
-        # An unsure object can be cut off, but "subject small" asks for a sure subject: an
-        # unsure small box is as often a false find in a scene (birds in a roof, a car).
-        subject = {**subject, "unsure": True}
-    largest_face = max(faces, key=lambda f: quality.box_area(f["box"]), default=None)
-    if subject is None and largest_face is None:
-        return None
-    if subject is None or subject["label"] == "person":
-        if largest_face is not None:
-            return {"label": "face", "box": largest_face["box"], "part": "face"}
-        return {"label": "person", "box": subject["box"], "part": "person"}
-    return {"label": subject["label"], "box": subject["box"], "part": "unsure object" if subject.get("unsure") else "object"}
 
 
 def privacy_flags(findings: dict, metadata_flags: list[str], nudity_threshold: float) -> list[str]:

@@ -7,8 +7,10 @@ photo squeezed to 224x224 (RGB, (value - 127) / 128, NCHW) and returns 1,000 log
 
 ImageNet's labels are not words people say ("tabby, tabby cat", "alp"), and many of them split
 one thing into breeds and kinds (118 dogs). ``imagenet_words.tsv`` maps each class to plain
-words ("a cat", "mountains"), a broader kind (animal, food, landscape, document, screen,
-artwork...) and, where there is one, the COCO object the detector would call it. Probabilities
+words ("a cat", "mountains"), a broader kind a person would name (animal, food, flower,
+landscape, building, furniture, electronics, tool, toy, container, kitchenware, musical
+instrument, document, screen, artwork...; "object" for what fits none) and, where there is one,
+the COCO object the detector would call it. Probabilities
 are added up per word and per kind, so "a dog" is as sure as all its breeds together.
 
 Lite1 and Lite2 were measured too (same packages, 240 and 260 px): on the evaluation photos

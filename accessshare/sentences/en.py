@@ -66,7 +66,7 @@ def as_sentences(parts: Sequence[str]) -> str:
 # Consent states ---------------------------------------------------------------------------------
 
 NOT_DECIDED = _("Not yet decided.")
-NOT_VERIFIED = _("Not shared: the consent log failed verification.")
+NOT_VERIFIED = _("Not shared: the consent log is damaged.")
 
 # Translators: a purpose's state, shown beside its tick box ("Now shared.").
 STATE_WORDS = {
@@ -75,7 +75,7 @@ STATE_WORDS = {
     ConsentStatus.WITHDRAWN: _("withdrawn"),
     ConsentStatus.PENDING: _("not yet decided"),
     ConsentStatus.DELETED: _("deleted earlier; not shared"),
-    ConsentStatus.UNVERIFIED: _("not shared: the consent log failed verification"),
+    ConsentStatus.UNVERIFIED: _("not shared: the consent log is damaged"),
 }
 
 
@@ -235,8 +235,14 @@ def keeping_own_decision(names: Sequence[str], more: int, status: str) -> str:
 
 
 def log_failed(problem: str) -> str:
-    return _("The consent log failed verification ({problem}); no photo counts as shared "
-             "until it is repaired.").format(problem=problem.rstrip("."))
+    # The meaning first, the check's technical finding last: a listener may stop there.
+    return _("The consent log is damaged, so no photo counts as shared until it is repaired. "
+             "The check found: {problem}.").format(problem=_lower_first(problem.rstrip(".")))
+
+
+def _lower_first(text: str) -> str:
+    """A finding put mid-sentence: "Chain broken" becomes "chain broken", "SQLite" stays."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 # Translators: a photo's consent state in the list while the app checks the consent log at start.
@@ -245,11 +251,12 @@ STILL_CHECKING_LOG = _("One moment: the consent log is still being checked.")
 
 
 def log_failed_in_app(problem: str) -> str:
-    """Said once when the window finds the log broken: what it means and what still works."""
-    return _("The consent log failed verification ({problem}); no photo counts as shared, and "
-             "none can be shared until it is repaired. You can still withdraw, refuse and "
-             "delete, review and hear photos, and export or verify the log with "
-             "Control+E.").format(problem=problem.rstrip("."))
+    """Said once when the window finds the log broken: what it means, what still works, and
+    last (a listener may stop there) what the check found."""
+    return _("The consent log is damaged, so no photo counts as shared and none can be shared "
+             "until it is repaired. You can still withdraw, refuse and delete, review and hear "
+             "photos, and export or verify the log with Control+E. The check found: "
+             "{problem}.").format(problem=_lower_first(problem.rstrip(".")))
 
 
 # A damaged consent log (its chain fails verification), the window and the command line alike:

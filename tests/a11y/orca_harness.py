@@ -52,8 +52,13 @@ def key(name: str, expect: str | list[str] | None = None, timeout: float | None 
     return step
 
 
-def expect(words: str | list[str], timeout: float | None = None) -> dict:
+def expect(words: str | list[str], timeout: float | None = None, *,
+           from_start: bool = False) -> dict:
+    """Wait for ``words`` said since the last key (``from_start``: since Orca started, as the
+    window's first news may come with the window itself)."""
     step: dict = {"expect": words}
+    if from_start:
+        step["from_start"] = True
     if timeout is not None:
         step["timeout"] = timeout
     return step

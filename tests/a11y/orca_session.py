@@ -12,6 +12,7 @@ Steps wait for what Orca says, never for a fixed time:
   {"key": "ctrl+i", "expect": "Part 1"}    send a key, then wait until Orca says "Part 1"
   {"expect": "Saved."}                     wait for words said since the last key
   {"expect": ["Deleted", "removed"]}        wait until each of these has been said, in any order
+  {"expect": "Opened", "from_start": true}  wait for words said at any time, even before the steps
   {"quiet": 1.5}                           wait until Orca has said nothing new for 1.5 s
 "timeout" (seconds, default 20) bounds every wait. The first step runs once Orca has read the
 app's window ("ready" words in the script, by default its frame).
@@ -263,8 +264,9 @@ def play(steps: list[dict], log: OrcaLog, keys_file: Path | None = None) -> str:
             subprocess.run(["xdotool", "key", "--clearmodifiers", step["key"]], check=True)
         if "expect" in step:
             words = step["expect"] if isinstance(step["expect"], list) else [step["expect"]]
-            if not log.wait_for(words, mark, timeout):
-                said = "\n".join(log.poll()[mark:])
+            since = 0 if step.get("from_start") else mark
+            if not log.wait_for(words, since, timeout):
+                said = "\n".join(log.poll()[since:])
                 return f"step {number} {step}: not said within {timeout} s. Said since:\n{said}"
         if "quiet" in step and not log.wait_quiet(float(step["quiet"]), timeout):
             return f"step {number} {step}: Orca kept talking for {timeout} s"

@@ -32,7 +32,7 @@ def test_the_list_says_nothing_is_shared_when_the_log_fails_verification(store, 
         connection.execute(text("DROP TRIGGER events_no_update"))
         connection.execute(text("UPDATE events SET state = 'given' WHERE seq = 2"))
     reopened = ConsentCore(store, paths)
-    assert reopened.spoken_state(coffee.id) == "Not shared: the consent log failed verification."
+    assert reopened.spoken_state(coffee.id) == "Not shared: the consent log is damaged."
     assert not reopened.is_shared(coffee.id)
 
 

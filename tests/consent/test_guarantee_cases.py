@@ -237,7 +237,7 @@ def test_6_a_broken_chain_drives_no_export_and_no_shared_state(capsys, dataset, 
     assert not (tmp_path / "out" / "coffee.jpg").exists()
     code, out, err = run(capsys, "consent", "show", coffee)
     assert code == 1 and "Shared" not in out
-    assert out.startswith("coffee.jpg: Not shared: the consent log failed verification.")
+    assert out.startswith("coffee.jpg: Not shared: the consent log is damaged.")
     # A withdrawal still saves, whatever state the log is in.
     code, out, _ = run(capsys, "consent", "set", coffee, "--purpose", "all", "--state",
                        "withdrawn")

@@ -43,6 +43,25 @@ def test_a_painting_is_a_picture(describer):
     assert "No objects recognised" not in described.sentence
 
 
+def test_the_kind_comes_first_when_the_classes_agree_on_it_but_not_on_one_class(describer):
+    """A circuit board: a modem 0.70, a hard drive and an oscilloscope; electronics 0.98. It
+    was "A modem."."""
+    described = describer.describe(committed("circuit-board.jpg"))
+    assert described.sentence.startswith("Electronics, perhaps a modem.")
+
+
+def test_an_unsure_daisy_is_still_a_flower(describer):
+    """One orange flower, a daisy at 0.5: it was "May show a daisy.", which never says flower."""
+    described = describer.describe(committed("flower-orange.jpg"))
+    assert described.sentence.startswith("May show a flower, perhaps a daisy.")
+
+
+def test_a_green_leaf_gets_its_kind_before_an_unsure_guess(describer):
+    """A leaf filling the frame: the detector's unsure banana was all it said."""
+    described = describer.describe(committed("leaf-green.jpg"))
+    assert described.sentence.startswith("Plants or greenery. May show")
+
+
 def test_a_document_is_a_page_of_print_not_a_pill_bottle(describer, tmp_path):
     pytest.importorskip("accessshare.describe.text")
     described = describer.describe(saved(tmp_path, "page", skimage_photo("page")))

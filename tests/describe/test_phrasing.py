@@ -52,12 +52,13 @@ def test_brief_uses_words_and_detailed_uses_counts_and_positions():
     assert "1 face, on the right." in details
 
 
-def test_uncertain_findings_are_hedged_and_guesses_never_stated():
+def test_uncertain_findings_are_hedged_and_guesses_only_in_the_detailed_list():
     found = findings(objects=[obj("dog", 0.5), obj("bicycle", 0.45), obj("horse", 0.2)])
     sentence, details = phrase(found, "brief")
     assert sentence.startswith("May show a dog and a bicycle")
     assert "horse" not in sentence
-    assert "Perhaps a horse." in details
+    assert details == ["May show a dog.", "May show a bicycle."]  # the brief list says no more than it trusts
+    assert "Perhaps a horse, a low-confidence guess, in the centre." in phrase(found, "detailed")[1]
 
 
 def test_label_agreement_and_disagreement():
@@ -129,13 +130,55 @@ def test_nothing_recognised_only_when_nothing_passes_and_then_the_kind():
     assert phrase(animals)[0].startswith("An animal")
 
 
+def test_the_kind_is_said_first_when_surer_than_the_word():
+    modem = findings(things=[thing("a modem", 0.7, "electronics"), thing("a hard drive", 0.15, "electronics")],
+                     kinds={"electronics": 0.98})
+    assert phrase(modem)[0] == "Electronics, perhaps a modem."
+    # a sure word keeps its plain words; so does one whose kind adds little to it
+    assert phrase({**modem, "things": [thing("a modem", 0.85, "electronics")]})[0] == "A modem."
+    assert phrase({**modem, "kinds": {"electronics": 0.75}})[0] == "A modem."
+    # the kind unsure too: said with "may"
+    daisy = findings(things=[thing("a daisy", 0.5, "flower")], kinds={"flower": 0.52})
+    assert phrase(daisy)[0] == "May show a flower, perhaps a daisy."
+    # an alternative of another kind: no kind is said for the two
+    mixed = findings(things=[thing("a butterfly", 0.3), thing("a daisy", 0.2, "flower")],
+                     kinds={"animal": 0.63, "flower": 0.25})
+    assert phrase(mixed)[0] == "May show a butterfly, or a daisy."
+    # a kind that names the word already is not said twice
+    clock = findings(things=[thing("a digital clock", 0.4, "clock")], kinds={"clock": 0.7})
+    assert phrase(clock)[0] == "May show a digital clock."
+    # one unsure class alone does not make its kind plain: other classes must back it
+    mouse = findings(things=[thing("a computer mouse", 0.56, "electronics")], kinds={"electronics": 0.62})
+    assert phrase(mouse)[0] == "May show electronics, perhaps a computer mouse."
+    backed = findings(things=[thing("a hamper", 0.33, "container")], kinds={"container": 0.6})
+    assert phrase(backed)[0] == "A box, bag or basket, perhaps a hamper."
+
+
+def test_a_kind_from_the_colours_comes_before_things_only_hedged():
+    leafy = findings(objects=[obj("banana", 0.37)], green=0.99)
+    assert phrase(leafy)[0] == "Plants or greenery. May show a banana."
+    assert phrase(findings(objects=[obj("banana", 0.37)]))[0] == "May show a banana."
+    # blue sky alone does not lead: a drawing on a blue background gives the same cue
+    assert phrase(findings(objects=[obj("sports ball", 0.4)], sky=0.8))[0] == "May show a ball."
+
+
+def test_a_kind_with_nothing_in_it_named_is_said_by_its_name():
+    tools = findings(things=[thing("a hammer", 0.28, "tool"), thing("a hatchet", 0.25, "tool")])
+    assert phrase(tools)[0] == "A tool, but not which."
+
+
 def test_classifier_words_join_the_details():
     found = findings(objects=[obj("cup", 0.7)], things=[thing("coffee", 0.9, "food", "cup")])
     sentence, details = phrase(found, "detailed")
     assert sentence.startswith("A cup.")
     assert "The whole photo looks like coffee (coffee, 90%)." in details
+    # One photo is one of the classifier's words, not all of them.
     unsure = findings(things=[thing("a bobsleigh", 0.3, "vehicle"), thing("a helmet", 0.2, "object")])
-    assert "The whole photo might be a bobsleigh and a helmet." in phrase(unsure)[1]
+    assert "The whole photo might be a bobsleigh or a helmet." in phrase(unsure)[1]
+    # A weak guess the sentence does not name is only in the detailed list.
+    weak = findings(objects=[obj("person", 0.9)], things=[thing("a bobsleigh", 0.27, "vehicle")])
+    assert phrase(weak)[1] == ["A person."]
+    assert "The whole photo might be a bobsleigh (a bobsleigh, 27%)." in phrase(weak, "detailed")[1]
 
 
 def test_caption_first_and_the_models_findings_follow_as_details():
@@ -144,7 +187,8 @@ def test_caption_first_and_the_models_findings_follow_as_details():
     sentence, details = phrase(found)
     assert sentence.startswith("A dog on a sofa.")
     assert details[0] == "Caption: A dog on a sofa." and "A dog." in details
-    assert "The whole photo looks like a dog." in details
+    assert "looks like a dog" not in " ".join(details)  # in brief, "A dog." is not said twice
+    assert "The whole photo looks like a dog (a dog, 80%)." in phrase(found, "detailed")[1]
 
 
 COINS_ROUND = {"count": 22, "radius": 0.07, "boxes": [[0.1, 0.1, 0.2, 0.2], [0.4, 0.4, 0.5, 0.5]],

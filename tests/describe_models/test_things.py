@@ -29,6 +29,12 @@ def test_every_imagenet_class_has_plain_words_and_a_kind():
     assert by_name["web site"].word == "a web page" and by_name["web site"].kind == "screen"
     assert by_name["envelope"].kind == "document" and by_name["menu"].word == "a menu"
     assert by_name["golden retriever"].word == "a dog"
+    # kinds a person names, not one broad "object"
+    assert by_name["modem"].kind == by_name["oscilloscope"].kind == "electronics"
+    assert by_name["daisy"].kind == "flower" and by_name["hammer"].kind == "tool"
+    assert by_name["teddy"].kind == "toy" and by_name["hamper"].kind == "container"
+    assert by_name["desk"].kind == by_name["studio couch"].kind == "furniture"
+    assert len({(row.word, row.kind) for row in table}) == len({row.word for row in table})  # one kind a word
     with open(WORDS_FILE, encoding="utf-8") as handle:  # one table: no class twice
         indices = [row[0] for row in csv.reader(handle, delimiter="\t") if not row[0].startswith("#")]
     assert indices == [str(i) for i in range(1000)]

@@ -77,13 +77,13 @@ def test_a_tampered_log_is_said_once_at_start_and_gets_no_decision_to_share(
 
     def problems() -> list[str]:
         return [line for line in window.announcer.history
-                if line.startswith("The consent log failed verification")]
+                if line.startswith("The consent log is damaged")]
 
     qtbot.waitUntil(lambda: bool(problems()), timeout=30_000)
     assert problems() == [en.log_failed_in_app(
         store.verify().message)]
     assert "none can be shared until it is repaired" in problems()[0]
-    assert _item(window, "coffee.jpg").endswith("Not shared: the consent log failed verification.")
+    assert _item(window, "coffee.jpg").endswith("Not shared: the consent log is damaged.")
 
     events = len(store.events())
     window._select_row(window.model.visible.index(next(

@@ -66,7 +66,7 @@ def damaged(qtbot, app_paths, sample_copy):
     window.open_dataset(sample_copy)
     qtbot.waitUntil(lambda: window.scan_done and not window.consent_controller.checking_log,
                     timeout=30_000)
-    qtbot.waitUntil(lambda: any(line.startswith("The consent log failed verification")
+    qtbot.waitUntil(lambda: any(line.startswith("The consent log is damaged")
                                 for line in window.announcer.history), timeout=10_000)
     window.photo_list.setFocus()
     window.photos = photos
@@ -94,7 +94,7 @@ def _answer(press, button: str) -> None:
 
 def test_the_start_sentence_says_withdrawals_still_work(damaged):
     said = [line for line in damaged.announcer.history
-            if line.startswith("The consent log failed verification")]
+            if line.startswith("The consent log is damaged")]
     assert len(said) == 1
     assert "none can be shared until it is repaired. You can still withdraw, refuse and " \
            "delete" in said[0]
@@ -114,7 +114,7 @@ def test_n_and_u_are_saved_and_said_with_the_damage(damaged, qtbot, press, app_p
     assert {(e[2], e[4], e[5]) for e in _events_after(app_paths, before)} == {
         (coffee, purpose, "pending") for purpose in PURPOSES}
     assert damaged.model.item_text(damaged.model.visible.index(damaged.current_photo())) \
-        .endswith("Not shared: the consent log failed verification.")
+        .endswith("Not shared: the consent log is damaged.")
 
 
 def test_sharing_and_undo_are_refused_and_append_nothing(damaged, qtbot, press, app_paths):

@@ -20,7 +20,7 @@ import importlib
 
 VERBOSITIES = ("brief", "detailed")
 MAX_SENTENCE_WORDS = 25
-PHRASING_VERSION = "4"  # bump when wording changes, so cached sentences are re-phrased
+PHRASING_VERSION = "6"  # bump when wording changes, so cached sentences are re-phrased
 DEFAULT_LANGUAGE = "en"
 
 # Confidence bands shared by every language: at or above STATED a finding is said plainly,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 
 from accessshare.describe import fusion
@@ -130,29 +131,81 @@ def mention_words(mention: fusion.Mention, brief: bool) -> str:
     return f"{name}, or {mention.alternative}" if mention.alternative else name
 
 
+# A classifier word's kind, said first when the kind is surer than the word (fusion.with_kind).
+KIND_NAMES = {
+    "animal": "an animal", "food": "food", "plant": "a plant", "flower": "a flower",
+    "fungus": "a mushroom or fungus", "vehicle": "a vehicle", "building": "a building",
+    "landscape": "an outdoor scene", "clothing": "clothing", "electronics": "electronics", "tool": "a tool",
+    "toy": "a toy", "sports equipment": "sports equipment", "musical instrument": "a musical instrument",
+    "kitchenware": "kitchenware", "container": "a box, bag or basket", "clock": "a clock or watch",
+    "light": "a lamp or light", "weapon": "a weapon", "furniture": "furniture",
+}
+# What the photo is, from its colours or the classifier's kinds (fusion.scene_kind), said
+# before things that are only hedged: the photo gets at least its kind. Not the sky or a
+# night: drawings on a blue or a dark background gave those cues (the held-out drawings of
+# bench/eval_describe.py were "An outdoor scene. May show a jellyfish.").
+LEAD_CLAUSES = {
+    "plant": "Plants or greenery.",
+    "artwork": "Perhaps a picture or painting.",
+    "texture": "An even texture fills the frame.",
+}
+
+
+def kind_name(mention: fusion.Mention) -> str | None:
+    """The name of the mention's kind, or None when it has none or the word's noun says it
+    already ("a digital clock" is not "a clock or watch, perhaps a digital clock")."""
+    name = KIND_NAMES.get(mention.kind or "")
+    if name is None or mention.name.split()[-1] in name.replace(",", "").split():
+        return None
+    return name
+
+
+def kind_words(mention: fusion.Mention) -> str:
+    """"a flower, perhaps a daisy" or "an animal, perhaps a squirrel or a bird"."""
+    guess = mention.name + (f" or {mention.alternative}" if mention.alternative else "")
+    return f"{kind_name(mention)}, perhaps {guess}"
+
+
+def spoken_mention(mention: fusion.Mention, brief: bool) -> str:
+    return kind_words(mention) if kind_name(mention) else mention_words(mention, brief)
+
+
 def content_clauses(findings: dict, brief: bool, limit: int) -> list[str]:
     caption = (findings.get("caption") or "").strip().rstrip(".")
     if caption:
         return [capital(caption) + "."]
     found = fusion.mentions(findings)
-    stated = [m for m in found if fusion.said(m) == "stated"][:limit]
-    hedged = [m for m in found if fusion.said(m) == "hedged"]
+    # A kind sure enough to be said plainly leads its own clause; an unsure one joins "may show".
+    kinded = [m for m in found if fusion.said(m) and kind_name(m) and fusion.kind_stated(m)]
+    stated = [m for m in found if fusion.said(m) == "stated" and not kind_name(m)][:limit]
+    kinded = kinded[:max(1, limit - len(stated))]
+    hedged = [m for m in found if m not in kinded and (fusion.said(m) == "hedged" or
+                                                      (fusion.said(m) and kind_name(m)))]
     group = fusion.round_group(findings)
     if group is not None:  # a hedged clock that is one of the coins is left to the details
         hedged = [m for m in hedged if not fusion.one_of_the_round(m, findings)]
-    hedged = hedged[:max(1, limit - len(stated))]
+    hedged = hedged[:max(1, limit - len(stated) - len(kinded))]
     clauses = [round_clause(group)] if group is not None else []
     if stated:
         clauses.append(capital(join([mention_words(m, brief) for m in stated])) + ".")
+    clauses += [capital(kind_words(m)) + "." for m in kinded]
     if hedged:
-        # An alternative already has a comma: list such mentions with semicolons.
-        separator = "; " if any(m.alternative for m in hedged) and len(hedged) > 1 else None
-        listed = [mention_words(m, brief) for m in hedged]
+        if not clauses and fusion.scene_kind(findings) in LEAD_CLAUSES:
+            clauses.append(LEAD_CLAUSES[fusion.scene_kind(findings)])
+        # An alternative or a kind already has a comma: list such mentions with semicolons.
+        listed = [spoken_mention(m, brief) for m in hedged]
+        separator = "; " if any("," in words for words in listed) and len(listed) > 1 else None
         clauses.append("May show " + (separator.join(listed) if separator else join(listed)) + ".")
     if clauses:
         return clauses
     kind = fusion.scene_kind(findings)
-    return [KIND_CLAUSES.get(kind, "No objects recognised.")]
+    return [KIND_CLAUSES.get(kind) or nothing_but_kind(kind)]
+
+
+def nothing_but_kind(kind: str | None) -> str:
+    """"A tool, but not which." for a kind with a name; else "No objects recognised."."""
+    name = KIND_NAMES.get(kind or "")
+    return f"{capital(name)}, but not which." if name else "No objects recognised."
 
 
 ROUND_MANY = 10  # this many round objects or more are "many", fewer "several"
@@ -233,12 +286,17 @@ def quality_items(findings: dict) -> list[str]:
         if quality.get(flag):
             items.append(word)
     if quality.get("cropped_edges"):
-        items.append(f"cut off at the {quality['cropped_edges'][0]} edge")
+        items.append(f"cut off at the {edges_words(quality['cropped_edges'])}")
     if quality.get("small"):
         items.append("subject small")
     if quality.get("duplicate"):
         items.append("a near-duplicate")
     return items
+
+
+def edges_words(edges) -> str:
+    """"left edge", "left and right edges"."""
+    return join(list(edges)) + (" edge" if len(edges) == 1 else " edges")
 
 
 def unique(items) -> list:
@@ -274,10 +332,20 @@ def shorten(content: str, privacy_clause: str) -> str:
 
 # ---- the details ----------------------------------------------------------------------------
 
+# The details agree with the sentence. A finding it set aside is left out of the brief list and
+# marked as set aside in the detailed one; a guess below the sentence's thresholds is only in
+# the detailed list (see ``phrasing.HEDGED``); a classifier word that repeats an object already
+# listed ("A cat." then "looks like a cat") is left out of the brief list. The sample's coins
+# were "Many small round objects, perhaps coins or buttons" followed by "Perhaps two clocks.
+# Perhaps a table. The whole photo might be a golf ball."
+
 def object_details(findings: dict, brief: bool) -> list[str]:
     stated, hedged, guessed = object_groups(findings, skip_people=False)
+    among_round = round_members(findings)
     details = []
     for label, count, best, boxes in stated + hedged + guessed:
+        if brief and (best < HEDGED or label in among_round):
+            continue
         thing = counted(label, count, brief)
         if best >= STATED:
             line = capital(thing)
@@ -288,21 +356,83 @@ def object_details(findings: dict, brief: bool) -> list[str]:
         if not brief:
             places = join(unique(place_words(box) for box in boxes[:3]))
             line += f", {confidence_words(best)}, {places}"
+        if label in among_round:
+            line += "; more likely " + ("one" if count == 1 else str(count)) + " of the round objects"
         details.append(line + ".")
     return details
 
 
+def round_members(findings: dict) -> set[str]:
+    """Detector labels whose boxes sit on the round objects the sentence says (a coin taken
+    for a clock), at any confidence."""
+    if fusion.round_group(findings) is None:
+        return set()
+    labels = {o["label"] for o in findings.get("objects", [])}
+    return {label for label in labels if fusion.one_of_the_round(fusion.Mention(label, 1, 0.0, True), findings)}
+
+
 def thing_details(findings: dict, brief: bool) -> list[str]:
-    """The classifier's likeliest words (guesses, so said as such), with the ImageNet class
-    behind each and its likelihood when detailed."""
-    things = [t for t in findings.get("things", []) if t["confidence"] >= fusion.THING_HEDGED / 2]
-    if not things:
-        return []
-    lead = "looks like" if things[0]["confidence"] >= fusion.THING_STATED else "might be"
-    if brief:
-        return [f"The whole photo {lead} " + join([t["word"] for t in things[:3]]) + "."]
-    parts = [f"{t['word']} ({t['imagenet']}, {round(t['confidence'] * 100)}%)" for t in things[:3]]
-    return [f"The whole photo {lead} " + join(parts) + "."]
+    """The classifier's likeliest words (guesses about the whole photo, so said as such, and as
+    alternatives: "an oil rig or a rocket"), with the ImageNet class behind each and its
+    likelihood when detailed; then, when detailed, the words the sentence set aside."""
+    things = [t for t in findings.get("things", []) if t["confidence"] >= fusion.THING_HEDGED / 2][:3]
+    aside = set_aside_words(findings, things)
+    said = said_words(findings)
+    stated, hedged, _ = object_groups(findings, skip_people=False)
+    listed = {article(spoken(label)) for label, *_ in stated + hedged}
+    kept = [t for t in things if t["word"] not in aside]
+    if brief:  # only what the sentence could say, and no repeats
+        kept = [t for t in kept if (t["confidence"] >= fusion.THING_HEDGED or t["word"] in said)
+                and t["word"] not in listed]
+    details = []
+    if kept:
+        lead = "looks like" if kept[0]["confidence"] >= fusion.THING_STATED else "might be"
+        details.append(f"The whole photo {lead} " + join_or([thing_words(t, brief) for t in kept]) + ".")
+    if not brief:
+        details += [f"Set aside: {thing_words(t, brief)}, {aside[t['word']]}." for t in things if t["word"] in aside]
+    return details
+
+
+def thing_words(thing: dict, brief: bool) -> str:
+    return thing["word"] if brief else f"{thing['word']} ({thing['imagenet']}, {round(thing['confidence'] * 100)}%)"
+
+
+def said_words(findings: dict) -> set[str]:
+    """The classifier words the sentence names, plainly, hedged or as an alternative."""
+    said = set()
+    for mention in fusion.mentions(findings):
+        if fusion.said(mention) is not None:
+            said |= {mention.name, mention.alternative}
+    return said - {None}
+
+
+def set_aside_words(findings: dict, things: list[dict]) -> dict[str, str]:
+    """{word: why} for the classifier's words the sentence set aside: a thing a page of print
+    is often taken for, where text was read (``fusion.mentions`` leaves those out), and a
+    small round thing, where the sentence says round objects (the round detail counts it)."""
+    found = fusion.mentions(findings)
+    named = {m.name for m in found} | {m.alternative for m in found}
+    detected = {o["label"] for o in findings.get("objects", [])}
+    printed = any(s["kind"] in fusion.DOCUMENT_FINDINGS for s in findings.get("screens", []))
+    round_said = fusion.round_group(findings) is not None
+    aside = {}
+    for thing in things:
+        if round_said and thing["imagenet"] in small_round_classes():
+            aside[thing["word"]] = "counted among the small round things"
+        elif printed and thing["word"] not in named and thing.get("coco", "") not in detected:
+            aside[thing["word"]] = "since the text read shows a page of print"
+    return aside
+
+
+def small_round_classes() -> frozenset[str]:
+    from accessshare.describe.things import SMALL_ROUND_CLASSES  # the model module, loaded late
+
+    return SMALL_ROUND_CLASSES
+
+
+def join_or(items: list[str]) -> str:
+    """"a, b or c": the classifier's words are alternatives for one photo."""
+    return join(items).rsplit(" and ", 1)[0] + " or " + items[-1] if len(items) > 1 else join(items)
 
 
 def face_details(findings: dict, brief: bool) -> list[str]:
@@ -368,7 +498,7 @@ def quality_details(findings: dict) -> list[str]:
         details.append("Low contrast.")
     subject = spoken(quality.get("subject") or "subject")
     if quality.get("cropped_edges"):
-        details.append(f"The {subject} is cut off at the {join(list(quality['cropped_edges']))} edge.")
+        details.append(f"The {subject} is cut off at the {edges_words(quality['cropped_edges'])}.")
     if quality.get("small"):
         details.append(f"The {subject} is small in the frame.")
     if quality.get("duplicate"):
@@ -376,7 +506,28 @@ def quality_details(findings: dict) -> list[str]:
     return details
 
 
-def label_details(findings: dict) -> list[str]:
+# Words of a label or a sentence that name no thing, so never count as the two agreeing.
+UNNAMING_WORDS = frozenset({
+    "my", "our", "the", "and", "from", "with", "for", "this", "that", "old", "new", "again", "photo",
+    "picture", "image", "may", "show", "perhaps", "reveal", "near", "duplicate", "cut", "off", "too",
+    "dark", "light", "bright", "blurry", "very", "slightly", "low", "contrast", "nothing", "recognised",
+    "object", "round", "background", "small", "many", "several", "some", "edge", "left", "right", "top",
+    "bottom", "subject", "scene", "but", "not", "which", "its", "one", "two", "three"})
+
+
+def named_in(label: str, sentence: str) -> bool:
+    """A word of the contributor's label that the sentence says too ("old coins", "... perhaps
+    coins or buttons ..."): the models cannot confirm it, but the sentence does not deny it."""
+    said = {singular(word) for word in re.findall(r"[a-z]+", sentence.lower())}
+    return any(singular(word) in said for word in re.findall(r"[a-z]+", label.lower())
+               if len(word) >= 3 and singular(word) not in UNNAMING_WORDS)
+
+
+def singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def label_details(findings: dict, sentence: str = "") -> list[str]:
     check = findings.get("label")
     if not check:
         return []
@@ -389,6 +540,8 @@ def label_details(findings: dict) -> list[str]:
         confidences += [c for label, c in fused_confidences(findings).items() if label == seen]
         verb = "is" if not confidences or max(confidences) >= STATED else "may be"
         return [f"Labelled '{check['label']}'. {capital(article(wanted))} {verb} visible."]
+    if named_in(check["label"], sentence):  # "old coins" beside "perhaps coins or buttons"
+        return [f"Labelled '{check['label']}', as the description suggests."]
     if not check.get("checkable", True):
         return [f"Labelled '{check['label']}'; the describer cannot check that label."]
     return [f"Labelled '{check['label']}', but no {wanted} was recognised."]
@@ -408,11 +561,13 @@ def phrase(findings: dict, verbosity: str) -> tuple[str, list[str]]:
     details = []
     if findings.get("caption"):
         details.append(f"Caption: {capital(findings['caption'].strip().rstrip('.'))}.")
-    details += object_details(findings, brief) + thing_details(findings, brief) + round_details(findings, brief)
+    # Round objects first, as in the sentence: the guesses after them are said as among them.
+    details += round_details(findings, brief) + object_details(findings, brief) + thing_details(findings, brief)
     details += face_details(findings, brief)
     details += text_details(findings, brief) + privacy_details(findings, brief)
-    details += quality_details(findings) + label_details(findings)
-    return build_sentence(findings, brief), details
+    sentence = build_sentence(findings, brief)
+    details += quality_details(findings) + label_details(findings, sentence)
+    return sentence, details
 
 
 # ---- redacted copies (describe.redaction) ----------------------------------------------------
