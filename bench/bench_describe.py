@@ -6,6 +6,8 @@ Photos are scikit-image's real ones, upscaled to 4000 x 3000 and saved as JPEG f
 in a temporary folder, each with a distinct content hash. Reported:
 - cold model-load time (``Describer.load()`` in this fresh process);
 - median and p95 ms per photo, one at a time, every detector on, after one warm-up photo;
+- the median ms of each stage in those runs: decoding, each model, the two lanes the models
+  run in at once (and both together), and reading text (on the photos whose gate found text);
 - photos per second through the describe service (``describe.service``, as ``accessshare
   describe --workers N`` runs it) with ``--workers`` describer processes, each with its share of
   the cores: counted from the start (spawning the processes and loading their models included)
@@ -90,13 +92,47 @@ class DictCache:
         self.entries[(content_hash, models_key)] = payload
 
 
+def stage_timers(describer) -> dict[str, list[float]]:
+    """Time each stage of ``describer``'s runs from now on: {stage: [ms, ...]}. The stages'
+    functions are wrapped where the pipeline looks them up (microseconds of overhead)."""
+    from accessshare.describe import pipeline, shapes
+
+    stages: dict[str, list[float]] = {}
+    places = [
+        ("decode", pipeline, "open_upright"), ("shrink to 512 px", pipeline, "shrunk"),
+        ("objects (lane 1)", describer.objects, "detect"), ("things (lane 1)", describer.things, "classify"),
+        ("faces (lane 1)", describer.faces, "detect"), ("round outlines (lane 1)", shapes, "round_objects"),
+        ("text gate (lane 2)", describer.text_reader, "text_likelihood"),
+        ("nudity (lane 2)", describer.nudity, "score"),
+        ("lane 1", describer, "_look_for_things"), ("lane 2", describer, "_look_for_privacy"),
+        ("both lanes", describer, "_side_by_side"), ("reading text", describer, "_read_text"),
+    ]
+    for name, owner, attribute in places:
+        setattr(owner, attribute, timed(getattr(owner, attribute), stages.setdefault(name, [])))
+    return stages
+
+
+def timed(function, into: list[float]):
+    def run(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            into.append((time.perf_counter() - start) * 1000)
+    return run
+
+
 def bench_describer(paths: list[Path], workers: int) -> dict:
+    from accessshare.describe import pipeline, shapes
     from accessshare.describe.pipeline import Describer, photo_info
 
     describer = Describer()
     load_ms = timed_ms(describer.load)
     describer.describe(paths[0])  # warm-up: first runs allocate onnxruntime's buffers
+    unwrapped = pipeline.open_upright, pipeline.shrunk, shapes.round_objects
+    stages = stage_timers(describer)
     times, cpu_times = zip(*(wall_and_cpu_ms(describer.describe, path) for path in paths))
+    pipeline.open_upright, pipeline.shrunk, shapes.round_objects = unwrapped
     times, cpu_times = list(times), list(cpu_times)
     print(f"  (peak RSS after one-at-a-time: {peak_rss_mb():.0f} MB)", flush=True)
     per_second, steady = service_rate([photo_info(path) for path in paths], workers)
@@ -108,7 +144,7 @@ def bench_describer(paths: list[Path], workers: int) -> dict:
     return {"load_ms": load_ms, "times": times, "cpu_times": cpu_times, "per_second": per_second,
             "steady": steady,
             "cached_ms": statistics.median(cached_times), "rss": peak_rss_mb(),
-            "models": describer.models}
+            "models": describer.models, "stages": stages}
 
 
 def service_rate(photos: list, workers: int) -> tuple[float, float]:
@@ -176,6 +212,10 @@ def main() -> None:
         print(f"cold model load:        {result['load_ms']:.0f} ms")
         print(f"describe, per photo:    median {median:.0f} ms, "
               f"p95 {percentile(result['times'], 0.95):.0f} ms (target: median <= 250 ms)")
+        for stage, stage_times in result["stages"].items():
+            if stage_times:
+                print(f"  {stage + ':':<26}median {statistics.median(stage_times):4.0f} ms"
+                      f"{f' (on {len(stage_times)} of {len(paths)} photos)' if len(stage_times) < len(paths) else ''}")
         print(f"processor time / photo: median {statistics.median(result['cpu_times']):.0f} ms of CPU, all "
               f"threads (steady when other programs load the machine)")
         print(f"describe service:       {result['per_second']:.2f} photos/s from the start, "

@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 
 from accessshare.describe.objects import Box, as_rgb_array, box_iou
-from accessshare.describe.onnx_session import get_session
+from accessshare.describe.onnx_session import get_session, lane_threads
 from accessshare.paths import asset
 
 MODEL_FILE = "face_detection_full_range.onnx"
@@ -156,7 +156,7 @@ class FaceDetector:
 
     @cached_property
     def _session(self):
-        return get_session(self.model_path)
+        return get_session(self.model_path, lane_threads())
 
     def load(self) -> None:
         """Create the model session now rather than on the first photo."""

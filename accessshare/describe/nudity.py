@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from accessshare.describe.onnx_session import get_session
+from accessshare.describe.onnx_session import get_session, lane_threads
 
 MODEL_FILE = "open_nsfw.onnx"
 # The pipeline flags nudity at or above this. Ordinary photos score at most 0.002 and clothed
@@ -44,7 +44,7 @@ class NudityScorer:
 
     @cached_property
     def _session(self):
-        return get_session(self._model_path or bundled_model_path(), memory_arena=False)  # see objects.py
+        return get_session(self._model_path or bundled_model_path(), lane_threads(), memory_arena=False)  # see objects.py
 
     def load(self) -> None:
         self._session  # noqa: B018 (builds the session)

@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 from PIL import Image
 
-from accessshare.describe.onnx_session import get_session
+from accessshare.describe.onnx_session import get_session, lane_threads
 from accessshare.paths import asset
 
 MODEL_FILE = "centernet_mobilenetv3.onnx"
@@ -129,7 +129,7 @@ class ObjectDetector:
     def _session(self):
         # No arena: with two photos at once it kept both runs' buffers (peak RSS 804 -> 616 MB
         # for the whole describer, at the same speed).
-        return get_session(self.model_path, memory_arena=False)
+        return get_session(self.model_path, lane_threads(), memory_arena=False)
 
     def load(self) -> None:
         """Create the model session now rather than on the first photo."""

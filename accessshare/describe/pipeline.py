@@ -1,8 +1,9 @@
 """The describer: one call per photo gives what it shows, how good it is and what it gives away.
 
 Each photo is decoded once, at most DETECTOR_SIDE pixels on its long side (JPEG draft decoding
-does most of the shrinking), and those pixels are shared by every detector. OCR runs only when
-the text reader's cheap gate says text is likely. Results are cached by content hash and
+does most of the shrinking), and those pixels are shared by every detector. The models run in
+two lanes at once, one thread each on two cores. OCR runs only when the text reader's cheap gate
+says text is likely. Results are cached by content hash and
 ``models_key``; a cached description is re-assembled without decoding the photo, so a renamed
 photo, a changed manifest label or a different verbosity never costs a model run.
 """
@@ -15,7 +16,7 @@ import hashlib
 import importlib
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from accessshare.describe import duplicates, fusion, labels, quality, shapes
 from accessshare.describe.faces import FaceDetector
 from accessshare.describe.metadata import read_metadata
 from accessshare.describe.objects import ObjectDetector
+from accessshare.describe.onnx_session import lane_count
 from accessshare.describe.phrasing import HEDGED, PHRASING_VERSION, STATED, VERBOSITIES, phrase, privacy_reminder
 from accessshare.describe.things import ThingClassifier, green_share, sky_share
 from accessshare.library.decode import decode_bytes, open_header, open_upright
@@ -84,6 +86,10 @@ class _InFlight:
 
 _in_flight = _InFlight()
 atexit.register(_in_flight.close)
+# The second lane of each photo's models (see Describer._run_models), shared by every
+# describer: a thread starts on first use, one per photo being described at once, and is
+# reused after (each new thread running onnxruntime holds memory of its own).
+_second_lanes = ThreadPoolExecutor(max_workers=4, thread_name_prefix="describe-lane")
 
 
 @dataclass
@@ -325,28 +331,26 @@ class Describer:
                                                    f"described: {error}")
 
     def _run_models(self, image: Image.Image) -> dict:
-        """Every model's findings on an upright photo at most DETECTOR_SIDE on its long side."""
+        """Every model's findings on an upright photo at most DETECTOR_SIDE on its long side.
+
+        The models are independent, so they run in two lanes at once (onnxruntime lets go of
+        the interpreter lock while it computes): the text gate and nudity beside the object
+        detector, classifier and faces, about 110 ms of work each on one core. Reading text,
+        the one long run, follows alone with every thread."""
         # One smaller copy for every model that looks at the whole photo at 512 px or less;
         # the full copy is for reading text and a second look at faces.
         small = shrunk(image, SHARED_SIDE)
-        objects = [o.to_json() for o in self.objects.detect(small)]
-        faces = [{"confidence": f.confidence, "box": list(f.box)} for f in self.faces.detect(image)]
-        classified = self.things.classify(small)
-        lines, text_likely = self._read_text(image)
-        nudity = float(self.nudity.score(small)) if self.nudity is not None else None
-        sky = sky_share(small)
-        # Round outlines and textures are only said when nothing is stated: skip them (about
-        # 10 ms) when a model is already sure on its own.
-        sure = (any(o["confidence"] >= STATED for o in objects)
-                or any(t.confidence >= fusion.THING_STATED for t in classified.things)
-                or any(f["confidence"] >= fusion.SURE_FACE for f in faces))
-        round_objects = None if sure else shapes.round_objects(small)
+        seen, looked = self._side_by_side((self._look_for_things, image, small),
+                                          (self._look_for_privacy, image, small))
+        objects, faces, classified = seen["objects"], seen["faces"], seen["classified"]
+        lines = self._read_text(image) if looked["text_likely"] else []
         screens = self._screens(image, objects, lines)
         subject = quality.main_subject(objects, faces, [thing.to_json() for thing in classified.things])
         measured = quality.assess(
             small, subject["box"] if subject else None, part=subject["part"] if subject else "object",
-            sky=sky >= fusion.SKY_MIN,
+            sky=looked["sky"] >= fusion.SKY_MIN,
             printed=bool(lines) and any(s["kind"] in fusion.DOCUMENT_FINDINGS for s in screens))
+        round_objects = seen["round"]
         return {
             "caption": self._caption(image),
             "objects": objects,
@@ -354,30 +358,65 @@ class Describer:
             "kinds": classified.kinds,
             "small_round": classified.small_round,
             "round": round_objects.to_json() if round_objects else None,
-            "texture": not sure and shapes.even_texture(small),
-            "sky": sky,
-            "green": green_share(small),
+            "texture": seen["texture"],
+            "sky": looked["sky"],
+            "green": looked["green"],
             "faces": faces,
             "text": [{"text": line.text, "confidence": float(line.confidence),
                       "box": [float(v) for v in line.box]} for line in lines],
             # the gate found lines of text but none could be read (handwriting, a tilted page)
-            "text_unread": text_likely and not lines,
+            "text_unread": looked["text_likely"] and not lines,
             "pii": [p.kind for p in self._text_module.find_personal_data(lines)] if lines else [],
             "screens": screens,
-            "nudity": nudity,
+            "nudity": looked["nudity"],
             "quality": {**measured.to_json(), "subject": subject["label"] if subject else None,
                         "dark": measured.dark, "bright": measured.bright,
                         "low_contrast": measured.low_contrast},
             "hash": duplicates.hash_to_hex(duplicates.dhash(small)),
         }
 
-    def _read_text(self, image: Image.Image) -> tuple[list, bool]:
-        """The lines read, and whether the gate found text likely at all. (The gate shrinks the
-        full copy itself: from the shared 512 px copy it saw text in a cat's fur.)"""
-        if self.text_reader is None or self.text_reader.text_likelihood(image) < self.text_gate:
-            return [], False
+    def _side_by_side(self, first: tuple, second: tuple) -> tuple[Any, Any]:
+        """Run ``first`` here and ``second`` in a lane thread at once, each a (function,
+        *arguments) tuple, and return both results; one after the other when there are threads
+        for only one lane. Both have finished before any error is raised, so no model run
+        outlives the call (interpreter exit waits only for calls, see _InFlight)."""
+        if lane_count() < 2:
+            return first[0](*first[1:]), second[0](*second[1:])
+        pending = _second_lanes.submit(*second)
+        try:
+            here = first[0](*first[1:])
+        finally:
+            wait([pending])
+        return here, pending.result()
+
+    def _look_for_things(self, image: Image.Image, small: Image.Image) -> dict:
+        """Objects, faces, things and scenes, and the round outlines and textures said when
+        nothing else is sure."""
+        objects = [o.to_json() for o in self.objects.detect(small)]
+        classified = self.things.classify(small)
+        faces = [{"confidence": f.confidence, "box": list(f.box)} for f in self.faces.detect(image)]
+        # Round outlines and textures are only said when nothing is stated: skip them (about
+        # 10 ms) when a model is already sure on its own.
+        sure = (any(o["confidence"] >= STATED for o in objects)
+                or any(t.confidence >= fusion.THING_STATED for t in classified.things)
+                or any(f["confidence"] >= fusion.SURE_FACE for f in faces))
+        return {"objects": objects, "faces": faces, "classified": classified,
+                "round": None if sure else shapes.round_objects(small),
+                "texture": not sure and shapes.even_texture(small)}
+
+    def _look_for_privacy(self, image: Image.Image, small: Image.Image) -> dict:
+        """Whether text is likely (the gate shrinks the full copy itself: from the shared
+        512 px copy it saw text in a cat's fur), nudity, and the sky and greenery shares."""
+        text_likely = (self.text_reader is not None
+                       and self.text_reader.text_likelihood(image) >= self.text_gate)
+        return {"text_likely": text_likely,
+                "nudity": float(self.nudity.score(small)) if self.nudity is not None else None,
+                "sky": sky_share(small), "green": green_share(small)}
+
+    def _read_text(self, image: Image.Image) -> list:
+        """The lines read, once the gate has found text likely."""
         with self.ocr_lock:
-            return self.text_reader.read(image), True
+            return self.text_reader.read(image)
 
     def _caption(self, image: Image.Image) -> str | None:
         captioner = self.captioner

@@ -28,7 +28,7 @@ import numpy as np
 from PIL import Image
 
 from accessshare.describe.objects import as_rgb_array
-from accessshare.describe.onnx_session import get_session
+from accessshare.describe.onnx_session import default_intra_op_threads, get_session, lane_threads
 
 DETECTION_FILE = "PP-OCRv6_det_small.onnx"
 RECOGNITION_FILE = "PP-OCRv6_rec_small.onnx"
@@ -188,21 +188,27 @@ class TextReader:
         return f"rapidocr-{package}-ppocrv6-small"
 
     def load(self) -> None:
-        self._detector, self._recogniser, self._angle  # noqa: B018 (builds the sessions)
+        self._gate_detector, self._detector, self._recogniser, self._angle  # noqa: B018 (builds the sessions)
         self._characters  # noqa: B018
+
+    # Input sizes change with every photo's aspect ratio and every line's length: no memory
+    # arena. The gate runs in one of the describer's lanes, beside other models, so it gets a
+    # lane's threads; reading runs alone, after them, with every thread.
+    @cached_property
+    def _gate_detector(self):
+        return get_session(self.models_dir / DETECTION_FILE, lane_threads(), memory_arena=False)
 
     @cached_property
     def _detector(self):
-        # Input size changes with every photo's aspect ratio: no memory arena.
-        return get_session(self.models_dir / DETECTION_FILE, memory_arena=False)
+        return get_session(self.models_dir / DETECTION_FILE, default_intra_op_threads(), memory_arena=False)
 
     @cached_property
     def _recogniser(self):
-        return get_session(self.models_dir / RECOGNITION_FILE, memory_arena=False)
+        return get_session(self.models_dir / RECOGNITION_FILE, default_intra_op_threads(), memory_arena=False)
 
     @cached_property
     def _angle(self):
-        return get_session(self.models_dir / ANGLE_FILE, memory_arena=False)
+        return get_session(self.models_dir / ANGLE_FILE, default_intra_op_threads(), memory_arena=False)
 
     @cached_property
     def _characters(self) -> list[str]:
@@ -210,9 +216,9 @@ class TextReader:
         listed = self._recogniser.get_modelmeta().custom_metadata_map["character"].splitlines()
         return ["", *listed, " "]
 
-    def _text_probability(self, rgb: np.ndarray, long_side: int) -> np.ndarray:
+    def _text_probability(self, rgb: np.ndarray, long_side: int, session=None) -> np.ndarray:
         resized = scaled_to_multiple_of_32(rgb, long_side)
-        output = self._detector.run(None, {"x": normalised_bgr_tensor(resized[None])})[0]
+        output = (session or self._detector).run(None, {"x": normalised_bgr_tensor(resized[None])})[0]
         return output[0, 0]
 
     def text_likelihood(self, image: Image.Image | np.ndarray) -> float:
@@ -220,7 +226,7 @@ class TextReader:
         size. Lines (regions at least 1.5 times wider than tall) covering 2 % of the photo, or
         six of them, give 1; squarish or tall regions (a cat's ear, a zip) count a quarter of a
         line and never as area, since fur and fabric make such blobs on photos without text."""
-        probability = self._text_probability(as_rgb_array(image), GATE_LONG_SIDE)
+        probability = self._text_probability(as_rgb_array(image), GATE_LONG_SIDE, self._gate_detector)
         line_area, evidence = 0.0, 0.0
         for region in text_regions(probability):
             x0, y0, x1, y1 = region.bounds

@@ -28,7 +28,7 @@ import numpy as np
 from PIL import Image
 
 from accessshare.describe.objects import as_rgb_array
-from accessshare.describe.onnx_session import get_session
+from accessshare.describe.onnx_session import get_session, lane_threads
 from accessshare.paths import asset
 
 MODEL_FILE = "efficientnet_lite0.onnx"
@@ -160,7 +160,7 @@ class ThingClassifier:
     def _session(self):
         # No arena, as for the object detector: with two photos described at once an arena
         # keeps both runs' buffers, and the describer's peak memory is near its 700 MB budget.
-        return get_session(self.model_path, memory_arena=False)
+        return get_session(self.model_path, lane_threads(), memory_arena=False)
 
     def load(self) -> None:
         self._session  # noqa: B018 - reading the cached property creates it

@@ -78,6 +78,17 @@ def test_each_describer_process_gets_a_fair_share_of_the_cores(monkeypatch):
     assert onnx_session.default_intra_op_threads() == 1
 
 
+def test_one_photos_models_run_in_two_lanes_when_there_are_threads_for_two(monkeypatch):
+    monkeypatch.delenv(onnx_session.THREADS_ENV, raising=False)
+    monkeypatch.setattr(onnx_session, "_threads_chosen", None)
+    monkeypatch.setattr(onnx_session, "usable_cores", lambda: 2)
+    assert (onnx_session.lane_count(), onnx_session.lane_threads()) == (2, 1)
+    monkeypatch.setattr(onnx_session, "usable_cores", lambda: 8)
+    assert (onnx_session.lane_count(), onnx_session.lane_threads()) == (2, 2)
+    onnx_session.use_threads(1)  # a describer process given one core: one lane, one thread
+    assert (onnx_session.lane_count(), onnx_session.lane_threads()) == (1, 1)
+
+
 def test_session_options_are_as_documented():
     options = onnx_session.session_options(2)
     assert options.intra_op_num_threads == 2
