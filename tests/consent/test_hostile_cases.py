@@ -140,13 +140,19 @@ def large_photo(dataset: Path) -> Path:
     return path
 
 
-def test_a_copy_half_written_when_an_export_was_killed_goes_with_the_photo(capsys, dataset):
+def only_a_large_photo_shared(capsys, dataset: Path) -> tuple[Path, Path]:
+    """The dataset holds one photo large enough to be caught mid-copy, shared for research;
+    returns it and the steward's export folder."""
     large = large_photo(dataset)
     for name in ("coffee.jpg", "chelsea.jpg", "camera.jpg", "coins.jpg"):
         (dataset / name).unlink()
-    out = dataset.parent / "for steward"
     assert run(capsys, "consent", "set", dataset, "--purpose", "research", "--state",
                "given")[0] == 0
+    return large, dataset.parent / "for steward"
+
+
+def test_a_copy_half_written_when_an_export_was_killed_goes_with_the_photo(capsys, dataset):
+    large, out = only_a_large_photo_shared(capsys, dataset)
     export_killed_while_copying(dataset, out)
 
     code, said, err = run(capsys, "delete", large, "--reason", "changed my mind", "--yes")
@@ -399,12 +405,7 @@ sys.exit(main(sys.argv[1:]))
 
 def test_a_photo_deleted_while_an_export_copies_it_leaves_no_copy(capsys, dataset):
     """Two processes: an export is copying the photo when the contributor deletes it."""
-    large = large_photo(dataset)
-    for name in ("coffee.jpg", "chelsea.jpg", "camera.jpg", "coins.jpg"):
-        (dataset / name).unlink()
-    out = dataset.parent / "for steward"
-    assert run(capsys, "consent", "set", dataset, "--purpose", "research", "--state",
-               "given")[0] == 0
+    large, out = only_a_large_photo_shared(capsys, dataset)
     command = [sys.executable, "-m", "accessshare"]
     exporting = subprocess.Popen([sys.executable, "-c", PAUSED_EXPORT, "export", "photos",
                                   "--purpose", "research", "-o", str(out)],
