@@ -502,6 +502,8 @@ def _steps(chain: tuple[tuple[str, str, str | None, bool, tuple], ...], what: st
         if redact and reason != "undo" and not inherit:
             when = f"{en.with_condition(redact)} {when}".strip()
         verb = _verb(state, reason, inherit).format(it=what if index == 0 else "it")
+        if index and (state, reason, inherit) == chain[index - 1][1:4] and reason != "undo":
+            verb = en.HISTORY_AGAIN.format(step=verb)  # not "shared this … and shared it"
         steps.append(f"{verb}\t{when}" if index == 0 else f"{verb} {when}")
         previous_day = day
     return tuple(steps)

@@ -443,6 +443,8 @@ HISTORY_VERBS = {
     ConsentStatus.WITHDRAWN: _("withdrew {it}"),
     ConsentStatus.PENDING: _("set {it} back to undecided"),
 }
+# Translators: a step that repeats the one before ("shared it again at 10:05").
+HISTORY_AGAIN = _("{step} again")
 HISTORY_UNDONE = _("undid that")
 HISTORY_GIVEN_BACK = _("gave {it} back to the folder's decision")
 HISTORY_YOU = _("You")

@@ -77,6 +77,14 @@ def test_history_is_spoken_in_sentences(decisions, store):
     assert decisions.history(photo) == [
         f"You shared this for research on {today} at {spoken_time(first.time)} "
         f"and withdrew it at {spoken_time(second.time)}."]
+    # The same decision again (Y, then the purposes dialog ticking research) says "again".
+    decisions.decide_photos([photo], "research", "given")
+    decisions.decide_photos([photo], "research", "given")
+    third, fourth = store.events()[2:]
+    assert decisions.history(photo) == [
+        f"You shared this for research on {today} at {spoken_time(first.time)}, "
+        f"withdrew it at {spoken_time(second.time)}, shared it at {spoken_time(third.time)} "
+        f"and shared it again at {spoken_time(fourth.time)}."]
     assert spoken_time("2026-03-05T10:04:59.000000Z") == "10:04"
     assert spoken_date("2026-03-05T10:00:00.000000Z",
                        datetime(2026, 6, 1, tzinfo=timezone.utc)) == "5 March"
