@@ -109,12 +109,7 @@ def test_f10_and_alt_open_the_menu_bar(make_window, dataset, press, qtbot):
         f"{first.label.replace('&', '')}\t{keymap.shown_keys(first)}")
     QTest.keyClick(menu, Qt.Key.Key_Escape)
     QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Escape)
-    window.activateWindow()
-    window.photo_list.setFocus()
-    qtbot.waitUntil(window.photo_list.hasFocus)
-    QTest.keyPress(window.photo_list, Qt.Key.Key_Alt)
-    QTest.keyRelease(window.photo_list, Qt.Key.Key_Alt)
-    qtbot.waitUntil(lambda: window.menuBar().activeAction() is not None)
+    menu_bar_opened_by_alt(window, qtbot)
     assert window.menuBar().activeAction().text().replace("&", "") == keymap.MENUS[0]
 
 
