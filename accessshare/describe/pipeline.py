@@ -345,7 +345,8 @@ class Describer:
         objects, faces, classified = seen["objects"], seen["faces"], seen["classified"]
         lines = self._read_text(image) if looked["text_likely"] else []
         screens = self._screens(image, objects, lines)
-        subject = quality.main_subject(objects, faces, [thing.to_json() for thing in classified.things])
+        things = [thing.to_json() for thing in classified.things]
+        subject = quality.main_subject(objects, faces, things)
         measured = quality.assess(
             small, subject["box"] if subject else None, part=subject["part"] if subject else "object",
             sky=looked["sky"] >= fusion.SKY_MIN,
@@ -354,7 +355,7 @@ class Describer:
         return {
             "caption": self._caption(image),
             "objects": objects,
-            "things": [thing.to_json() for thing in classified.things],
+            "things": things,
             "kinds": classified.kinds,
             "small_round": classified.small_round,
             "round": round_objects.to_json() if round_objects else None,
