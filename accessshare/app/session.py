@@ -176,6 +176,22 @@ class DatasetSession:
         self.said_all = True
         return en.all_described(total, flagged)
 
+    def all_described_now(self, scan_number: int) -> str:
+        """"All N photos described" as it is now, for the news held back since
+        ``all_described_once`` (a photo deleted meanwhile changes N). "" if another dataset was
+        opened since, or a photo is being described again; then it is said once that is done."""
+        if scan_number != self.scan_number:
+            return ""
+        total, _described, flagged = self.counts()
+        if not total or not self.all_known():
+            self.said_all = False
+            return ""
+        return en.all_described(total, flagged)
+
+    def opened_now(self, scan_number: int) -> str:
+        """"Opened …" as it is now, for the news held back since the scan ended."""
+        return self.opened_sentence() if scan_number == self.scan_number else ""
+
     def status_sentence(self, shown: int) -> str:
         if self.root is None:
             return en.NO_DATASET

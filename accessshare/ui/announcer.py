@@ -56,7 +56,8 @@ class Announcer(QObject):
         self._asked = False  # the message being said was asked for by the user
         self._moved_at = -NEWS_AFTER_MOVE  # when focus, or a list's current item, last moved
         self._held_since = 0.0
-        self._held: list[tuple[str, str]] = []  # background news waiting for a dialog to close
+        # Background news waiting for a dialog to close: (text, kind, recheck or None).
+        self._held: list[tuple[str, str, Callable[[], str] | None]] = []
         self._release_timer = QTimer(self)  # a closed menu moves no focus: look again later
         self._release_timer.setInterval(HELD_NEWS_CHECK_MS)
         self._release_timer.timeout.connect(self._say_held_news)
@@ -79,7 +80,8 @@ class Announcer(QObject):
         return self.router.speaker
 
     def announce(self, text: str, kind: str = Kind.STATUS, interrupt: bool = False, *,
-                 background: bool = False, asked: bool = False) -> None:
+                 background: bool = False, asked: bool = False,
+                 recheck: Callable[[], str] | None = None) -> None:
         """``background``: news the user did not ask for at this moment (a description that
         arrived, the dataset opened, all photos described, a describer error). While a dialog,
         menu or pop-up list is open it waits until that closes, so it never cuts into the
@@ -89,11 +91,15 @@ class Announcer(QObject):
         again). Progress then is dropped (newer progress follows); a photo's description
         waiting when the user moves to another photo is dropped too (it was about that one).
 
+        ``recheck``: for held news that counts things ("All 10 photos described"), gives its
+        words as they are when it is finally said ("" if no longer true): a photo deleted while
+        it waited made the held count false (Orca said "All 10 photos described" of 9).
+
         ``asked``: the user asked for exactly this (Space, Enter): said whole, even right after
         the same words, and even where the focused item says them too."""
         if (background or kind == Kind.PROGRESS) and not self._free_for_news(kind):
             if kind != Kind.PROGRESS:
-                self._hold(text, kind)
+                self._hold(text, kind, recheck)
             return
         if kind == Kind.PROGRESS:
             now = self._clock()
@@ -113,7 +119,7 @@ class Announcer(QObject):
     @property
     def held(self) -> list[str]:
         """Background news waiting for a dialog to close (for tests)."""
-        return [text for text, _kind in self._held]
+        return [text for text, _kind, _recheck in self._held]
 
     def restart_progress(self) -> None:
         """A dataset was opened: its first progress message comes a full interval later, not
@@ -246,10 +252,10 @@ class Announcer(QObject):
         # object's to Orca, which then read the old message again as focus left.
         self._restore_unless_focused()
 
-    def _hold(self, text: str, kind: str) -> None:
+    def _hold(self, text: str, kind: str, recheck: Callable[[], str] | None) -> None:
         if not self._held:
             self._held_since = self._clock()
-        self._held = [(t, k) for t, k in self._held if t != text] + [(text, kind)]
+        self._held = [h for h in self._held if h[0] != text] + [(text, kind, recheck)]
         self._release_timer.start()
 
     def _free_for_news(self, kind: str) -> bool:
@@ -266,7 +272,7 @@ class Announcer(QObject):
     def _moved(self, *_indexes) -> None:
         """Focus moved, or a list's current item did: the new object is read now."""
         self._moved_at = self._clock()
-        self._held = [(t, k) for t, k in self._held if k != Kind.DESCRIPTION]
+        self._held = [h for h in self._held if h[1] != Kind.DESCRIPTION]
 
     def _watch_moves(self, widget: QWidget) -> None:
         mark = f"watched_by_announcer_{id(self)}"
@@ -280,12 +286,14 @@ class Announcer(QObject):
     def _say_held_news(self) -> None:
         """Once nothing is on top of the window and focus has rested: the held news; what the
         focused item says already is left out (the description of the photo it shows)."""
-        if not self._held or not all(self._free_for_news(kind) for _text, kind in self._held):
+        if not self._held or not all(self._free_for_news(kind) for _text, kind, _r in self._held):
             return
         self._release_timer.stop()
         held, self._held = self._held, []
-        for text, kind in held:
-            self.announce(text, kind)
+        for text, kind, recheck in held:
+            text = recheck() if recheck is not None else text
+            if text:
+                self.announce(text, kind)
 
     def _restore_unless_focused(self) -> None:
         new = QApplication.focusWidget()

@@ -3,6 +3,8 @@ the describer. The data goes into the dataset session; the window only shows it 
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QTimer
 
 from accessshare.speech import earcons
@@ -46,7 +48,8 @@ class WorkerFeeds(WindowParts):
         if number != self.session.scan_number:
             return
         self.session.scan_done = True
-        self.announcer.announce(self.session.opened_sentence(), Kind.STATUS, background=True)
+        self.announcer.announce(self.session.opened_sentence(), Kind.STATUS, background=True,
+                                recheck=partial(self.session.opened_now, number))
         self.study.dataset_opened(self.model.counts()[0])
         self._update_status()
         self._maybe_all_described()
@@ -114,7 +117,8 @@ class WorkerFeeds(WindowParts):
     def _maybe_all_described(self) -> None:
         sentence = self.session.all_described_once()
         if sentence:
-            self.announcer.announce(sentence, Kind.STATUS, background=True)
+            self.announcer.announce(sentence, Kind.STATUS, background=True, recheck=partial(
+                self.session.all_described_now, self.session.scan_number))
 
     def _say_current_if_new(self, photo) -> None:
         """Say the description that arrived for the photo the user is on, once."""

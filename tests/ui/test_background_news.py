@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMenu
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMenu
 
 from accessshare.config import Settings
 
@@ -116,3 +116,37 @@ def test_nothing_from_the_background_is_said_while_a_dialog_is_open(opener, make
     assert not any(news[3] in text for text in messages), messages
     assert sum(news[1] in text for text in a11y_events.announcements[seen["announced"]:]) == 1
     assert window.announcer.held == []
+
+
+def test_news_held_through_a_deletion_says_the_count_after_it(make_window, dataset, press,
+                                                               a11y_events, qtbot):
+    """"All 10 photos described" waited while the delete confirmation was open, and Orca then
+    said it of the 9 photos left (a CI run of the Orca walk): held news is said as it is then."""
+    window = make_window(dataset, Settings(voice_mode="screen-reader"))
+    window.announcer.router.screen_reader_active = lambda: True
+    total = len(window.model.photos)
+    seen: dict = {}
+
+    def while_open():
+        widget = on_top()
+        if widget is None or not widget.isVisible():
+            QTimer.singleShot(20, while_open)
+            return
+        news_arrives(window)
+        seen["held"] = list(window.announcer.held)
+        seen["announced"] = len(a11y_events.announcements)
+        seen["said"] = len(window.announcer.history)
+        confirm = next(b for b in widget.findChildren(QAbstractButton) if "Delete" in b.text())
+        confirm.click()
+
+    QTimer.singleShot(0, while_open)
+    press(K.Key_Delete)
+    qtbot.waitUntil(lambda: "announced" in seen and on_top() is None, timeout=10_000)
+    assert any(f"All {total} photos described" in text for text in seen["held"]), seen["held"]
+    qtbot.waitUntil(lambda: len(window.model.photos) == total - 1, timeout=10_000)
+    flagged = window.session.counts()[2]
+    heard = f"All {total - 1} photos described: {flagged} flagged."
+    qtbot.waitUntil(lambda: any(heard in text for text in a11y_events.announcements[
+        seen["announced"]:]), timeout=5000)
+    assert not any(f"All {total} photos" in text for text in window.announcer.history[seen["said"]:]
+                   + a11y_events.announcements[seen["announced"]:])
