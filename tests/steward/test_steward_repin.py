@@ -115,6 +115,10 @@ def test_a_history_forged_under_the_new_key_is_still_refused(alice_with_a_new_ke
                    "forked from the one held. Nothing from it was stored.\n")
 
 
+NO_REASON = ('say why with --reason, for example --reason "device key lost; new fingerprint '
+             'confirmed by phone"')
+
+
 @pytest.mark.parametrize("argv, sentence", [
     (["contributor-0000", "{new}", "--reason", "lost"],
      "no key is pinned for contributor-0000, so there is none to replace; their first log pins "
@@ -124,12 +128,8 @@ def test_a_history_forged_under_the_new_key_is_still_refused(alice_with_a_new_ke
      "verify FILE' reads it out from the contributor's new log) or by the key itself (base64)"),
     (["{who}", "{old}", "--reason", "lost"],
      "the key {old_short} is already the one pinned for {who}"),
-    (["{who}", "{new}"],
-     'say why with --reason, for example --reason "device key lost; new fingerprint confirmed '
-     'by phone"'),
-    (["{who}", "{new}", "--reason", "   "],
-     'say why with --reason, for example --reason "device key lost; new fingerprint confirmed '
-     'by phone"'),
+    (["{who}", "{new}"], NO_REASON),
+    (["{who}", "{new}", "--reason", "   "], NO_REASON),
     (["alice smith", "{new}", "--reason", "lost"],
      "'alice smith' is not a contributor's pseudonym"),
 ])
