@@ -54,6 +54,21 @@ def on_top():
     return QApplication.activeModalWidget() or QApplication.activePopupWidget()
 
 
+def once_on_top(act) -> None:
+    """Call ``act(widget)`` as soon as a dialog, menu or pop-up list is shown over the window."""
+    widget = on_top()
+    if widget is None or not widget.isVisible():
+        QTimer.singleShot(20, lambda: once_on_top(act))
+        return
+    act(widget)
+
+
+def screen_reader_window(make_window, dataset):
+    window = make_window(dataset, Settings(voice_mode="screen-reader"))
+    window.announcer.router.screen_reader_active = lambda: True
+    return window
+
+
 def close(widget) -> None:
     if isinstance(widget, QDialog):
         widget.done(QDialog.DialogCode.Rejected)  # the walk's Escape would ask first
@@ -66,16 +81,11 @@ def close(widget) -> None:
 @pytest.mark.parametrize("opener", list(OPENERS))
 def test_nothing_from_the_background_is_said_while_a_dialog_is_open(opener, make_window, dataset,
                                                                     press, a11y_events, qtbot):
-    window = make_window(dataset, Settings(voice_mode="screen-reader"))
-    window.announcer.router.screen_reader_active = lambda: True
+    window = screen_reader_window(make_window, dataset)
     window.settings.remember_dataset(str(dataset))
     seen: dict = {}
 
-    def while_open():
-        widget = on_top()
-        if widget is None or not widget.isVisible():
-            QTimer.singleShot(20, while_open)
-            return
+    def while_open(widget):
         try:
             said, described, announced = (len(window.announcer.history),
                                           len(a11y_events.descriptions),
@@ -93,7 +103,7 @@ def test_nothing_from_the_background_is_said_while_a_dialog_is_open(opener, make
                 len(a11y_events.announcements))
             close(widget)
 
-    QTimer.singleShot(0, while_open)
+    QTimer.singleShot(0, lambda: once_on_top(while_open))
     key, modifiers = OPENERS[opener]
     press(key, modifiers)
     qtbot.waitUntil(lambda: "after" in seen and on_top() is None, timeout=10_000)
@@ -122,16 +132,11 @@ def test_news_held_through_a_deletion_says_the_count_after_it(make_window, datas
                                                                a11y_events, qtbot):
     """"All 10 photos described" waited while the delete confirmation was open, and Orca then
     said it of the 9 photos left (a CI run of the Orca walk): held news is said as it is then."""
-    window = make_window(dataset, Settings(voice_mode="screen-reader"))
-    window.announcer.router.screen_reader_active = lambda: True
+    window = screen_reader_window(make_window, dataset)
     total = len(window.model.photos)
     seen: dict = {}
 
-    def while_open():
-        widget = on_top()
-        if widget is None or not widget.isVisible():
-            QTimer.singleShot(20, while_open)
-            return
+    def while_open(widget):
         news_arrives(window)
         seen["held"] = list(window.announcer.held)
         seen["announced"] = len(a11y_events.announcements)
@@ -139,7 +144,7 @@ def test_news_held_through_a_deletion_says_the_count_after_it(make_window, datas
         confirm = next(b for b in widget.findChildren(QAbstractButton) if "Delete" in b.text())
         confirm.click()
 
-    QTimer.singleShot(0, while_open)
+    QTimer.singleShot(0, lambda: once_on_top(while_open))
     press(K.Key_Delete)
     qtbot.waitUntil(lambda: "announced" in seen and on_top() is None, timeout=10_000)
     assert any(f"All {total} photos described" in text for text in seen["held"]), seen["held"]
