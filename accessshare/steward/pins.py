@@ -171,7 +171,7 @@ def repin(store: StewardStore, pseudonym: str, new_key: str, reason: str | None)
             return replaced
         problem = replaced
     sentence = f"No key was replaced: {problem}."
-    entry = store.record("repin", {"contributor": pseudonym[:64], "outcome": "refused",
+    entry = store.record("repin", {"contributor": pseudonym[:64], "outcome": "not replaced",
                                    "sentence": sentence})
     return RepinResult(False, sentence, entry.seq)
 

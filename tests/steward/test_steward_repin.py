@@ -146,7 +146,7 @@ def test_bad_input_replaces_nothing_and_gets_one_sentence(alice_with_a_new_key, 
     assert rows(steward_db, "SELECT count(*) FROM steward_key_replacements") == [(0,)]
     kind, detail = rows(steward_db, "SELECT kind, detail FROM steward_log ORDER BY seq DESC "
                                     "LIMIT 1")[0]
-    assert kind == "repin" and json.loads(detail)["outcome"] == "refused"  # the attempt is kept
+    assert kind == "repin" and json.loads(detail)["outcome"] == "not replaced"  # the attempt is kept
     assert steward("import", alice.new_log)[0] == 1  # still refused
 
 
