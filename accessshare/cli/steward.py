@@ -85,7 +85,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pin = _action(actions, "pin", "pin contributors' keys in advance from a file",
                   "Pin keys before any log arrives: FILE has one contributor per line, their "
                   "pseudonym and their key's full fingerprint (as 'accessshare log verify' "
-                  "prints it) or the key itself. A pinned key is never replaced.")
+                  "prints it) or the key itself. A pin file never replaces a pinned key "
+                  "(see 'steward repin').")
     pin.add_argument("file", metavar="FILE")
     pin.set_defaults(handler=run_pin)
 

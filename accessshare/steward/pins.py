@@ -90,8 +90,9 @@ def pin_file(store: StewardStore, path: str | os.PathLike) -> PinResult:
             elif held is not None:
                 result.problems.append(
                     f"{pseudonym} was not pinned to the key {short_fingerprint(key_fingerprint)}"
-                    f": the key {short_fingerprint(held)} is already pinned for them, and a "
-                    "pinned key is never replaced.")
+                    f": the key {short_fingerprint(held)} is already pinned for them, and a pin "
+                    "file never replaces a key ('accessshare steward repin' does, on the "
+                    "record).")
             else:
                 connection.execute(text(
                     "INSERT INTO steward_contributors (pseudonym, fingerprint, public_key, "
