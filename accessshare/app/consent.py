@@ -16,19 +16,21 @@ from typing import Any
 from accessshare.app.results import Changes, FolderDecision, Outcome, Photo, PurposeChoice
 from accessshare.config import AppPaths
 from accessshare.consent.conditions import KINDS, parse_kinds
-from accessshare.consent.decisions import Decisions, conditions_of, refusal
+from accessshare.consent.decisions import Decisions, conditions_of, refusal, spoken_date
 from accessshare.consent.deletion import (DeletionProblem, delete_photo, exported_copies,
                                           finish_unfinished)
 from accessshare.consent.form import ConsentForm, FormError, Purpose, load_form
 from accessshare.consent.walk import (ConsentWalk, WalkStep, as_sentence, numbered_choices,
                                       walk_completed)
 from accessshare.records import RecordStore
+from accessshare.records.signing import short_fingerprint
 from accessshare.records.store import storable_path
 from accessshare.sentences import en
 from accessshare.vocabulary import ConsentStatus, DecidedBy, Decision
 
 __all__ = ["KINDS", "ConsentService", "ConsentWalk", "DeletionProblem", "FormError", "Photo", "WalkStep",
-           "as_sentence", "dataset_root_of", "delete_paths", "numbered_choices", "parse_kinds"]
+           "as_sentence", "dataset_root_of", "delete_paths", "key_change_notice",
+           "numbered_choices", "parse_kinds"]
 
 MAX_NAMED = 5  # photos named in one sentence; the rest are counted
 DEFAULT_SHARE_PURPOSE = "research"  # what Y shares for until the contributor chooses with P
@@ -63,6 +65,10 @@ class ConsentService:
         window runs it off the UI thread). "" if it verifies, else what that means."""
         report = self.decisions.state().verified
         return "" if report.ok else en.log_failed_in_app(report.message)
+
+    def key_notice(self) -> str:
+        """What to tell the contributor about a device key made anew ("" if nothing)."""
+        return key_change_notice(self.store)
 
     def log_damaged(self) -> bool:
         """Whether the chain fails verification (read once, then kept up to date)."""
@@ -412,6 +418,16 @@ def delete_paths(store: RecordStore, paths: AppPaths, given: Sequence[str | Path
         outcomes = [replace(o, sentence=en.with_log_damaged(o.sentence), log_damaged=True)
                     if o.changes.removed else o for o in outcomes]
     return outcomes
+
+
+def key_change_notice(store: RecordStore) -> str:
+    """The sentence for a pending change of the device key, or "" (``records.key_history``):
+    said at start in the window and on standard error by the commands that sign."""
+    change = store.pending_key_change()
+    if change is None:
+        return ""
+    return en.device_key_changed(spoken_date(change.made_at), short_fingerprint(change.earlier),
+                                 short_fingerprint(change.current))
 
 
 def status_on_damaged_log(decision: Decision) -> ConsentStatus:

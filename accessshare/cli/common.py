@@ -98,7 +98,11 @@ class CommandProblem(Exception):
 @contextmanager
 def opened_store(paths: AppPaths, *, finish_deletions: bool = True) -> Iterator:
     """The data folder's records store; deletions this device left unfinished are finished
-    first (and said), as on every start."""
+    first (and said), as on every start; a device key made anew is said on standard error
+    (``app.consent.key_change_notice``).
+
+    Every command that decides, deletes or exports opens the store here, and so says it."""
+    from accessshare.app.consent import key_change_notice
     from accessshare.consent.deletion import finish_unfinished
     from accessshare.records import RecordStore
     from accessshare.records.store import RecordsUnavailable
@@ -111,6 +115,9 @@ def opened_store(paths: AppPaths, *, finish_deletions: bool = True) -> Iterator:
         if finish_deletions:
             for report in finish_unfinished(store, paths):
                 say(report.message)
+        notice = key_change_notice(store)
+        if notice:
+            error(notice)
         yield store
     except RecordsUnavailable as problem:
         raise CommandProblem(str(problem)) from None

@@ -1,9 +1,9 @@
-"""``accessshare steward import|status|allowed|changes|pin|verify``: a steward's store of many
+"""``accessshare steward import|status|allowed|changes|pin|repin|verify``: a steward's store of many
 contributors' signed consent logs (``accessshare.steward``), given with ``--db``.
 
-Exit status: 0 done; 1 a file was refused, a pin line was not pinned, or the store failed its
-check; 2 the command could not run (no store given, a store that cannot be opened, a time
-that cannot be read). Nothing heavy is imported until a command runs.
+Exit status: 0 done; 1 a file was refused, a pin line was not pinned, a key was not replaced,
+or the store failed its check; 2 the command could not run (no store given, a store that
+cannot be opened, a time that cannot be read). Nothing heavy is imported until a command runs.
 """
 
 from __future__ import annotations
@@ -85,9 +85,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pin = _action(actions, "pin", "pin contributors' keys in advance from a file",
                   "Pin keys before any log arrives: FILE has one contributor per line, their "
                   "pseudonym and their key's full fingerprint (as 'accessshare log verify' "
-                  "prints it) or the key itself. A pinned key is never replaced.")
+                  "prints it) or the key itself. A pin file never replaces a pinned key "
+                  "(see 'steward repin').")
     pin.add_argument("file", metavar="FILE")
     pin.set_defaults(handler=run_pin)
+
+    repin = _action(actions, "repin", "replace a contributor's pinned key, on the record",
+                    "Replace the key pinned for PSEUDONYM by a new one, when the contributor "
+                    "confirms, by a channel you trust, that their device key was made anew (it "
+                    "was lost). The events held stay: a log signed by the new key must still "
+                    "extend them. Who, when, why and both fingerprints go into the steward's "
+                    "log.")
+    repin.add_argument("pseudonym", metavar="PSEUDONYM")
+    repin.add_argument("key", metavar="FINGERPRINT",
+                       help="the new key's full fingerprint (64 hex digits, as 'accessshare log "
+                       "verify FILE' reads it out from the contributor's new log), or the key")
+    repin.add_argument("--reason", metavar="WHY",
+                       help="why the key is replaced, and how the contributor confirmed it "
+                       "(required)")
+    repin.set_defaults(handler=run_repin)
 
     verify = _action(actions, "verify", "check the steward's log and every log held",
                      "Check the steward's own log, every contributor's held events, and that "
@@ -182,8 +198,7 @@ def run_status(args: argparse.Namespace, store) -> int:
 
     def lines():  # pseudonyms, fingerprints and times, checked at import
         for row in found:
-            pinned = ("pinned on first use" if row.pinned_by == "first use"
-                      else "pinned from a pin file")
+            pinned = PINNED_WORDS.get(row.pinned_by, "pinned from a pin file")
             yield (f"{row.pseudonym}: key {short_fingerprint(row.fingerprint)} ({pinned}, "
                    f"{row.pinned_at[:10]}); {row.events_held} "
                    f"{'event' if row.events_held == 1 else 'events'} held; last decision "
@@ -245,6 +260,15 @@ def run_pin(args: argparse.Namespace, store) -> int:
 
 
 @_command
+def run_repin(args: argparse.Namespace, store) -> int:
+    from accessshare.steward import repin
+
+    result = repin(store, args.pseudonym, args.key, args.reason)
+    (say if result.ok else error)(result.sentence)
+    return 0 if result.ok else 1
+
+
+@_command
 def run_verify(args: argparse.Namespace, store) -> int:
     from accessshare.steward import check_store
 
@@ -255,6 +279,8 @@ def run_verify(args: argparse.Namespace, store) -> int:
 
 # --- words and tables ------------------------------------------------------------------------
 
+PINNED_WORDS = {"first use": "pinned on first use", "pin file": "pinned from a pin file",
+                "key replaced": "replaced by the steward"}
 CHANGE_WORDS = {ConsentStatus.WITHDRAWN: "withdrawn", ConsentStatus.REFUSED: "now refused",
                 ConsentStatus.PENDING: "no longer decided (undecided again)",
                 ConsentStatus.DELETED: "deleted",

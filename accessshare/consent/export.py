@@ -166,6 +166,10 @@ def export_consent_json(store: RecordStore, path: str | Path,
     log = consent_log(store, form)
     with atomic_writer(Path(path), "w", encoding="utf-8") as out:
         out.write(json.dumps(log, ensure_ascii=False, indent=1) + "\n")
+    try:
+        store.note_signed_export()
+    except (OSError, KeyProblem):
+        pass  # the export is written; the key change is then said again next time
     return log["chain"]["events"]
 
 

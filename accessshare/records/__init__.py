@@ -20,7 +20,7 @@ __all__ = ["CHAINED_FIELDS", "CONSENT_STATES", "ConsentEvent", "DeletionEvent", 
            "canonical_json", "event_hash", "first_break", "verify_events"]
 
 
-_SUBMODULES = {"chain", "models", "signing", "states", "store"}
+_SUBMODULES = {"chain", "key_history", "models", "signing", "states", "store"}
 
 
 def __getattr__(name: str):

@@ -67,6 +67,7 @@ from accessshare.library.files import file_lock, write_atomically
 
 KEY_FILE = "device-key.pem"
 HEADS_FOLDER = "chain-heads"
+KEY_HISTORY_FOLDER = "key-history"  # what an earlier device key signed (``records.key_history``)
 SIGNATURE_FORMAT = "accessshare-signature/1"
 HEAD_FORMAT = "accessshare-head/1"
 GENESIS = "0" * 64
@@ -231,6 +232,8 @@ class KeptHead:
     hash: str
     signed: bool  # its signature verified
     problem: str | None = None  # why the file cannot be used, in words
+    fingerprint: str | None = None  # of the key that signed it, when it verified
+    time: str | None = None  # when it was written
 
 
 class HeadKeeper:
@@ -265,10 +268,12 @@ class HeadKeeper:
                 or not isinstance(raw.get("seq"), int) or not isinstance(raw.get("hash"), str):
             return KeptHead(file, None, None, 0, GENESIS, False,
                             f"the kept head {file} is not a head file")
-        signed = check_signature(raw).ok
+        signature = check_signature(raw)
+        time = raw.get("time") if isinstance(raw.get("time"), str) else None
         return KeptHead(file, raw.get("store_id"), raw.get("database"), raw["seq"], raw["hash"],
-                        signed, None if signed else
-                        f"the kept head {file} was altered (its signature does not match)")
+                        signature.ok, None if signature.ok else
+                        f"the kept head {file} was altered (its signature does not match)",
+                        signature.fingerprint if signature.ok else None, time)
 
     def advance(self, store_id: str, database: str, head: Head, time: str,
                 hash_at: Callable[[int], str | None], key: DeviceKey) -> bool:
@@ -284,11 +289,24 @@ class HeadKeeper:
                     return False
                 if kept.seq and hash_at(kept.seq) != kept.hash:
                     return False  # the chain no longer holds it: keep the evidence
+                if kept.fingerprint != key.fingerprint:  # signed by a key since lost
+                    keep_earlier_key_head(self.data_dir, kept)
             document = {"format": HEAD_FORMAT, "store_id": store_id, "database": database,
                         "seq": head.seq, "hash": head.hash, "time": time}
             document.update(sign_document(document, key))
             write_atomically(self.file_for(store_id), json.dumps(document, indent=1) + "\n")
             return True
+
+
+def keep_earlier_key_head(data_dir: Path, kept: KeptHead) -> None:
+    """Copy a head signed by another key than this folder's into ``key-history/`` before it
+    is signed again by the new key: the evidence of the earlier key is never overwritten."""
+    folder = data_dir / KEY_HISTORY_FOLDER
+    copy = folder / f"head-{kept.file.stem}-{(kept.fingerprint or 'unknown')[:16]}.json"
+    if copy.exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomically(copy, kept.file.read_text(encoding="utf-8"))
 
 
 def compare(kept: Head, chain_length: int, hash_at: Callable[[int], str | None]

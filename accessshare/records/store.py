@@ -33,6 +33,8 @@ from accessshare.records.chain import (CHAINED_FIELDS, GENESIS_HASH, ChainCheck,
 from accessshare.records.models import (CONSENT_STATES, DELETION_STATUSES, ChainHead,
                                         ConsentEvent, Contributor, Dataset, DeletionEvent,
                                         Description, Event, Photo, StudyEvent, StudySession)
+from accessshare.records import key_history
+from accessshare.records.key_history import KeyChange
 from accessshare.records.signing import DeviceKey, Head, HeadKeeper, KeyProblem, compare
 
 CHAIN_LOCK_ID = 0x4143_4353  # "ACCS": the advisory lock that serialises chain appends
@@ -129,6 +131,22 @@ class RecordStore:
         if self._key is None:
             self._key = DeviceKey.load_or_create(self.data_dir)
         return self._key
+
+    def pending_key_change(self) -> KeyChange | None:
+        """The device key differs from the one that signed this folder's earlier records, and
+        no signed log was exported with it since (``records.key_history``); None otherwise,
+        or when the key cannot be read (which signing says)."""
+        if self.data_dir is None:
+            return None
+        try:
+            return key_history.pending_key_change(self.data_dir, self.device_key())
+        except (OSError, KeyProblem):
+            return None
+
+    def note_signed_export(self) -> None:
+        """A signed log was exported: a pending key change has now been handed on."""
+        if self.data_dir is not None:
+            key_history.note_signed_export(self.data_dir, self.device_key())
 
     @property
     def dialect(self) -> str:

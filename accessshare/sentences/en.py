@@ -267,6 +267,16 @@ def log_failed_in_app(problem: str) -> str:
 
 # A damaged consent log (its chain fails verification), the window and the command line alike:
 # a decision that shares nothing is saved and said with the damage; a decision to share is not.
+def device_key_changed(day: str, earlier: str, current: str) -> str:
+    """Said at start and by each command that signs while the device key was made anew and no
+    log was exported with it yet (``records.key_history``)."""
+    return _("This device's signing key was made anew on {day}: the key that signed your "
+             "earlier consent records ({earlier}) is missing, so stewards who hold your earlier "
+             "logs will refuse your new ones until you give them the new key's fingerprint "
+             "({current}), which 'accessshare log verify FILE' reads out in full from the next "
+             "log you export.").format(day=day, earlier=earlier, current=current)
+
+
 LOG_DAMAGED = _("The consent log is damaged, so nothing is shared until it is repaired.")
 NOT_SHARED_LOG_DAMAGED = _("Not saved: the consent log is damaged, so nothing can be shared "
                            "until it is repaired; you can still withdraw, refuse or delete.")

@@ -8,12 +8,14 @@ Public API (typed results; the command line and a later application layer both c
   verify each log with the app's verifier, pin the key on first use, refuse another key, an
   older log or a fork, and add what is new, one transaction per file.
 - ``pin_file(store, path) -> PinResult``: pin keys in advance.
+- ``repin(store, pseudonym, new_key, reason) -> RepinResult``: replace a pinned key, on the
+  record, keeping the history held.
 - ``allowed(store, purpose) -> AllowedAnswer``, ``changes(store, since) -> ChangesAnswer``,
   ``status(store) -> list[ContributorStatus]``, ``parse_moment(text)``.
 - ``check_store(store) -> StoreCheck``: the steward's own log, every held chain, and the
   current state against the events.
 
-Every import, refusal, pin and query is recorded in the steward's own hash-chained log.
+Every import, refusal, pin, key replacement and query is recorded in the steward's own hash-chained log.
 """
 
 from importlib import import_module
@@ -24,7 +26,7 @@ from typing import TYPE_CHECKING
 _MODULE_OF = {
     "StoreCheck": "check", "check_store": "check",
     "ImportResult": "importer", "import_file": "importer", "import_files": "importer",
-    "PinResult": "pins", "pin_file": "pins",
+    "PinResult": "pins", "RepinResult": "pins", "pin_file": "pins", "repin": "pins",
     "AllowedAnswer": "queries", "AllowedPhoto": "queries", "Change": "queries",
     "ChangesAnswer": "queries", "ContributorStatus": "queries", "allowed": "queries",
     "changes": "queries", "parse_moment": "queries", "status": "queries",
@@ -44,7 +46,7 @@ def __getattr__(name: str):
 if TYPE_CHECKING:
     from accessshare.steward.check import StoreCheck, check_store  # noqa: F401
     from accessshare.steward.importer import ImportResult, import_file, import_files  # noqa: F401
-    from accessshare.steward.pins import PinResult, pin_file  # noqa: F401
+    from accessshare.steward.pins import PinResult, RepinResult, pin_file, repin  # noqa: F401
     from accessshare.steward.queries import (AllowedAnswer, AllowedPhoto, Change,  # noqa: F401
                                              ChangesAnswer, ContributorStatus, allowed,
                                              changes, parse_moment, status)

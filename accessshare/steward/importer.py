@@ -63,6 +63,9 @@ STATES = (*STORED_STATUSES, ConsentStatus.DELETED)
 # The event fields the steward's tables hold in narrow columns, and their widths
 NARROW_COLUMNS = (("kind", 16), ("scope", 16), ("state", 16), ("status", 16), ("actor", 64),
                   ("purpose", 64), ("form_version", 64), ("form_hash", 64), ("photo_hash", 64))
+# How a key came to be pinned, as a refusal says it (steward_contributors.pinned_by)
+PINNED_HOW = {"first use": "on first use", "pin file": "from a pin file",
+              "key replaced": "replaced by the steward"}
 # Refusals, by what did not agree in the verifier
 VERIFIER_REFUSAL = {"file": "not a consent log", "chain": "broken chain",
                     "summary": "summary does not follow", "signature": "bad signature"}
@@ -339,11 +342,14 @@ def _check_extends(held: dict[str, Any], log: VerifiedLog) -> None:
     departing from the history held."""
     who = log.contributor
     if held["fingerprint"] != log.fingerprint:
-        how = "on first use" if held["pinned_by"] == "first use" else "from a pin file"
+        how = PINNED_HOW.get(held["pinned_by"], "from a pin file")
         raise Refused("wrong key", f"it is signed by the key {short_fingerprint(log.fingerprint)}"
                       f", but the key pinned for {who} ({how}, {held['pinned_at'][:10]}) is "
                       f"{short_fingerprint(held['fingerprint'])}; a log signed by another key "
-                      "is not taken as theirs")
+                      f"is not taken as theirs, unless {who} confirms to you, by a channel you "
+                      "trust, that their device key was made anew: then replace it with "
+                      f"'accessshare steward repin {who} FINGERPRINT --reason WHY', giving the "
+                      "full fingerprint they read out to you")
     if held["store_id"] is not None and held["store_id"] != log.store_id:
         raise Refused("fork", f"it comes from another records store than the logs held for "
                       f"{who}, so its history is not the one held")

@@ -11,6 +11,12 @@ are skipped::
 
 A pseudonym already pinned to the same key is left as it is; one pinned to another key is
 not changed (the line is named with the reason), and the other lines are still pinned.
+
+A pinned key is replaced only by ``repin`` (``accessshare steward repin``), when the contributor
+confirms, by a channel the steward trusts, that their device key was made anew (lost, a data
+folder restored without it): with a reason, recorded in the steward's log and in
+``steward_key_replacements``, and keeping the history held, which the new key's logs must
+still extend.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ from accessshare.records.store import PSEUDONYM
 from accessshare.steward.store import StewardProblem, StewardStore
 
 MAX_PIN_FILE_BYTES = 10 << 20
+MAX_REASON = 500  # characters of a key replacement's reason
+REPLACED = "key replaced"  # steward_contributors.pinned_by after a replacement
 HEX_FINGERPRINT = re.compile(r"[0-9a-f]{64}")
 
 
@@ -82,8 +90,9 @@ def pin_file(store: StewardStore, path: str | os.PathLike) -> PinResult:
             elif held is not None:
                 result.problems.append(
                     f"{pseudonym} was not pinned to the key {short_fingerprint(key_fingerprint)}"
-                    f": the key {short_fingerprint(held)} is already pinned for them, and a "
-                    "pinned key is never replaced.")
+                    f": the key {short_fingerprint(held)} is already pinned for them, and a pin "
+                    "file never replaces a key ('accessshare steward repin' does, on the "
+                    "record).")
             else:
                 connection.execute(text(
                     "INSERT INTO steward_contributors (pseudonym, fingerprint, public_key, "
@@ -117,16 +126,107 @@ def _read_lines(path: Path) -> list[tuple[int, str]]:
 def _parse(line: str) -> tuple[str, str, str | None] | str:
     """(pseudonym, fingerprint, public key or None), or why the line cannot be used."""
     pseudonym, _, rest = line.partition(" ")
-    rest = "".join(rest.split())
     if not PSEUDONYM.fullmatch(pseudonym):
         return "it does not start with a contributor's pseudonym"
-    if HEX_FINGERPRINT.fullmatch(rest.lower()):
-        return pseudonym, rest.lower(), None
+    key = _key(rest)
+    if key is None:
+        return ("after the pseudonym it needs the key's full fingerprint (64 hex digits) or "
+                "the key (base64)")
+    return (pseudonym, *key)
+
+
+def _key(given: str) -> tuple[str, str | None] | None:
+    """(fingerprint, public key or None) of a full fingerprint (spaces inside ignored) or a
+    key (base64 of its 32 bytes); None for anything else."""
+    given = "".join(given.split())
+    if HEX_FINGERPRINT.fullmatch(given.lower()):
+        return given.lower(), None
     try:
-        raw = base64.b64decode(rest, validate=True)
+        raw = base64.b64decode(given, validate=True)
     except (binascii.Error, ValueError):
         raw = b""
     if len(raw) != 32:
-        return ("after the pseudonym it needs the key's full fingerprint (64 hex digits) or "
-                "the key (base64)")
-    return pseudonym, fingerprint(raw), base64.b64encode(raw).decode("ascii")
+        return None
+    return fingerprint(raw), base64.b64encode(raw).decode("ascii")
+
+
+# --- replacing a pinned key ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RepinResult:
+    ok: bool
+    sentence: str
+    log_seq: int | None = None  # the steward's log entry that records it (or its refusal)
+
+
+def repin(store: StewardStore, pseudonym: str, new_key: str, reason: str | None) -> RepinResult:
+    """Replace the key pinned for ``pseudonym`` by ``new_key`` (a full fingerprint or the
+    key), deliberately: only when asked, with a reason, recorded in the steward's log and in
+    ``steward_key_replacements``. The history held stays: a log signed by the new key must
+    still extend the head held, or it is refused as a fork or an older log. A refusal is one
+    sentence, and is recorded too."""
+    problem, key = _repin_input(pseudonym, new_key, reason)
+    if problem is None and key is not None:
+        replaced = _replace_key(store, pseudonym, key, (reason or "").strip())
+        if isinstance(replaced, RepinResult):
+            return replaced
+        problem = replaced
+    sentence = f"No key was replaced: {problem}."
+    entry = store.record("repin", {"contributor": pseudonym[:64], "outcome": "not replaced",
+                                   "sentence": sentence})
+    return RepinResult(False, sentence, entry.seq)
+
+
+def _repin_input(pseudonym: str, new_key: str, reason: str | None
+                 ) -> tuple[str | None, tuple[str, str | None] | None]:
+    if not PSEUDONYM.fullmatch(pseudonym):
+        return f"{pseudonym[:64]!r} is not a contributor's pseudonym", None
+    key = _key(new_key)
+    if key is None:
+        return ("the new key must be given by its full fingerprint (64 hex digits, as "
+                "'accessshare log verify FILE' reads it out from the contributor's new log) "
+                "or by the key itself (base64)"), None
+    if not (reason or "").strip():
+        return ("say why with --reason, for example --reason \"device key lost; new "
+                "fingerprint confirmed by phone\""), None
+    if len(reason or "") > MAX_REASON:
+        return f"the reason is longer than {MAX_REASON} characters", None
+    return None, key
+
+
+def _replace_key(store: StewardStore, pseudonym: str, key: tuple[str, str | None],
+                 reason: str) -> RepinResult | str:
+    """The replacement done, or why not (a clause)."""
+    new_fingerprint, public_key = key
+    with store.transaction() as connection:
+        store.lock_contributor(connection, pseudonym)
+        held = connection.execute(text(
+            "SELECT fingerprint, head_seq FROM steward_contributors WHERE pseudonym = :p"),
+            {"p": pseudonym}).first()
+        if held is None:
+            return (f"no key is pinned for {pseudonym}, so there is none to replace; their "
+                    "first log pins its key, or pin one in advance with 'accessshare steward "
+                    "pin'")
+        if held.fingerprint == new_fingerprint:
+            return (f"the key {short_fingerprint(new_fingerprint)} is already the one pinned "
+                    f"for {pseudonym}")
+        now = utc_timestamp()
+        entry = store.append_log(connection, "repin", {
+            "contributor": pseudonym, "outcome": "replaced", "old_fingerprint": held.fingerprint,
+            "new_fingerprint": new_fingerprint, "reason": reason})
+        connection.execute(text(
+            "INSERT INTO steward_key_replacements (pseudonym, old_fingerprint, new_fingerprint, "
+            "reason, time, actor, log_seq) VALUES (:p, :old, :new, :reason, :now, :actor, :seq)"),
+            {"p": pseudonym, "old": held.fingerprint, "new": new_fingerprint, "reason": reason,
+             "now": now, "actor": store.actor, "seq": entry.seq})
+        connection.execute(text(
+            "UPDATE steward_contributors SET fingerprint = :new, public_key = :key, "
+            f"pinned_by = '{REPLACED}', pinned_at = :now WHERE pseudonym = :p"),
+            {"new": new_fingerprint, "key": public_key, "now": now, "p": pseudonym})
+    held_events = (f"the {held.head_seq} event held stays" if held.head_seq == 1
+                   else f"the {held.head_seq} events held stay")
+    return RepinResult(True, (
+        f"Replaced the key pinned for {pseudonym}: {short_fingerprint(held.fingerprint)} is no "
+        f"longer taken, {short_fingerprint(new_fingerprint)} is; {held_events}, "
+        "and a log signed by the new key must still extend them. Recorded in the steward's "
+        f"log (entry {entry.seq})."), entry.seq)

@@ -91,7 +91,7 @@ class ChangesAnswer:
 class ContributorStatus(NamedTuple):
     pseudonym: str
     fingerprint: str
-    pinned_by: str  # "first use" or "pin file"
+    pinned_by: str  # "first use", "pin file" or "key replaced" (``steward repin``)
     pinned_at: str
     events_held: int
     last_decision: str | None  # the time of the newest event held

@@ -15,6 +15,9 @@ records store without either touching the other's.
   each import, so ``allowed`` reads an index rather than every event.
 - ``steward_changes``: each photo and purpose that stopped being shared (or whose condition
   changed), found at import by comparing the held current state with the new one. Append only.
+- ``steward_key_replacements``: each deliberate replacement of a pinned key (``steward
+  repin``): the old and new fingerprints, why, when, by whom, and its log entry. Append only;
+  a contributor's key may change only to the one their latest replacement names.
 - ``steward_log`` and ``steward_log_head``: the steward's own append-only, hash-chained log of
   every import, refusal, pin and query, and its head kept outside it.
 
@@ -24,7 +27,7 @@ Times are fixed-width UTC strings (``records.chain.utc_timestamp``), which sort 
 from __future__ import annotations
 
 VERSION_TABLE = "steward_alembic_version"
-HEAD_REVISION = "0001"  # the newest migration
+HEAD_REVISION = "0002"  # the newest migration
 
 EVENT_COLUMNS = ("contributor", "seq", "kind", "time", "actor", "scope", "photo_hash", "dataset",
                  "purpose", "state", "form_version", "form_hash", "status", "reason", "detail",

@@ -128,19 +128,21 @@ class ConsentController:
         """Verify the chain off the UI thread (the window opens at once). Meanwhile the list
         says "Consent being checked."; a decision key pressed now is saved after the check, in
         order (the runner runs one operation at a time); dialogs that read states say "One
-        moment". Only a problem is said. A broken chain: every photo is not shared, and a
-        decision to share is refused (the application layer's rule, as on the command line);
-        withdrawing, refusing, deleting, reviewing, exporting the log and verifying still
-        work."""
+        moment". Only a problem is said, and a device key made anew (``records.key_history``).
+        A broken chain: every photo is not shared, and a decision to share is refused (the
+        application layer's rule, as on the command line); withdrawing, refusing, deleting,
+        reviewing, exporting the log and verifying still work."""
         if self.service is None:
             return
         self.checking_log = True
         self._said_checking = False
         found: list[str] = []
+        key_notice: list[str] = []
 
         def check() -> Outcome:
             try:
                 found.append(self.consent.check_log())
+                key_notice.append(self.consent.key_notice())  # the key is read by the check
             except Exception as error:  # noqa: BLE001 - said in one sentence, never lost
                 found.append(en.log_failed_in_app(str(error)))
             return Outcome("", ok=not found[-1])
@@ -153,6 +155,9 @@ class ConsentController:
                 self.window.refresh_all_photos()
             if self.log_problem:
                 self.window.announcer.announce(self.log_problem, Kind.ERROR, background=True)
+            if any(key_notice) and not self.window.key_notice_said:  # once a session
+                self.window.key_notice_said = True
+                self.window.announcer.announce(key_notice[-1], Kind.ERROR, background=True)
 
         self.operations.run(check, failed=lambda error: en.log_failed_in_app(str(error)),
                             background=True, done=checked)

@@ -24,6 +24,7 @@ class ConsentHost(Protocol):
     consent_form_path: Path | None
     consent_state_provider: Any  # set by the controller: photo id -> (spoken state, shared)
     study: Any  # a co-design session's hooks (ui.study_controller.StudyController), or None
+    key_notice_said: bool  # a device key made anew was said this session (once is enough)
 
     @property
     def announcer(self) -> Speaking: ...  # the one way to speak

@@ -57,6 +57,7 @@ class MainWindow(WorkerFeeds, WindowSettings, AfterRemoval, KeyDispatch, QMainWi
         self.open_problem = ""  # why the last folder could not be opened
         self.describer_ready = False
         self.consent_controller = None
+        self.key_notice_said = False  # a device key made anew is said once a session
         self._back_to_list_after_filter = False
         self._scan_worker: ScanWorker | None = None
         self._describe_worker: DescribeWorker | None = None

@@ -94,3 +94,43 @@ def test_a_tampered_log_is_said_once_at_start_and_gets_no_decision_to_share(
     assert len(store.events()) == events  # nothing appended to the broken chain
     qtbot.waitUntil(lambda: not window.announcer.held, timeout=10_000)
     assert len(problems()) == 1
+
+
+def _said_key_change(window) -> list[str]:
+    return [line for line in window.announcer.history
+            if line.startswith("This device's signing key was made anew")]
+
+
+def test_a_device_key_made_anew_is_said_once_at_start_and_an_intact_one_not_at_all(
+        qtbot, app_paths, dataset, tmp_path):
+    from accessshare.app.consent import key_change_notice
+    from accessshare.app.exports import Exports
+    from accessshare.records import RecordStore
+    from accessshare.vocabulary import ExportKind
+
+    with RecordStore.open(app_paths) as store:
+        _long_log(store)
+        Exports(store, app_paths, load_form()).run(ExportKind.JSON, tmp_path / "before.json")
+        earlier = store.device_key().fingerprint
+    with RecordStore.open(app_paths) as store:  # the key intact: nothing said
+        window = _shown_window(qtbot, app_paths, store)
+        window.open_dataset(dataset)
+        qtbot.waitUntil(lambda: window.scan_done and not window.consent_controller.checking_log,
+                        timeout=60_000)
+        qtbot.waitUntil(lambda: not window.announcer.held, timeout=10_000)
+        assert _said_key_change(window) == []
+        window.close()
+
+    (app_paths.data_dir / "device-key.pem").unlink()  # lost; made anew by the next start
+    with RecordStore.open(app_paths) as store:
+        window = _shown_window(qtbot, app_paths, store)
+        window.open_dataset(dataset)
+        qtbot.waitUntil(lambda: bool(_said_key_change(window)), timeout=60_000)
+        said = _said_key_change(window)
+        assert said == [key_change_notice(store)]
+        assert (f"the key that signed your earlier consent records "
+                f"({' '.join(earlier[i:i + 4] for i in range(0, 16, 4))}) is missing") in said[0]
+        window.open_dataset(dataset)  # another folder in the same session: not said again
+        qtbot.waitUntil(lambda: not window.consent_controller.checking_log, timeout=60_000)
+        qtbot.waitUntil(lambda: not window.announcer.held, timeout=10_000)
+        assert len(_said_key_change(window)) == 1

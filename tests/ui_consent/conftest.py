@@ -65,6 +65,7 @@ class StandInMainWindow(QMainWindow):
         self.announcer = RecordingAnnouncer()
         self.consent_state_provider = lambda photo_id: ("Not yet decided.", False)
         self.study = None  # no co-design session
+        self.key_notice_said = False
         self.removed: list[str] = []
         self.reminders: dict[str, str] = {}  # photo id -> what it gives away, as the describer says
         self.setWindowTitle("AccessShare stand-in")
