@@ -14,6 +14,7 @@ from accessshare.consent import export
 from accessshare.consent.export import ExportProblem
 from accessshare.consent.form import ConsentForm
 from accessshare.records import RecordStore
+from accessshare.records.signing import short_fingerprint
 from accessshare.sentences import en
 from accessshare.vocabulary import ExportKind
 
@@ -59,6 +60,9 @@ class Exports:
         try:
             if kind is ExportKind.VERIFY:
                 report = export.verify_export_file(path)
+                if report.ok and report.fingerprint:  # the key, for a steward to compare
+                    return Outcome(f"{report.message} " + en.export_signed(
+                        str(report.signed_by), short_fingerprint(report.fingerprint)))
                 return Outcome(report.message, ok=report.ok)
             if kind is ExportKind.PHOTOS:
                 if purpose is None:

@@ -28,12 +28,12 @@ def run_verify(args: argparse.Namespace, paths: AppPaths) -> int:
     if args.file:
         from accessshare.consent.export import verify_export_file
         from accessshare.records.signing import short_fingerprint
+        from accessshare.sentences import en
 
         report = verify_export_file(args.file)
         say(report.message)
         if report.ok and report.fingerprint:
-            say(f"Signed by {report.signed_by} with the device key "
-                f"{short_fingerprint(report.fingerprint)}.")
+            say(en.export_signed(str(report.signed_by), short_fingerprint(report.fingerprint)))
             say("Its chain, its summary and its signature agree. The key's full fingerprint "
                 f"(for a steward's pin file) is {report.fingerprint}.")
         return 0 if report.ok else 1

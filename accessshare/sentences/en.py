@@ -273,8 +273,15 @@ def device_key_changed(day: str, earlier: str, current: str) -> str:
     return _("This device's signing key was made anew on {day}: the key that signed your "
              "earlier consent records ({earlier}) is missing, so stewards who hold your earlier "
              "logs will refuse your new ones until you give them the new key's fingerprint "
-             "({current}), which 'accessshare log verify FILE' reads out in full from the next "
-             "log you export.").format(day=day, earlier=earlier, current=current)
+             "({current}). Checking the next log you export reads it out: Verify in the export "
+             "dialog (Control+E), or 'accessshare log verify FILE' in full."
+             ).format(day=day, earlier=earlier, current=current)
+
+
+def export_signed(signed_by: str, short_key: str) -> str:
+    """After an exported log verified: whose it is and the key to compare by ear."""
+    return _("Signed by {signed_by} with the device key {key}.").format(signed_by=signed_by,
+                                                                       key=short_key)
 
 
 LOG_DAMAGED = _("The consent log is damaged, so nothing is shared until it is repaired.")

@@ -15,6 +15,7 @@ from accessshare.app.consent import ConsentService
 from accessshare.app.exports import Exports
 from accessshare.app.session import DatasetSession
 from accessshare.describe.pipeline import Description
+from accessshare.records.signing import short_fingerprint
 from accessshare.library import scan
 from accessshare.vocabulary import ConsentStatus, Decision, ExportKind, PhotoFilter
 
@@ -160,7 +161,10 @@ def test_exports_say_what_they_did_and_problems_in_one_sentence(consent, photos,
     exports = Exports(consent.store, paths, consent.form)
     log = exports.default_path(ExportKind.JSON, None)
     assert exports.run(ExportKind.JSON, log) == f"Saved the consent log with 8 events to {log}."
-    assert exports.run(ExportKind.VERIFY, log) == "consent-log.json is intact: 8 events verified."
+    key = short_fingerprint(consent.store.device_key().fingerprint)
+    verified = exports.run(ExportKind.VERIFY, log)  # with the key a steward compares by ear
+    assert verified.startswith("consent-log.json is intact: 8 events verified. Signed by ")
+    assert verified.endswith(f" with the device key {key}."), verified
     inside = exports.outcome(ExportKind.PHOTOS, dataset / "subset", "research")
     assert not inside.ok and "inside" in inside.sentence
     copied = exports.outcome(ExportKind.PHOTOS, tmp_path / "subset", "research")

@@ -67,8 +67,9 @@ def test_a_key_made_anew_is_said_until_a_log_signed_by_it_is_exported(store_url,
             f"This device's signing key was made anew on {today.day} {today:%B}: the key that "
             f"signed your earlier consent records ({short_fingerprint(earlier)}) is missing, so "
             "stewards who hold your earlier logs will refuse your new ones until you give them "
-            f"the new key's fingerprint ({short_fingerprint(current)}), which 'accessshare log "
-            "verify FILE' reads out in full from the next log you export.")
+            f"the new key's fingerprint ({short_fingerprint(current)}). Checking the next log "
+            "you export reads it out: Verify in the export dialog (Control+E), or 'accessshare "
+            "log verify FILE' in full.")
 
         decide(store, "withdrawn")  # the head is signed again, by the new key
         assert json.loads(head_file.read_text())["signature"]["key_fingerprint"] == current

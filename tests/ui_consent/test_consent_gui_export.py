@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QRadioButton
 from accessshare.consent.export import verify_export_file
 from accessshare.consent.form import load_form
 from accessshare.consent.walk import record_walk_completed
+from accessshare.records.signing import short_fingerprint
 from accessshare.ui.consent_controller import ConsentController
 
 
@@ -81,7 +82,10 @@ def test_export_dialog_writes_files_that_verify(stand_in_window, active_modal, p
     press(Qt.Key.Key_Down)
     assert dialog.kind().key == "verify"
     _type_path(dialog, log_file, press, qtbot, controller)
-    assert window.announcer.log[-1] == f"consent-log.json is intact: {len(events)} events verified."
+    key = short_fingerprint(window.store.device_key().fingerprint)
+    assert window.announcer.log[-1].startswith(
+        f"consent-log.json is intact: {len(events)} events verified. Signed by ")
+    assert window.announcer.log[-1].endswith(f" with the device key {key}.")
     tampered = tmp_path / "tampered.json"
     tampered.write_text(log_file.read_text(encoding="utf-8").replace('"refused"', '"given"', 1),
                         encoding="utf-8")
