@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from accessshare.library.files import open_regular, resolve_safely
+from accessshare.library.files import FileTooLarge, read_regular, resolve_safely
 
 MANIFEST_LIMIT = 64 << 20  # bytes: a label per photo for 100,000 photos is a few MB
 MANIFEST_NAMES = ("manifest.csv", "manifest.json")
@@ -63,11 +63,11 @@ def read_manifest(root: Path, path: Path | None) -> Manifest:
 
 def _read_bounded(path: Path) -> str:
     """The manifest's text, read from a regular file and never more than MANIFEST_LIMIT."""
-    with open_regular(path) as handle:
-        data = handle.read(MANIFEST_LIMIT + 1)
-    if len(data) > MANIFEST_LIMIT:
+    try:
+        data = read_regular(path, MANIFEST_LIMIT)
+    except FileTooLarge:
         raise ValueError(f"it is larger than {MANIFEST_LIMIT >> 20} MB, more than any list of "
-                         "labels needs")
+                         "labels needs") from None
     return data.decode("utf-8-sig")
 
 
