@@ -117,6 +117,16 @@ class FileTooLarge(OSError):
         return self.args[0]
 
 
+def is_utf8(text: str) -> bool:
+    """Whether ``text`` can be kept as UTF-8: not when it holds bytes of another encoding
+    (from a file name or a terminal argument; Python holds them as lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def temporary_name(target: Path) -> str:
     return f".{target.name}.{secrets.token_hex(6)}.partial"
 

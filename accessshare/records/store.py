@@ -28,6 +28,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from accessshare.config import AppPaths
+from accessshare.library.files import is_utf8
 from accessshare.records.chain import (CHAINED_FIELDS, GENESIS_HASH, ChainCheck, event_hash,
                                        first_break, parse_timestamp, row_hasher, utc_timestamp)
 from accessshare.records.models import (CONSENT_STATES, DELETION_STATUSES, ChainHead,
@@ -761,12 +762,8 @@ def _scan_facts(photo: Any, dataset_id: int) -> tuple:
 
 def storable_path(path: str | Path) -> bool:
     """Whether a database can keep this path: not when the file system gave it bytes that are
-    not UTF-8 (Python holds them as lone surrogates)."""
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    not UTF-8."""
+    return is_utf8(str(path))
 
 
 def sqlite_file(db_url: Any) -> str | None:
