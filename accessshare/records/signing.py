@@ -233,7 +233,6 @@ class KeptHead:
     signed: bool  # its signature verified
     problem: str | None = None  # why the file cannot be used, in words
     fingerprint: str | None = None  # of the key that signed it, when it verified
-    time: str | None = None  # when it was written
 
 
 class HeadKeeper:
@@ -269,11 +268,10 @@ class HeadKeeper:
             return KeptHead(file, None, None, 0, GENESIS, False,
                             f"the kept head {file} is not a head file")
         signature = check_signature(raw)
-        time = raw.get("time") if isinstance(raw.get("time"), str) else None
         return KeptHead(file, raw.get("store_id"), raw.get("database"), raw["seq"], raw["hash"],
                         signature.ok, None if signature.ok else
                         f"the kept head {file} was altered (its signature does not match)",
-                        signature.fingerprint if signature.ok else None, time)
+                        signature.fingerprint if signature.ok else None)
 
     def advance(self, store_id: str, database: str, head: Head, time: str,
                 hash_at: Callable[[int], str | None], key: DeviceKey) -> bool:
