@@ -190,6 +190,7 @@ def run_import(args: argparse.Namespace, store) -> int:
 def run_status(args: argparse.Namespace, store) -> int:
     from accessshare.records.signing import short_fingerprint
     from accessshare.steward import status
+    from accessshare.steward.importer import pinned_words
 
     found = status(store)
     sentence = f"{len(found)} {'contributor' if len(found) == 1 else 'contributors'}."
@@ -198,7 +199,7 @@ def run_status(args: argparse.Namespace, store) -> int:
 
     def lines():  # pseudonyms, fingerprints and times, checked at import
         for row in found:
-            pinned = PINNED_WORDS.get(row.pinned_by, "pinned from a pin file")
+            pinned = pinned_words(row.pinned_by)
             yield (f"{row.pseudonym}: key {short_fingerprint(row.fingerprint)} ({pinned}, "
                    f"{row.pinned_at[:10]}); {row.events_held} "
                    f"{'event' if row.events_held == 1 else 'events'} held; last decision "
@@ -279,8 +280,6 @@ def run_verify(args: argparse.Namespace, store) -> int:
 
 # --- words and tables ------------------------------------------------------------------------
 
-PINNED_WORDS = {"first use": "pinned on first use", "pin file": "pinned from a pin file",
-                "key replaced": "replaced by the steward"}
 CHANGE_WORDS = {ConsentStatus.WITHDRAWN: "withdrawn", ConsentStatus.REFUSED: "now refused",
                 ConsentStatus.PENDING: "no longer decided (undecided again)",
                 ConsentStatus.DELETED: "deleted",

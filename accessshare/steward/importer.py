@@ -63,9 +63,9 @@ STATES = (*STORED_STATUSES, ConsentStatus.DELETED)
 # The event fields the steward's tables hold in narrow columns, and their widths
 NARROW_COLUMNS = (("kind", 16), ("scope", 16), ("state", 16), ("status", 16), ("actor", 64),
                   ("purpose", 64), ("form_version", 64), ("form_hash", 64), ("photo_hash", 64))
-# How a key came to be pinned, as a refusal says it (steward_contributors.pinned_by)
-PINNED_HOW = {"first use": "on first use", "pin file": "from a pin file",
-              "key replaced": "replaced by the steward"}
+# How a key came to be pinned, in words (steward_contributors.pinned_by)
+PINNED_WORDS = {"first use": "pinned on first use", "pin file": "pinned from a pin file",
+                "key replaced": "replaced by the steward"}
 # Refusals, by what did not agree in the verifier
 VERIFIER_REFUSAL = {"file": "not a consent log", "chain": "broken chain",
                     "summary": "summary does not follow", "signature": "bad signature"}
@@ -337,12 +337,17 @@ def _pin_on_first_use(connection: Connection, log: VerifiedLog, now: str) -> dic
     return dict(row, new=True)
 
 
+def pinned_words(pinned_by: str) -> str:
+    """"pinned on first use", "pinned from a pin file" or "replaced by the steward"."""
+    return PINNED_WORDS.get(pinned_by, PINNED_WORDS["pin file"])
+
+
 def _check_extends(held: dict[str, Any], log: VerifiedLog) -> None:
     """Refuse a log signed by another key, from another store, older than the one held, or
     departing from the history held."""
     who = log.contributor
     if held["fingerprint"] != log.fingerprint:
-        how = PINNED_HOW.get(held["pinned_by"], "from a pin file")
+        how = pinned_words(held["pinned_by"]).removeprefix("pinned ")
         raise Refused("wrong key", f"it is signed by the key {short_fingerprint(log.fingerprint)}"
                       f", but the key pinned for {who} ({how}, {held['pinned_at'][:10]}) is "
                       f"{short_fingerprint(held['fingerprint'])}; a log signed by another key "
