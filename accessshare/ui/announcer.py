@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
@@ -37,6 +37,14 @@ PRESENTED_NAME_ROLE = 0x0100 + 78
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
+class HeldNews(NamedTuple):
+    """Background news waiting for a dialog to close, or for focus to rest."""
+
+    text: str
+    kind: str
+    recheck: Callable[[], str] | None  # its words when finally said ("" if no longer true)
+
+
 class Announcer(QObject):
     announced = Signal(str, str)  # text, channel ("screen-reader", "own-voice" or "focus")
     said = Signal(str, str)  # text, kind ("status", "error", "description"...): what was said
@@ -56,8 +64,7 @@ class Announcer(QObject):
         self._asked = False  # the message being said was asked for by the user
         self._moved_at = -NEWS_AFTER_MOVE  # when focus, or a list's current item, last moved
         self._held_since = 0.0
-        # Background news waiting for a dialog to close: (text, kind, recheck or None).
-        self._held: list[tuple[str, str, Callable[[], str] | None]] = []
+        self._held: list[HeldNews] = []
         self._release_timer = QTimer(self)  # a closed menu moves no focus: look again later
         self._release_timer.setInterval(HELD_NEWS_CHECK_MS)
         self._release_timer.timeout.connect(self._say_held_news)
@@ -119,7 +126,7 @@ class Announcer(QObject):
     @property
     def held(self) -> list[str]:
         """Background news waiting for a dialog to close (for tests)."""
-        return [text for text, _kind, _recheck in self._held]
+        return [news.text for news in self._held]
 
     def restart_progress(self) -> None:
         """A dataset was opened: its first progress message comes a full interval later, not
@@ -255,7 +262,7 @@ class Announcer(QObject):
     def _hold(self, text: str, kind: str, recheck: Callable[[], str] | None) -> None:
         if not self._held:
             self._held_since = self._clock()
-        self._held = [h for h in self._held if h[0] != text] + [(text, kind, recheck)]
+        self._held = [n for n in self._held if n.text != text] + [HeldNews(text, kind, recheck)]
         self._release_timer.start()
 
     def _free_for_news(self, kind: str) -> bool:
@@ -272,7 +279,7 @@ class Announcer(QObject):
     def _moved(self, *_indexes) -> None:
         """Focus moved, or a list's current item did: the new object is read now."""
         self._moved_at = self._clock()
-        self._held = [h for h in self._held if h[1] != Kind.DESCRIPTION]
+        self._held = [n for n in self._held if n.kind != Kind.DESCRIPTION]
 
     def _watch_moves(self, widget: QWidget) -> None:
         mark = f"watched_by_announcer_{id(self)}"
@@ -286,14 +293,14 @@ class Announcer(QObject):
     def _say_held_news(self) -> None:
         """Once nothing is on top of the window and focus has rested: the held news; what the
         focused item says already is left out (the description of the photo it shows)."""
-        if not self._held or not all(self._free_for_news(kind) for _text, kind, _r in self._held):
+        if not self._held or not all(self._free_for_news(n.kind) for n in self._held):
             return
         self._release_timer.stop()
         held, self._held = self._held, []
-        for text, kind, recheck in held:
-            text = recheck() if recheck is not None else text
+        for news in held:
+            text = news.recheck() if news.recheck is not None else news.text
             if text:
-                self.announce(text, kind)
+                self.announce(text, news.kind)
 
     def _restore_unless_focused(self) -> None:
         new = QApplication.focusWidget()
